@@ -1,0 +1,234 @@
+// Package demo fills a database with realistic sample registrations, for
+// trying delegate and for benchmarks.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"delegate/store"
+)
+
+// person is a sample of one country's names.
+type person struct {
+	country, lang, city string
+	given, family       []string
+	// latin is a Latin-letter badge name for scripts a badge font may lack.
+	latin bool
+}
+
+var people = []person{
+	{"SN", "fr", "Dakar", []string{"Aminata", "Mamadou", "Fatou", "Ousmane"}, []string{"Diop", "Ndiaye", "Sow", "Fall"}, false},
+	{"VN", "en", "Hà Nội", []string{"Nguyễn Thị", "Trần Văn", "Lê Thị Thu", "Phạm Quốc"}, []string{"Hương", "Đức", "Hằng", "Việt"}, false},
+	{"GR", "en", "Αθήνα", []string{"Γιώργος", "Ελένη", "Δημήτρης", "Αικατερίνη"}, []string{"Παπαδόπουλος", "Νικολάου", "Οικονόμου", "Γεωργίου"}, false},
+	{"UA", "en", "Київ", []string{"Олена", "Андрій", "Оксана", "Тарас"}, []string{"Шевченко", "Коваленко", "Бондаренко", "Ткаченко"}, false},
+	{"RU", "en", "Санкт-Петербург", []string{"Мария", "Алексей", "Наталья", "Дмитрий"}, []string{"Иванова", "Смирнов", "Кузнецова", "Попов"}, false},
+	{"MX", "es", "Ciudad de México", []string{"José Luis", "María Fernanda", "Juan Pablo", "Guadalupe"}, []string{"Hernández", "García", "Martínez", "López"}, false},
+	{"CO", "es", "Medellín", []string{"Andrés", "Natalia", "Camilo", "Lucía"}, []string{"Gómez", "Rodríguez", "Muñoz", "Ramírez"}, false},
+	{"ES", "es", "Barcelona", []string{"Jordi", "Núria", "Íñigo", "Begoña"}, []string{"Puig", "Echeverría", "Fernández", "Ibáñez"}, false},
+	{"FR", "fr", "Lyon", []string{"Élodie", "François", "Hélène", "Jérôme"}, []string{"Lefèvre", "Moreau", "Dubois", "Girard"}, false},
+	{"CM", "fr", "Yaoundé", []string{"Célestine", "Jean-Baptiste", "Aïcha", "Serge"}, []string{"Mbarga", "Nkoulou", "Etoundi", "Fotso"}, false},
+	{"DE", "en", "Hamburg", []string{"Jürgen", "Anja", "Sören", "Käthe"}, []string{"Müller", "Schäfer", "Weiß", "Hoffmann"}, false},
+	{"BR", "es", "Curitiba", []string{"João", "Conceição", "Sebastião", "Luíza"}, []string{"Gonçalves", "Araújo", "Simões", "Magalhães"}, false},
+	{"TR", "en", "İstanbul", []string{"Şükrü", "Gülşen", "Çağla", "Ömer"}, []string{"Yılmaz", "Öztürk", "Çelik", "Doğan"}, false},
+	{"PL", "en", "Kraków", []string{"Łukasz", "Małgorzata", "Krzysztof", "Zofia"}, []string{"Wiśniewski", "Wójcik", "Kamińska", "Żak"}, false},
+	{"FI", "en", "Espoo", []string{"Jaana", "Päivi", "Mikko", "Aino"}, []string{"Häkkinen", "Korhonen", "Mäkelä", "Virtanen"}, false},
+	{"NG", "en", "Lagos", []string{"Oluwaseun", "Chiamaka", "Ifeanyi", "Ngozi"}, []string{"Adebayo", "Okafor", "Eze", "Balogun"}, false},
+	{"KE", "en", "Nairobi", []string{"Wanjiru", "Otieno", "Achieng", "Kamau"}, []string{"Mwangi", "Odhiambo", "Njoroge", "Wafula"}, false},
+	{"MA", "fr", "Rabat", []string{"Youssef", "Fatima Zahra", "Mehdi", "Salma"}, []string{"El Amrani", "Benjelloun", "Alaoui", "Tazi"}, false},
+	{"EG", "en", "Giza", []string{"محمد", "فاطمة", "أحمد", "نور"}, []string{"حسن", "إبراهيم", "عبد الله", "سعيد"}, true},
+	{"CN", "en", "Beijing", []string{"伟", "芳", "秀英", "强"}, []string{"王", "李", "张", "刘"}, true},
+	{"KR", "en", "Suwon", []string{"민준", "서연", "지훈", "수빈"}, []string{"김", "이", "박", "최"}, true},
+	{"JP", "en", "Okayama", []string{"Haruto", "Yui", "Sōta", "Aoi"}, []string{"Satō", "Suzuki", "Takahashi", "Itō"}, false},
+	{"IN", "en", "Bengaluru", []string{"Priya", "Arjun", "Lakshmi", "Rohan"}, []string{"Sharma", "Iyer", "Reddy", "Nair"}, false},
+	{"AU", "en", "Melton", []string{"Olivia", "Jack", "Charlotte", "Liam"}, []string{"Smith", "O'Connor", "Nguyen", "Wilson"}, false},
+	{"IE", "en", "Cork", []string{"Siobhán", "Seán", "Aoife", "Pádraig"}, []string{"Ó Briain", "Ní Mhurchú", "Mac Cárthaigh", "Ó Súilleabháin"}, false},
+	{"CA", "fr", "Montréal", []string{"Geneviève", "Éric", "Chloé", "Benoît"}, []string{"Tremblay", "Gagnon", "Bélanger", "Côté"}, false},
+	{"CL", "es", "Santiago", []string{"Ignacio", "Constanza", "Matías", "Josefa"}, []string{"Muñoz", "Rojas", "Díaz", "Soto"}, false},
+	{"ZA", "en", "Cape Town", []string{"Thandiwe", "Sipho", "Nomvula", "Pieter"}, []string{"Dlamini", "Nkosi", "van der Merwe", "Botha"}, false},
+	{"NO", "en", "Bergen", []string{"Øystein", "Ingrid", "Bjørn", "Åse"}, []string{"Hansen", "Sørensen", "Ødegård", "Haugen"}, false},
+	{"BJ", "fr", "Cotonou", []string{"Rachidatou", "Koffi", "Adjoa", "Sèna"}, []string{"Houngbédji", "Agossou", "Dossou", "Tchibozo"}, false},
+}
+
+var (
+	// latinNames stand on the badges of the scripts marked latin, in order.
+	latinNames = map[string][]string{
+		"EG": {"Mohamed Hassan", "Fatma Ibrahim", "Ahmed Abdallah", "Nour Said"},
+		"CN": {"Wang Wei", "Li Fang", "Zhang Xiuying", "Liu Qiang"},
+		"KR": {"Kim Minjun", "Lee Seoyeon", "Park Jihun", "Choi Subin"},
+	}
+	unAgencies = []string{"UNESCO", "UNICEF", "UN-Habitat", "UNDP", "UNESCO Institute for Lifelong Learning", "UN Women"}
+	ngos       = []string{"Learning Cities Alliance (sample)", "Adult Education Without Borders (sample)", "Community Literacy Forum (sample)"}
+	companies  = []string{"Open Courseware Ltd (sample)", "EduTech Solutions SA (sample)", "Learning Spaces GmbH (sample)"}
+	jobs       = map[string][]string{
+		"mayor":          {"Mayor", "Deputy Mayor", "Lord Mayor"},
+		"city_official":  {"Director of Education", "Head of Lifelong Learning", "Education Officer"},
+		"member_state":   {"Minister of Education", "Secretary-General of the National Commission for UNESCO", "Counsellor"},
+		"un_agency":      {"Programme Specialist", "Education Officer", "Director"},
+		"gnlc_partner":   {"Coordinator", "Programme Manager"},
+		"ngo":            {"Executive Director", "Programme Officer"},
+		"academia":       {"Professor", "Researcher", "Lecturer"},
+		"private_sector": {"Chief Executive", "Partnerships Manager"},
+		"speaker":        {"Keynote Speaker", "Panellist"},
+		"press":          {"Journalist", "Photographer", "Editor"},
+		"staff":          {"Conference Officer", "Volunteer"},
+	}
+	weights = []struct {
+		category string
+		weight   int
+	}{
+		{"mayor", 16}, {"city_official", 22}, {"member_state", 14}, {"un_agency", 6}, {"gnlc_partner", 5},
+		{"ngo", 9}, {"academia", 11}, {"private_sector", 4}, {"speaker", 5}, {"press", 5}, {"staff", 3},
+	}
+	flights = []string{"AM", "LH", "AF", "IB", "UA", "KL", "TK", "CM", "AV"}
+)
+
+// Summary says what Fill added.
+type Summary struct {
+	Added    int
+	ByStatus map[string]int
+}
+
+// Fill adds n sample registrations through the same path as the form, then
+// approves, rejects and cancels some of them as organisers would.
+func Fill(ctx context.Context, db *store.DB, n int, rnd *rand.Rand) (Summary, error) {
+	s := db.Settings()
+	sum := Summary{ByStatus: map[string]int{}}
+	actor := store.Actor{Kind: "system", Name: "demo"}
+	var made []store.Registration
+	for i := 0; i < n; i++ {
+		d := sample(rnd, &s, i)
+		r, err := db.CreateRegistration(ctx, actor, d)
+		if store.IsDuplicate(err) {
+			continue
+		}
+		if err != nil {
+			// a hotel or visit may be full: try once more without them
+			d.Hotel, d.StudyVisit = "", ""
+			if r, err = db.CreateRegistration(ctx, actor, d); err != nil {
+				return sum, fmt.Errorf("demo registration %d: %w", i, err)
+			}
+		}
+		made = append(made, r)
+		sum.Added++
+	}
+	for _, r := range made {
+		var err error
+		switch x := rnd.IntN(100); {
+		case r.Status == store.StatusPending && x < 70:
+			_, err = db.ApproveRegistration(ctx, actor, r.Reference)
+		case r.Status == store.StatusPending && x < 75:
+			_, err = db.RejectRegistration(ctx, actor, r.Reference, "Sample: the category does not match the organisation.")
+		case x >= 96:
+			_, err = db.CancelRegistration(ctx, actor, r.Reference, "")
+		}
+		if err != nil && !errors.Is(err, store.ErrConflict) {
+			return sum, err
+		}
+	}
+	st, err := db.Stats(ctx)
+	if err != nil {
+		return sum, err
+	}
+	sum.ByStatus = st.ByStatus
+	return sum, nil
+}
+
+func pick[T any](rnd *rand.Rand, list []T) T { return list[rnd.IntN(len(list))] }
+
+func category(rnd *rand.Rand) string {
+	total := 0
+	for _, w := range weights {
+		total += w.weight
+	}
+	x := rnd.IntN(total)
+	for _, w := range weights {
+		if x < w.weight {
+			return w.category
+		}
+		x -= w.weight
+	}
+	return "mayor"
+}
+
+func sample(rnd *rand.Rand, s *store.Settings, i int) store.Details {
+	p := pick(rnd, people)
+	gi, fi := rnd.IntN(len(p.given)), rnd.IntN(len(p.family))
+	cat := category(rnd)
+	d := store.Details{
+		GivenNames:     p.given[gi],
+		FamilyName:     p.family[fi],
+		Email:          fmt.Sprintf("delegate%04d.%s@example.org", i+1, strings.ToLower(p.country)),
+		Country:        p.country,
+		City:           p.city,
+		Category:       cat,
+		Language:       p.lang,
+		JobTitle:       pick(rnd, jobs[cat]),
+		Phone:          fmt.Sprintf("+%d %d %04d %04d", 1+rnd.IntN(98), 10+rnd.IntN(89), rnd.IntN(10000), rnd.IntN(10000)),
+		ConsentPrivacy: true,
+		ConsentPhoto:   rnd.IntN(10) < 8,
+	}
+	if p.latin {
+		d.BadgeName = latinNames[p.country][gi]
+	}
+	switch cat {
+	case "mayor":
+		d.Title = "H.E."
+		d.Organisation = "City of " + p.city
+		d.GNLC = pick(rnd, []string{"member", "interested", ""})
+	case "city_official":
+		d.Organisation = "Education Department, " + p.city
+		d.GNLC = pick(rnd, []string{"member", "interested", ""})
+	case "member_state":
+		d.Title = pick(rnd, []string{"H.E.", "Mr", "Ms", "Dr"})
+		d.Organisation = "Ministry of Education"
+	case "un_agency":
+		d.Organisation = pick(rnd, unAgencies)
+	case "ngo", "gnlc_partner":
+		d.Organisation = pick(rnd, ngos)
+	case "academia":
+		d.Title = pick(rnd, []string{"Prof", "Dr"})
+		d.Organisation = "University of " + p.city
+	case "private_sector":
+		d.Organisation = pick(rnd, companies)
+	case "press":
+		d.Organisation = p.city + " Daily News (sample)"
+	case "speaker":
+		d.Title = pick(rnd, []string{"Prof", "Dr", "Ms", "Mr"})
+		d.Organisation = "University of " + p.city
+	case "staff":
+		d.Organisation = "UNESCO Institute for Lifelong Learning"
+	}
+	if rnd.IntN(100) < 35 {
+		d.InvitationLetter = true
+		d.Nationality = p.country
+		d.PassportNumber = fmt.Sprintf("%c%c%07d", 'A'+rune(rnd.IntN(26)), 'A'+rune(rnd.IntN(26)), rnd.IntN(10000000))
+		d.PassportExpiry = s.End().AddDate(1+rnd.IntN(8), rnd.IntN(12), 0).Format(store.DateLayout)
+		d.DateOfBirth = time.Date(1950+rnd.IntN(45), time.Month(1+rnd.IntN(12)), 1+rnd.IntN(28), 0, 0, 0, 0, time.UTC).Format(store.DateLayout)
+	}
+	if rnd.IntN(100) < 70 {
+		arrive := s.Start().AddDate(0, 0, -1-rnd.IntN(3))
+		leave := s.End().AddDate(0, 0, rnd.IntN(3))
+		d.ArrivalDate, d.DepartureDate = arrive.Format(store.DateLayout), leave.Format(store.DateLayout)
+		d.ArrivalFlight = fmt.Sprintf("%s %d", pick(rnd, flights), 10+rnd.IntN(990))
+		d.DepartureFlight = fmt.Sprintf("%s %d", pick(rnd, flights), 10+rnd.IntN(990))
+		d.AirportTransfer = rnd.IntN(2) == 0
+		if len(s.Hotels) > 0 && rnd.IntN(100) < 60 {
+			d.Hotel = pick(rnd, s.Hotels).Code
+		}
+	}
+	if len(s.StudyVisits) > 0 && rnd.IntN(100) < 30 {
+		d.StudyVisit = pick(rnd, s.StudyVisits).Code
+	}
+	if rnd.IntN(100) < 25 {
+		d.Dietary = []string{pick(rnd, store.DietaryNeeds[:6])}
+	}
+	if rnd.IntN(100) < 4 {
+		d.Accessibility = "Wheelchair user: step-free access and an accessible room, please."
+	}
+	return d
+}

@@ -1,0 +1,180 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"delegate/store"
+)
+
+// apiRegistration is a registration as the API shows it: passport data is
+// write-only and never leaves the server.
+type apiRegistration struct {
+	store.Registration
+	ManageURL string `json:"manage_url,omitempty"`
+}
+
+func toAPI(r store.Registration) apiRegistration {
+	r.PassportNumber, r.PassportExpiry, r.DateOfBirth = "", "", ""
+	return apiRegistration{Registration: r}
+}
+
+// decodeJSON reads a JSON object into v; a body that is not one is a 400.
+func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
+	dec := json.NewDecoder(c.Request.Body)
+	if err := dec.Decode(v); err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			h.fail(c, err)
+		} else {
+			h.failStatus(c, http.StatusBadRequest, "error.json", nil)
+		}
+		return false
+	}
+	return true
+}
+
+func (h *Handler) createRegistration(c *gin.Context) {
+	var d store.Details
+	if !h.decodeJSON(c, &d) {
+		return
+	}
+	if d.Language == "" {
+		d.Language = h.localizer(c).Lang
+	}
+	r, err := h.db.CreateRegistration(c.Request.Context(), h.actor(c, "delegate", "api"), d)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := toAPI(r)
+	out.ManageURL = h.baseURL + "/r/" + r.ManageToken
+	c.Header("Location", "/api/v1/registrations/"+r.Reference)
+	c.JSON(http.StatusCreated, out)
+}
+
+func (h *Handler) listRegistrations(c *gin.Context) {
+	f := store.Filter{Status: c.Query("status"), Category: c.Query("category"), Country: c.Query("country"),
+		Q: c.Query("q"), Page: 1, PerPage: 50}
+	v := &store.ValidationError{}
+	if f.Status != "" && !slices.Contains(store.Statuses, f.Status) {
+		v.Add("status", "error.choice")
+	}
+	for _, p := range []struct {
+		name     string
+		into     *int
+		min, max int
+	}{{"page", &f.Page, 1, 1 << 30}, {"per_page", &f.PerPage, 1, 500}} {
+		if s := c.Query(p.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < p.min || n > p.max {
+				v.Add(p.name, "error.choice")
+				continue
+			}
+			*p.into = n
+		}
+	}
+	if err := v.Err(); err != nil {
+		h.fail(c, err)
+		return
+	}
+	list, total, err := h.db.FindRegistrations(c.Request.Context(), f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := make([]apiRegistration, len(list))
+	for i, r := range list {
+		out[i] = toAPI(r)
+	}
+	c.JSON(http.StatusOK, gin.H{"registrations": out, "total": total, "page": f.Page, "per_page": f.PerPage})
+}
+
+func (h *Handler) getRegistration(c *gin.Context) {
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAPI(r))
+}
+
+// reasonBody is the optional body of reject and cancel.
+type reasonBody struct {
+	Reason string `json:"reason"`
+}
+
+func (h *Handler) readReason(c *gin.Context) (string, bool) {
+	var b reasonBody
+	if c.Request.ContentLength == 0 {
+		return "", true
+	}
+	if !h.decodeJSON(c, &b) {
+		return "", false
+	}
+	return b.Reason, true
+}
+
+func (h *Handler) approveRegistration(c *gin.Context) {
+	r, err := h.db.ApproveRegistration(c.Request.Context(), caller(c), c.Param("reference"))
+	h.answerChange(c, r, err)
+}
+
+func (h *Handler) rejectRegistration(c *gin.Context) {
+	reason, ok := h.readReason(c)
+	if !ok {
+		return
+	}
+	r, err := h.db.RejectRegistration(c.Request.Context(), caller(c), c.Param("reference"), reason)
+	h.answerChange(c, r, err)
+}
+
+func (h *Handler) cancelRegistration(c *gin.Context) {
+	reason, ok := h.readReason(c)
+	if !ok {
+		return
+	}
+	r, err := h.db.CancelRegistration(c.Request.Context(), caller(c), c.Param("reference"), reason)
+	h.answerChange(c, r, err)
+}
+
+func (h *Handler) answerChange(c *gin.Context, r store.Registration, err error) {
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, toAPI(r))
+}
+
+func (h *Handler) getStats(c *gin.Context) {
+	st, err := h.db.Stats(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, st)
+}
+
+func (h *Handler) getConference(c *gin.Context) {
+	c.JSON(http.StatusOK, h.db.Settings())
+}
+
+// putConference changes the settings; fields left out of the body keep
+// their values, and a list given replaces the whole list.
+func (h *Handler) putConference(c *gin.Context) {
+	s := h.db.Settings()
+	if !h.decodeJSON(c, &s) {
+		return
+	}
+	out, err := h.db.UpdateSettings(c.Request.Context(), caller(c), s)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}

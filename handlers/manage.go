@@ -1,0 +1,127 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"delegate/store"
+)
+
+// manageView is the delegate's private page.
+type manageView struct {
+	R        store.Registration
+	Token    string
+	Category string
+	Country  string
+	Hotel    string
+	Visit    string
+	Fee      string
+	Notice   string
+}
+
+// registrationByToken finds the registration of the private link in the
+// path; a wrong token is a 404.
+func (h *Handler) registrationByToken(c *gin.Context) (store.Registration, bool) {
+	r, err := h.db.FindRegistrationByToken(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		h.fail(c, err)
+		return r, false
+	}
+	// The page holds personal data: keep it out of shared caches.
+	c.Header("Cache-Control", "no-store")
+	return r, true
+}
+
+func (h *Handler) showManage(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	l := h.localizer(c)
+	s := h.db.Settings()
+	v := manageView{R: r, Token: c.Param("token"), Country: l.CountryName(r.Country)}
+	if cat, ok := s.Category(r.Category); ok {
+		v.Category = cat.Name.In(l.Lang)
+	}
+	if ht, ok := s.Hotel(r.Hotel); ok {
+		v.Hotel = ht.Name
+	}
+	if sv, ok := s.StudyVisit(r.StudyVisit); ok {
+		v.Visit = sv.Name.In(l.Lang) + " — " + l.DateString(sv.Date)
+	}
+	if r.Fee.Amount > 0 {
+		v.Fee = l.Money(r.Fee.Amount, r.Fee.Currency)
+	}
+	switch {
+	case c.Query("created") != "":
+		v.Notice = l.T("manage.created", r.Email)
+	case c.Query("saved") != "":
+		v.Notice = l.T("manage.saved")
+	case c.Query("cancelled") != "":
+		v.Notice = l.T("manage.cancelled")
+	}
+	h.render(c, http.StatusOK, "manage", l.T("manage.title"), v)
+}
+
+func (h *Handler) showEditForm(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	if !r.Live() {
+		h.fail(c, &store.ConflictError{Reason: "not_live"})
+		return
+	}
+	f, err := h.newForm(c, r.Details, &r)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f.Action, f.Edit = "/r/"+c.Param("token")+"/edit", true
+	h.render(c, http.StatusOK, "register", h.localizer(c).T("manage.edit.title"), f)
+}
+
+func (h *Handler) submitEdit(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	d, err := formDetails(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	_, err = h.db.UpdateRegistration(c.Request.Context(), h.actor(c, "delegate", r.Reference), r.Reference, d)
+	if err != nil {
+		h.formError(c, "/r/"+c.Param("token")+"/edit", d, &r, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/r/"+c.Param("token")+"?saved=1")
+}
+
+func (h *Handler) showCancel(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	if !r.Live() {
+		h.fail(c, &store.ConflictError{Reason: "not_live"})
+		return
+	}
+	h.render(c, http.StatusOK, "cancel", h.localizer(c).T("manage.cancel.title"),
+		manageView{R: r, Token: c.Param("token")})
+}
+
+func (h *Handler) submitCancel(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	_, err := h.db.CancelRegistration(c.Request.Context(), h.actor(c, "delegate", r.Reference), r.Reference, "")
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/r/"+c.Param("token")+"?cancelled=1")
+}

@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
+
+	"delegate/i18n"
+)
+
+func (h *Handler) requestID(c *gin.Context) {
+	b := make([]byte, 8)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	c.Set("request_id", id)
+	c.Header("X-Request-Id", id)
+	c.Next()
+}
+
+func (h *Handler) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "(none)"
+	}
+	h.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)),
+		slog.String("request_id", c.GetString("request_id")),
+	)
+}
+
+func (h *Handler) recover(c *gin.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			h.fail(c, fmt.Errorf("panic: %v", p))
+		}
+	}()
+	c.Next()
+}
+
+// contentSecurityPolicy allows our own files only: no inline script, no
+// framing.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+
+func securityHeaders(c *gin.Context) {
+	hd := c.Writer.Header()
+	hd.Set("Content-Security-Policy", contentSecurityPolicy)
+	hd.Set("X-Content-Type-Options", "nosniff")
+	hd.Set("X-Frame-Options", "DENY")
+	// Private links carry their secret in the path: never send it onwards.
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Next()
+}
+
+// language picks the page language: ?lang= (remembered in a cookie), then
+// the cookie, then Accept-Language.
+func (h *Handler) language(c *gin.Context) {
+	lang := c.Query("lang")
+	if i18n.Supported(lang) {
+		http.SetCookie(c.Writer, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secureCookies()})
+	} else if ck, err := c.Cookie("lang"); err == nil && i18n.Supported(ck) {
+		lang = ck
+	} else {
+		lang = i18n.Match(c.GetHeader("Accept-Language"))
+	}
+	c.Set("lang", lang)
+	c.Header("Content-Language", lang)
+	c.Next()
+}
+
+func (h *Handler) secureCookies() bool { return len(h.baseURL) > 8 && h.baseURL[:8] == "https://" }
+
+// limiter is a token bucket per client address.
+type limiter struct {
+	perMinute int
+	mu        sync.Mutex
+	clients   map[string]*client
+	sweep     time.Time
+}
+
+type client struct {
+	bucket *rate.Limiter
+	seen   time.Time
+}
+
+func newLimiter(perMinute int) *limiter {
+	return &limiter{perMinute: perMinute, clients: map[string]*client{}}
+}
+
+func (l *limiter) allow(addr string) bool {
+	if l.perMinute <= 0 {
+		return true
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.sweep) > time.Minute {
+		// a bucket idle for two minutes is full again: forget it
+		for k, cl := range l.clients {
+			if now.Sub(cl.seen) > 2*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+		l.sweep = now
+	}
+	cl, ok := l.clients[addr]
+	if !ok {
+		cl = &client{bucket: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
+		l.clients[addr] = cl
+	}
+	cl.seen = now
+	return cl.bucket.AllowN(now, 1)
+}
+
+// rateLimited guards public POSTs.
+func (h *Handler) rateLimited(c *gin.Context) {
+	if !h.limiter.allow(c.ClientIP()) {
+		c.Header("Retry-After", "60")
+		h.failStatus(c, http.StatusTooManyRequests, "error.too_many", nil)
+		return
+	}
+	c.Next()
+}
+
+// maxBody is the largest request body accepted.
+const maxBody = 64 << 10
+
+func limitBody(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	c.Next()
+}

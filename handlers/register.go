@@ -1,0 +1,207 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"delegate/i18n"
+	"delegate/store"
+)
+
+// option is a choice in a select or a group of checkboxes.
+type option struct {
+	Value, Label string
+	Full         bool
+}
+
+// registrationForm is what the registration and edit forms show.
+type registrationForm struct {
+	Action     string
+	Edit       bool
+	D          store.Details
+	Errors     map[string]string
+	Titles     []option
+	Categories []option
+	Countries  []i18n.Country
+	Languages  []option
+	GNLC       []option
+	Dietary    []option
+	Hotels     []option
+	Visits     []option
+	// PassportValidUntil is the earliest passport expiry accepted, written
+	// for the reader.
+	PassportValidUntil string
+	TravelFrom         string
+	TravelTo           string
+	CategoryLocked     bool
+	Closed             bool
+}
+
+// Err returns the message for field, if any.
+func (f *registrationForm) Err(field string) string { return f.Errors[field] }
+
+// newForm fills the choices of the form in the page's language. current is
+// the registration being edited, whose hotel and visit are never shown full.
+func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Registration) (*registrationForm, error) {
+	l := h.localizer(c)
+	s := h.db.Settings()
+	hotels, visits, err := h.db.Taken(c.Request.Context())
+	if err != nil {
+		return nil, err
+	}
+	f := &registrationForm{
+		D:                  d,
+		Countries:          l.Countries(),
+		PassportValidUntil: l.Date(s.PassportValidUntil()),
+		TravelFrom:         s.Start().AddDate(0, 0, -14).Format(store.DateLayout),
+		TravelTo:           s.End().AddDate(0, 0, 14).Format(store.DateLayout),
+		Closed:             !s.RegistrationOpen(h.db.Now()),
+	}
+	for _, t := range store.Titles {
+		f.Titles = append(f.Titles, option{Value: t, Label: l.T("title." + t)})
+	}
+	for _, cat := range s.Categories {
+		f.Categories = append(f.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
+	}
+	for _, lang := range i18n.Languages {
+		f.Languages = append(f.Languages, option{Value: lang, Label: i18n.For(lang).T("lang.name")})
+	}
+	for _, g := range []string{"member", "interested"} {
+		f.GNLC = append(f.GNLC, option{Value: g, Label: l.T("gnlc." + g)})
+	}
+	for _, x := range store.DietaryNeeds {
+		f.Dietary = append(f.Dietary, option{Value: x, Label: l.T("dietary." + x)})
+	}
+	keeps := func(code, had string) bool { return current != nil && current.Live() && code == had }
+	for _, ht := range s.Hotels {
+		full := hotels[ht.Code] >= ht.Rooms && !keeps(ht.Code, currentHotel(current))
+		f.Hotels = append(f.Hotels, option{Value: ht.Code, Label: ht.Name, Full: full})
+	}
+	for _, v := range s.StudyVisits {
+		full := visits[v.Code] >= v.Capacity && !keeps(v.Code, currentVisit(current))
+		label := v.Name.In(l.Lang) + " — " + l.DateString(v.Date)
+		f.Visits = append(f.Visits, option{Value: v.Code, Label: label, Full: full})
+	}
+	if current != nil {
+		f.CategoryLocked = current.Status == store.StatusApproved
+	}
+	return f, nil
+}
+
+func currentHotel(r *store.Registration) string {
+	if r == nil {
+		return ""
+	}
+	return r.Hotel
+}
+
+func currentVisit(r *store.Registration) string {
+	if r == nil {
+		return ""
+	}
+	return r.StudyVisit
+}
+
+func (h *Handler) showRegistrationForm(c *gin.Context) {
+	d := store.Details{Language: h.localizer(c).Lang, Category: c.Query("category")}
+	f, err := h.newForm(c, d, nil)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f.Action = "/register"
+	h.render(c, http.StatusOK, "register", h.localizer(c).T("register.title"), f)
+}
+
+func (h *Handler) submitRegistration(c *gin.Context) {
+	d, err := formDetails(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if d.Language == "" {
+		d.Language = h.localizer(c).Lang
+	}
+	r, err := h.db.CreateRegistration(c.Request.Context(), h.actor(c, "delegate", ""), d)
+	if err != nil {
+		h.formError(c, "/register", d, nil, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/r/"+r.ManageToken+"?created=1")
+}
+
+// formError shows the form again with what was typed and the messages at
+// their fields (422), or fails when err is not about the fields.
+func (h *Handler) formError(c *gin.Context, action string, d store.Details, current *store.Registration, err error) {
+	var ve *store.ValidationError
+	if !errors.As(err, &ve) {
+		h.fail(c, err)
+		return
+	}
+	f, ferr := h.newForm(c, d, current)
+	if ferr != nil {
+		h.fail(c, ferr)
+		return
+	}
+	f.Action, f.Edit = action, current != nil
+	f.Errors = fieldMessages(h.localizer(c), ve)
+	title := h.localizer(c).T("register.title")
+	if f.Edit {
+		title = h.localizer(c).T("manage.edit.title")
+	}
+	h.render(c, http.StatusUnprocessableEntity, "register", title, f)
+}
+
+// formDetails reads the registration fields of a posted form.
+func formDetails(c *gin.Context) (store.Details, error) {
+	if err := c.Request.ParseForm(); err != nil {
+		return store.Details{}, err
+	}
+	f := c.Request.PostForm
+	on := func(name string) bool {
+		switch f.Get(name) {
+		case "on", "true", "1", "yes":
+			return true
+		}
+		return false
+	}
+	return store.Details{
+		Title:            f.Get("title"),
+		GivenNames:       f.Get("given_names"),
+		FamilyName:       f.Get("family_name"),
+		BadgeName:        f.Get("badge_name"),
+		Email:            f.Get("email"),
+		Phone:            f.Get("phone"),
+		Organisation:     f.Get("organisation"),
+		JobTitle:         f.Get("job_title"),
+		City:             f.Get("city"),
+		Country:          f.Get("country"),
+		GNLC:             f.Get("gnlc"),
+		Category:         f.Get("category"),
+		Language:         f.Get("language"),
+		InvitationLetter: on("invitation_letter"),
+		Nationality:      f.Get("nationality"),
+		PassportNumber:   f.Get("passport_number"),
+		PassportExpiry:   f.Get("passport_expiry"),
+		DateOfBirth:      f.Get("date_of_birth"),
+		ArrivalDate:      f.Get("arrival_date"),
+		DepartureDate:    f.Get("departure_date"),
+		ArrivalFlight:    f.Get("arrival_flight"),
+		DepartureFlight:  f.Get("departure_flight"),
+		AirportTransfer:  on("airport_transfer"),
+		Hotel:            f.Get("hotel"),
+		Dietary:          f["dietary"],
+		DietaryNotes:     f.Get("dietary_notes"),
+		Accessibility:    f.Get("accessibility"),
+		StudyVisit:       f.Get("study_visit"),
+		ConsentPrivacy:   on("consent_privacy"),
+		ConsentPhoto:     on("consent_photo"),
+	}, nil
+}
+
+// actor names who makes a change from this request.
+func (h *Handler) actor(c *gin.Context, kind, name string) store.Actor {
+	return store.Actor{Kind: kind, Name: name, Address: c.ClientIP()}
+}

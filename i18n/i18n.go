@@ -1,0 +1,229 @@
+// Package i18n holds the message catalogs of delegate in English, Spanish
+// and French, and formats dates, money and country names for a language.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+)
+
+//go:embed catalog/*.json
+var catalogFS embed.FS
+
+// Languages are the languages delegate speaks, the default first.
+var Languages = []string{"en", "es", "fr"}
+
+var (
+	tags     = []language.Tag{language.English, language.Spanish, language.French}
+	matcher  = language.NewMatcher(tags)
+	catalogs = map[string]map[string]string{}
+	locals   = map[string]*Localizer{}
+)
+
+func init() {
+	for i, lang := range Languages {
+		data, err := catalogFS.ReadFile("catalog/" + lang + ".json")
+		if err != nil {
+			panic(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			panic(fmt.Sprintf("i18n: catalog %s: %v", lang, err))
+		}
+		catalogs[lang] = m
+		locals[lang] = &Localizer{Lang: lang, tag: tags[i], msgs: m}
+	}
+}
+
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool { return slices.Contains(Languages, lang) }
+
+// Match picks the best of Languages for an Accept-Language header.
+func Match(acceptLanguage string) string {
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return "en"
+	}
+	_, i, conf := matcher.Match(prefs...)
+	if conf == language.No {
+		return "en"
+	}
+	return Languages[i]
+}
+
+// Keys returns the message keys of lang's catalog, sorted.
+func Keys(lang string) []string {
+	var keys []string
+	for k := range catalogs[lang] {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Localizer translates and formats for one language.
+type Localizer struct {
+	Lang string
+	tag  language.Tag
+	msgs map[string]string
+
+	once      sync.Once
+	countries []Country
+}
+
+// For returns the localizer of lang, or English for an unknown language.
+func For(lang string) *Localizer {
+	if l, ok := locals[lang]; ok {
+		return l
+	}
+	return locals["en"]
+}
+
+// Has reports whether key is in the catalog.
+func (l *Localizer) Has(key string) bool { _, ok := l.msgs[key]; return ok }
+
+// T returns the message for key with args put in (fmt verbs); a time.Time
+// argument is written as a date in the language. A missing key shows itself,
+// so it is seen and fixed.
+func (l *Localizer) T(key string, args ...any) string {
+	msg, ok := l.msgs[key]
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return msg
+	}
+	args = slices.Clone(args) // the caller's arguments stay as they were
+	for i, a := range args {
+		if t, ok := a.(time.Time); ok {
+			args[i] = l.Date(t)
+		}
+	}
+	return fmt.Sprintf(msg, args...)
+}
+
+// Date writes t as a day: "30 March 2016", "30 de marzo de 2016",
+// "30 mars 2016".
+func (l *Localizer) Date(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return l.T("format.date", t.Day(), l.T("month."+strconv.Itoa(int(t.Month()))), t.Year())
+}
+
+// DateString writes a YYYY-MM-DD date as Date does, or returns s unchanged
+// when it is not one.
+func (l *Localizer) DateString(s string) string {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return s
+	}
+	return l.Date(t)
+}
+
+// DateRange writes the days from start to end: "28–30 September 2015".
+func (l *Localizer) DateRange(start, end time.Time) string {
+	if start.Year() == end.Year() && start.Month() == end.Month() {
+		return strconv.Itoa(start.Day()) + "–" + l.Date(end)
+	}
+	return l.Date(start) + " – " + l.Date(end)
+}
+
+// Money writes an amount in minor units of an ISO 4217 currency:
+// "USD 150.00" in English, "150,00 USD" in Spanish and French.
+func (l *Localizer) Money(amount int64, code string) string {
+	scale := 2
+	if u, err := currency.ParseISO(code); err == nil {
+		scale, _ = currency.Standard.Rounding(u)
+	}
+	neg := amount < 0
+	if neg {
+		amount = -amount
+	}
+	div := int64(1)
+	for range scale {
+		div *= 10
+	}
+	whole := groupThousands(strconv.FormatInt(amount/div, 10), l.T("format.thousands"))
+	num := whole
+	if scale > 0 {
+		num += l.T("format.decimal") + fmt.Sprintf("%0*d", scale, amount%div)
+	}
+	if neg {
+		num = "-" + num
+	}
+	return l.T("format.money", num, code)
+}
+
+func groupThousands(s, sep string) string {
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	first := len(s) % 3
+	if first > 0 {
+		b.WriteString(s[:first])
+	}
+	for i := first; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+// Country is an ISO 3166-1 alpha-2 code and its name in a language.
+type Country struct {
+	Code string
+	Name string
+}
+
+// CountryName is the name of the country with code in the language.
+func (l *Localizer) CountryName(code string) string {
+	r, err := language.ParseRegion(code)
+	if err != nil {
+		return code
+	}
+	if name := display.Regions(l.tag).Name(r); name != "" {
+		return name
+	}
+	return code
+}
+
+// Countries lists every country, sorted by name as the language sorts.
+func (l *Localizer) Countries() []Country {
+	l.once.Do(func() {
+		names := display.Regions(l.tag)
+		var list []Country
+		for a := 'A'; a <= 'Z'; a++ {
+			for b := 'A'; b <= 'Z'; b++ {
+				code := string([]rune{a, b})
+				r, err := language.ParseRegion(code)
+				if err != nil || r.String() != code || !r.IsCountry() || r.IsPrivateUse() {
+					continue
+				}
+				name := names.Name(r)
+				if name == "" {
+					continue
+				}
+				list = append(list, Country{Code: code, Name: name})
+			}
+		}
+		c := collate.New(l.tag)
+		slices.SortFunc(list, func(x, y Country) int { return c.CompareString(x.Name, y.Name) })
+		l.countries = list
+	})
+	return l.countries
+}

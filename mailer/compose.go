@@ -1,0 +1,91 @@
+// Package mailer writes the messages delegates receive and sends the outbox.
+package mailer
+
+import (
+	"bytes"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"delegate/i18n"
+	"delegate/store"
+	"delegate/templates"
+)
+
+// Composer writes a delegate's message in their language from the email
+// templates and the catalogs. It satisfies store.Composer.
+type Composer struct {
+	baseURL string
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+}
+
+// NewComposer parses the email templates; links point at baseURL.
+func NewComposer(baseURL string) (*Composer, error) {
+	text, err := texttemplate.ParseFS(templates.FS, "email/message.txt")
+	if err != nil {
+		return nil, err
+	}
+	html, err := htmltemplate.ParseFS(templates.FS, "email/message.html")
+	if err != nil {
+		return nil, err
+	}
+	return &Composer{baseURL: strings.TrimRight(baseURL, "/"), text: text, html: html}, nil
+}
+
+type message struct {
+	L          *i18n.Localizer
+	Subject    string
+	Conference string
+	Greeting   string
+	Body       string
+	Reason     string
+	Reference  string
+	Status     string
+	Category   string
+	Fee        string
+	Next       string
+	Link       string
+	Team       string
+	Contact    store.Contact
+}
+
+// Compose writes the message of kind for r.
+func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
+	l := i18n.For(r.Language)
+	name := s.Name.In(l.Lang)
+	when := l.DateRange(s.Start(), s.End())
+	m := message{
+		L:          l,
+		Subject:    l.T("email."+kind+".subject", s.ShortName, r.Reference),
+		Conference: name,
+		Greeting:   l.T("email.greeting", r.FullName()),
+		Body:       l.T("email."+kind+".body", name, s.City.In(l.Lang), when),
+		Reference:  r.Reference,
+		Status:     l.T("status." + r.Status),
+		Next:       l.T("email." + kind + ".next"),
+		Link:       c.baseURL + "/r/" + r.ManageToken,
+		Team:       l.T("email.team", s.ShortName),
+		Contact:    s.Secretariat,
+	}
+	if kind == store.MailDatesChanged {
+		m.Subject = l.T("email."+kind+".subject", s.ShortName, when)
+	}
+	if kind == store.MailRejected || kind == store.MailCancelled {
+		m.Reason = r.StatusReason
+	}
+	if cat, ok := s.Category(r.Category); ok {
+		m.Category = cat.Name.In(l.Lang)
+	}
+	if r.Fee.Amount > 0 {
+		m.Fee = l.Money(r.Fee.Amount, r.Fee.Currency) + " (" + l.T("payment."+r.PaymentStatus) + ")"
+	}
+	var text, html bytes.Buffer
+	if err := c.text.Execute(&text, m); err != nil {
+		return store.Email{}, err
+	}
+	if err := c.html.Execute(&html, m); err != nil {
+		return store.Email{}, err
+	}
+	return store.Email{Subject: m.Subject, Text: text.String(), HTML: html.String()}, nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"delegate/handlers"
+)
+
+// serve runs the web server until ctx is done, then lets requests in flight
+// finish and closes the database.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.flags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(stderr)
+	db, err := cfg.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
+		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // large PDF batches take a while
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          nil,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "db", cfg.dbPath, "base_url", cfg.baseURL)
+	fmt.Fprintf(stdout, "delegate: serving http://%s\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

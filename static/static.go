@@ -1,0 +1,9 @@
+// Package static embeds the hand-written stylesheet and scripts.
+package static
+
+import "embed"
+
+// FS holds the files served under /static/.
+//
+//go:embed *.css *.js
+var FS embed.FS

@@ -1,0 +1,200 @@
+// Package store is the domain of delegate: the SQLite database, its
+// migrations, the domain types and every state change as one transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is the conference database: a read pool and a single-connection write
+// pool on the same SQLite file, so that every write transaction is serialised
+// and starts with BEGIN IMMEDIATE.
+type DB struct {
+	read  *sql.DB
+	write *sql.DB
+	path  string
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+	// Compose writes the email a change causes; main wires the mailer's
+	// composer here. Without it no outbox rows are written.
+	Compose Composer
+
+	passportKey []byte
+
+	mu       sync.RWMutex
+	settings *Settings // cached; replaced after every committed change
+
+	// notify is signalled (without blocking) after a commit that queued mail.
+	notify chan struct{}
+}
+
+// Options configure Open.
+type Options struct {
+	// Secret is the 32-byte installation key; passport data is encrypted
+	// under a key derived from it.
+	Secret []byte
+}
+
+// Open opens (creating if needed) the database at path, runs the pending
+// migrations and seeds the conference settings on first start.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if len(opts.Secret) < 32 {
+		return nil, errors.New("store: secret must be at least 32 bytes")
+	}
+	// _busy_timeout comes before _journal_mode so that switching to WAL
+	// waits for other connections instead of failing at once.
+	base := "file:" + path + "?"
+	dsn := base + "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL"
+
+	write, err := sql.Open("sqlite3", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open write pool: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+
+	read, err := sql.Open("sqlite3", dsn+"&_query_only=on")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open read pool: %w", err)
+	}
+	n := max(4, runtime.NumCPU()*2)
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+
+	db := &DB{
+		read:        read,
+		write:       write,
+		path:        path,
+		Now:         time.Now,
+		passportKey: deriveKey(opts.Secret, "delegate passport v1"),
+		notify:      make(chan struct{}, 1),
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.seed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if _, err := db.loadSettings(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Path is the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Queued is signalled after a commit that wrote outbox rows.
+func (db *DB) Queued() <-chan struct{} { return db.notify }
+
+// Backup writes a consistent copy of the live database to path.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	_, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// tx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it when
+// fn returns nil.
+func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM migrations WHERE name = ?", name).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				return nil
+			}
+			body, err := migrations.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+				name, formatTime(db.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) signalQueued() {
+	select {
+	case db.notify <- struct{}{}:
+	default:
+	}
+}
+
+// timeLayout is how instants are stored: UTC, fixed width, so that text
+// order is time order.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(timeLayout, s)
+	return t
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"errors"
+	"sort"
+	"strings"
+)
+
+// ErrNotFound is returned when the thing asked for does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a change does not apply to the current state.
+var ErrConflict = errors.New("conflict")
+
+// ConflictError says why a change does not apply; it matches ErrConflict.
+type ConflictError struct {
+	Reason string // a short word, e.g. "not_pending"
+}
+
+func (e *ConflictError) Error() string { return "conflict: " + e.Reason }
+
+// Is makes errors.Is(err, ErrConflict) true.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// Message is a translatable text: a catalog key and its arguments.
+type Message struct {
+	Key  string
+	Args []any
+}
+
+// ValidationError maps form fields to what is wrong with them.
+type ValidationError struct {
+	Fields map[string]Message
+}
+
+func (e *ValidationError) Error() string {
+	keys := make([]string, 0, len(e.Fields))
+	for k, m := range e.Fields {
+		keys = append(keys, k+": "+m.Key)
+	}
+	sort.Strings(keys)
+	return "invalid: " + strings.Join(keys, ", ")
+}
+
+// Add records a problem with field unless one is already recorded.
+func (e *ValidationError) Add(field, key string, args ...any) {
+	if e.Fields == nil {
+		e.Fields = map[string]Message{}
+	}
+	if _, ok := e.Fields[field]; !ok {
+		e.Fields[field] = Message{Key: key, Args: args}
+	}
+}
+
+// Err returns e when it holds a problem and nil otherwise.
+func (e *ValidationError) Err() error {
+	if len(e.Fields) == 0 {
+		return nil
+	}
+	return e
+}
+
+// IsDuplicate reports whether err is a validation error whose only problem
+// is an email address already registered.
+func IsDuplicate(err error) bool {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return false
+	}
+	m, ok := ve.Fields["email"]
+	return ok && m.Key == "error.duplicate_email"
+}

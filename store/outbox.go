@@ -1,0 +1,121 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Kinds of message the system sends to a delegate.
+const (
+	MailReceived     = "received"      // registration waits for an organiser
+	MailApproved     = "approved"      // registration approved
+	MailWaitlisted   = "waitlisted"    // the conference is full: on the waiting list
+	MailPromoted     = "promoted"      // moved up from the waiting list
+	MailRejected     = "rejected"      // an organiser declined it
+	MailCancelled    = "cancelled"     // cancelled by the delegate or an organiser
+	MailDatesChanged = "dates_changed" // the conference dates moved
+)
+
+// MailKinds lists every kind of message, for template checks.
+var MailKinds = []string{MailReceived, MailApproved, MailWaitlisted, MailPromoted, MailRejected,
+	MailCancelled, MailDatesChanged}
+
+// Email is a message written for one delegate.
+type Email struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+// Composer writes the message of kind for registration r under settings s.
+// It runs inside the transaction of the change, so it must not touch the
+// database.
+type Composer interface {
+	Compose(kind string, r *Registration, s *Settings) (Email, error)
+}
+
+// OutboxMessage is a row of the outbox.
+type OutboxMessage struct {
+	ID             int64
+	RegistrationID int64
+	Kind           string
+	To             string
+	ToName         string
+	Language       string
+	Email
+	Status        string // queued, sent or failed
+	Attempts      int
+	LastError     string
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// queue writes the message of kind for r into the outbox, in tx.
+func (db *DB) queue(ctx context.Context, tx *sql.Tx, kind string, r *Registration, s *Settings) error {
+	if db.Compose == nil {
+		return nil
+	}
+	m, err := db.Compose.Compose(kind, r, s)
+	if err != nil {
+		return fmt.Errorf("compose %s for %s: %w", kind, r.Reference, err)
+	}
+	now := formatTime(db.Now())
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
+		subject, body_text, body_html, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, kind, r.Email, r.FullName(), r.Language, m.Subject, m.Text, m.HTML, now, now)
+	if err != nil {
+		return fmt.Errorf("queue %s for %s: %w", kind, r.Reference, err)
+	}
+	return nil
+}
+
+// OutboxFilter selects outbox rows.
+type OutboxFilter struct {
+	RegistrationID int64
+	Status         string
+	Limit          int
+}
+
+// FindOutbox returns outbox rows, newest first.
+func (db *DB) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
+	q := `SELECT id, coalesce(registration_id, 0), kind, to_addr, to_name, language, subject, body_text,
+		body_html, status, attempts, last_error, next_attempt_at, created_at, sent_at FROM outbox WHERE 1=1`
+	var args []any
+	if f.RegistrationID != 0 {
+		q += " AND registration_id = ?"
+		args = append(args, f.RegistrationID)
+	}
+	if f.Status != "" {
+		q += " AND status = ?"
+		args = append(args, f.Status)
+	}
+	q += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find outbox: %w", err)
+	}
+	defer rows.Close()
+	var list []OutboxMessage
+	for rows.Next() {
+		var m OutboxMessage
+		var next, created string
+		var sent sql.NullString
+		if err := rows.Scan(&m.ID, &m.RegistrationID, &m.Kind, &m.To, &m.ToName, &m.Language, &m.Subject,
+			&m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &next, &created, &sent); err != nil {
+			return nil, err
+		}
+		m.NextAttemptAt, m.CreatedAt = parseTime(next), parseTime(created)
+		if sent.Valid {
+			t := parseTime(sent.String)
+			m.SentAt = &t
+		}
+		list = append(list, m)
+	}
+	return list, rows.Err()
+}

@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status words of a registration.
+const (
+	StatusPending    = "pending"
+	StatusApproved   = "approved"
+	StatusWaitlisted = "waitlisted"
+	StatusRejected   = "rejected"
+	StatusCancelled  = "cancelled"
+)
+
+// Payment status words.
+const (
+	PaymentNotRequired = "not_required"
+	PaymentUnpaid      = "unpaid"
+	PaymentPaid        = "paid"
+	PaymentRefunded    = "refunded"
+	PaymentWaived      = "waived"
+)
+
+// Statuses lists every registration status, in the order pages show them.
+var Statuses = []string{StatusPending, StatusApproved, StatusWaitlisted, StatusRejected, StatusCancelled}
+
+// PaymentStatuses lists every payment status.
+var PaymentStatuses = []string{PaymentNotRequired, PaymentUnpaid, PaymentPaid, PaymentRefunded, PaymentWaived}
+
+// Titles are the forms of address a delegate may choose.
+var Titles = []string{"Mr", "Ms", "Mx", "Dr", "Prof", "H.E."}
+
+// DietaryNeeds are the dietary requirements a delegate may tick.
+var DietaryNeeds = []string{"vegetarian", "vegan", "halal", "kosher", "gluten_free", "lactose_free", "nut_allergy", "other"}
+
+// Languages are the languages of the conference.
+var Languages = []string{"en", "es", "fr"}
+
+// Money is an amount in minor units of an ISO 4217 currency.
+type Money struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// Details are what a delegate tells us: the fields of the registration form
+// and of the API, with the same names.
+type Details struct {
+	Title            string   `json:"title"`
+	GivenNames       string   `json:"given_names"`
+	FamilyName       string   `json:"family_name"`
+	BadgeName        string   `json:"badge_name"`
+	Email            string   `json:"email"`
+	Phone            string   `json:"phone"`
+	Organisation     string   `json:"organisation"`
+	JobTitle         string   `json:"job_title"`
+	City             string   `json:"city"`
+	Country          string   `json:"country"`
+	GNLC             string   `json:"gnlc"`
+	Category         string   `json:"category"`
+	Language         string   `json:"language"`
+	InvitationLetter bool     `json:"invitation_letter"`
+	Nationality      string   `json:"nationality"`
+	PassportNumber   string   `json:"passport_number,omitempty"`
+	PassportExpiry   string   `json:"passport_expiry,omitempty"`
+	DateOfBirth      string   `json:"date_of_birth,omitempty"`
+	ArrivalDate      string   `json:"arrival_date"`
+	DepartureDate    string   `json:"departure_date"`
+	ArrivalFlight    string   `json:"arrival_flight"`
+	DepartureFlight  string   `json:"departure_flight"`
+	AirportTransfer  bool     `json:"airport_transfer"`
+	Hotel            string   `json:"hotel"`
+	Dietary          []string `json:"dietary"`
+	DietaryNotes     string   `json:"dietary_notes"`
+	Accessibility    string   `json:"accessibility"`
+	StudyVisit       string   `json:"study_visit"`
+	ConsentPrivacy   bool     `json:"consent_privacy"`
+	ConsentPhoto     bool     `json:"consent_photo"`
+}
+
+// FullName is the given names and family name.
+func (d Details) FullName() string {
+	return strings.TrimSpace(d.GivenNames + " " + d.FamilyName)
+}
+
+// NameOnBadge is the badge name, or the full name when none was given.
+func (d Details) NameOnBadge() string {
+	if d.BadgeName != "" {
+		return d.BadgeName
+	}
+	return d.FullName()
+}
+
+// Registration is one delegate's registration.
+type Registration struct {
+	ID            int64  `json:"-"`
+	Reference     string `json:"reference"`
+	Status        string `json:"status"`
+	PaymentStatus string `json:"payment_status"`
+	Fee           Money  `json:"fee"`
+	Details
+	StatusReason      string     `json:"status_reason,omitempty"`
+	CreatedAt         time.Time  `json:"created_at"`
+	UpdatedAt         time.Time  `json:"updated_at"`
+	CheckedInAt       *time.Time `json:"checked_in_at"`
+	BadgePrintedCount int        `json:"badge_printed_count"`
+	BadgeVersion      int        `json:"-"`
+
+	// ManageToken is the secret of the delegate's private link.
+	ManageToken string `json:"-"`
+}
+
+// Live reports whether the registration still counts (not cancelled or
+// rejected).
+func (r Registration) Live() bool {
+	return r.Status == StatusPending || r.Status == StatusApproved || r.Status == StatusWaitlisted
+}
+
+// passport is what is sealed in passport_sealed.
+type passport struct {
+	Number      string `json:"n"`
+	Expiry      string `json:"e"`
+	DateOfBirth string `json:"b"`
+}
+
+const registrationColumns = `id, reference, status, payment_status, fee_amount, fee_currency,
+	title, given_names, family_name, badge_name, email, phone, organisation, job_title, city,
+	country, gnlc, category, language, invitation_letter, nationality, arrival_date,
+	departure_date, arrival_flight, departure_flight, airport_transfer, hotel, dietary,
+	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, status_reason,
+	badge_version, badge_printed_count, checked_in_at, created_at, updated_at`
+
+// detailColumns are the extra columns a single-row read decrypts.
+const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRegistration(row scanner, extra ...any) (Registration, error) {
+	var r Registration
+	var dietary, created, updated string
+	var checkedIn sql.NullString
+	dest := []any{&r.ID, &r.Reference, &r.Status, &r.PaymentStatus, &r.Fee.Amount, &r.Fee.Currency,
+		&r.Title, &r.GivenNames, &r.FamilyName, &r.BadgeName, &r.Email, &r.Phone, &r.Organisation,
+		&r.JobTitle, &r.City, &r.Country, &r.GNLC, &r.Category, &r.Language, &r.InvitationLetter,
+		&r.Nationality, &r.ArrivalDate, &r.DepartureDate, &r.ArrivalFlight, &r.DepartureFlight,
+		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
+		&r.ConsentPrivacy, &r.ConsentPhoto, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
+		&checkedIn, &created, &updated}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return r, ErrNotFound
+		}
+		return r, err
+	}
+	r.Dietary = splitList(dietary)
+	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
+	if checkedIn.Valid {
+		t := parseTime(checkedIn.String)
+		r.CheckedInAt = &t
+	}
+	return r, nil
+}
+
+// scanDetailed reads a row of detailColumns and decrypts its secrets.
+func (db *DB) scanDetailed(row scanner) (Registration, error) {
+	var sealedPassport, sealedToken []byte
+	r, err := scanRegistration(row, &sealedPassport, &sealedToken)
+	if err != nil {
+		return r, err
+	}
+	if len(sealedPassport) > 0 {
+		plain, err := open(db.passportKey, sealedPassport, []byte(r.Reference))
+		if err != nil {
+			return r, fmt.Errorf("registration %s: passport data: %w", r.Reference, err)
+		}
+		var p passport
+		if err := json.Unmarshal(plain, &p); err != nil {
+			return r, err
+		}
+		r.PassportNumber, r.PassportExpiry, r.DateOfBirth = p.Number, p.Expiry, p.DateOfBirth
+	}
+	if tok, err := open(db.passportKey, sealedToken, []byte("token:"+r.Reference)); err == nil {
+		r.ManageToken = string(tok)
+	}
+	return r, nil
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}
+
+// FindRegistration returns the registration with reference.
+func (db *DB) FindRegistration(ctx context.Context, reference string) (Registration, error) {
+	row := db.read.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE reference = ?",
+		strings.ToUpper(strings.TrimSpace(reference)))
+	return db.scanDetailed(row)
+}
+
+// FindRegistrationByToken returns the registration whose private link holds
+// token.
+func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (Registration, error) {
+	row := db.read.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE token_hash = ?",
+		HashToken(token))
+	return db.scanDetailed(row)
+}
+
+func (db *DB) findForUpdate(ctx context.Context, tx *sql.Tx, reference string) (Registration, error) {
+	row := tx.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE reference = ?", reference)
+	return db.scanDetailed(row)
+}
+
+// Filter selects registrations for lists and exports.
+type Filter struct {
+	Status   string
+	Category string
+	Country  string
+	Q        string // words in name, email, reference or organisation; case and accents ignored
+	Page     int    // from 1
+	PerPage  int    // 0 means all
+}
+
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if f.Status != "" {
+		conds = append(conds, "status = ?")
+		args = append(args, f.Status)
+	}
+	if f.Category != "" {
+		conds = append(conds, "category = ?")
+		args = append(args, f.Category)
+	}
+	if f.Country != "" {
+		conds = append(conds, "country = ?")
+		args = append(args, strings.ToUpper(f.Country))
+	}
+	for _, word := range strings.Fields(Fold(f.Q)) {
+		conds = append(conds, "instr(search, ?) > 0")
+		args = append(args, word)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// FindRegistrations returns one page of the registrations that match f,
+// newest first, and how many match in all. Passport data is not read.
+func (db *DB) FindRegistrations(ctx context.Context, f Filter) ([]Registration, int, error) {
+	where, args := f.where()
+	var total int
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count registrations: %w", err)
+	}
+	q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY created_at DESC, id DESC"
+	if f.PerPage > 0 {
+		page := max(f.Page, 1)
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage, (page-1)*f.PerPage)
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find registrations: %w", err)
+	}
+	defer rows.Close()
+	list := []Registration{}
+	for rows.Next() {
+		r, err := scanRegistration(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		list = append(list, r)
+	}
+	return list, total, rows.Err()
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// Stats are the numbers of the conference.
+type Stats struct {
+	Total            int            `json:"total"`
+	Capacity         int            `json:"capacity"`
+	Live             int            `json:"live"` // pending and approved: what counts against the capacity
+	ByStatus         map[string]int `json:"by_status"`
+	ByCategory       map[string]int `json:"by_category"`
+	ByCountry        map[string]int `json:"by_country"`
+	ByPayment        map[string]int `json:"by_payment"`
+	CheckedIn        int            `json:"checked_in"`
+	CheckinsByDay    map[string]int `json:"checkins_by_day"`
+	LettersRequested int            `json:"letters_requested"`
+	Countries        int            `json:"countries"`
+}
+
+// Stats counts registrations by status, category, country, payment and
+// check-in. Category, country and payment counts are of live registrations
+// (pending, approved, waitlisted).
+func (db *DB) Stats(ctx context.Context) (Stats, error) {
+	s := db.Settings()
+	st := Stats{Capacity: s.Capacity, ByStatus: map[string]int{}, ByCategory: map[string]int{},
+		ByCountry: map[string]int{}, ByPayment: map[string]int{}, CheckinsByDay: map[string]int{}}
+	for _, x := range Statuses {
+		st.ByStatus[x] = 0
+	}
+	const live = " WHERE status IN ('pending','approved','waitlisted')"
+	loc := s.Location()
+	groups := []struct {
+		q    string
+		into map[string]int
+	}{
+		{"SELECT status, count(*) FROM registrations GROUP BY 1", st.ByStatus},
+		{"SELECT category, count(*) FROM registrations" + live + " GROUP BY 1", st.ByCategory},
+		{"SELECT country, count(*) FROM registrations" + live + " GROUP BY 1", st.ByCountry},
+		{"SELECT payment_status, count(*) FROM registrations" + live + " GROUP BY 1", st.ByPayment},
+	}
+	for _, g := range groups {
+		rows, err := db.read.QueryContext(ctx, g.q)
+		if err != nil {
+			return st, fmt.Errorf("stats: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return st, err
+			}
+			g.into[k] = n
+		}
+		rows.Close()
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT checked_in_at FROM registrations WHERE checked_in_at IS NOT NULL")
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var at string
+		if err := rows.Scan(&at); err != nil {
+			return st, err
+		}
+		st.CheckedIn++
+		st.CheckinsByDay[parseTime(at).In(loc).Format(DateLayout)]++
+	}
+	err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+live+" AND invitation_letter").
+		Scan(&st.LettersRequested)
+	for _, n := range st.ByStatus {
+		st.Total += n
+	}
+	st.Live = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved]
+	st.Countries = len(st.ByCountry)
+	return st, err
+}

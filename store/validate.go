@@ -1,0 +1,210 @@
+package store
+
+import (
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold makes text comparable for search: lower case, without accents.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.ToLower(out)
+}
+
+// ValidCountry reports whether code is an ISO 3166-1 alpha-2 country code.
+func ValidCountry(code string) bool {
+	if len(code) != 2 || strings.ToUpper(code) != code {
+		return false
+	}
+	r, err := language.ParseRegion(code)
+	return err == nil && r.String() == code && r.IsCountry() && !r.IsPrivateUse()
+}
+
+var (
+	passportPattern = regexp.MustCompile(`^[A-Z0-9]{5,20}$`)
+	flightPattern   = regexp.MustCompile(`^[A-Z0-9]{2,3} ?[0-9]{1,5}[A-Z]?$`)
+	phonePattern    = regexp.MustCompile(`^\+?[0-9 ()./-]{4,30}$`)
+)
+
+// normalise trims what was typed and puts codes in their canonical case.
+func (d *Details) normalise() {
+	for _, p := range []*string{&d.Title, &d.GivenNames, &d.FamilyName, &d.BadgeName, &d.Email,
+		&d.Phone, &d.Organisation, &d.JobTitle, &d.City, &d.GNLC, &d.Category, &d.Language,
+		&d.ArrivalDate, &d.DepartureDate, &d.Hotel, &d.StudyVisit, &d.PassportExpiry, &d.DateOfBirth,
+		&d.DietaryNotes, &d.Accessibility} {
+		*p = strings.TrimSpace(*p)
+	}
+	for _, p := range []*string{&d.Country, &d.Nationality, &d.PassportNumber, &d.ArrivalFlight, &d.DepartureFlight} {
+		*p = strings.ToUpper(strings.TrimSpace(*p))
+	}
+	d.PassportNumber = strings.NewReplacer(" ", "", "-", "").Replace(d.PassportNumber)
+	d.Language = strings.ToLower(d.Language)
+	var diet []string
+	for _, x := range d.Dietary {
+		x = strings.TrimSpace(x)
+		if x != "" && !slices.Contains(diet, x) {
+			diet = append(diet, x)
+		}
+	}
+	d.Dietary = diet
+	if d.Category != "mayor" && d.Category != "city_official" {
+		d.GNLC = "" // asked of the city categories only
+	}
+	if !d.InvitationLetter {
+		d.Nationality, d.PassportNumber, d.PassportExpiry, d.DateOfBirth = "", "", "", ""
+	}
+}
+
+// Validate normalises d and checks every rule of a registration against the
+// settings s at time now.
+func (d *Details) Validate(s *Settings, now time.Time) error {
+	d.normalise()
+	v := &ValidationError{}
+	oneOf(v, "title", d.Title, Titles, false)
+	text(v, "given_names", d.GivenNames, 100, true)
+	text(v, "family_name", d.FamilyName, 100, true)
+	text(v, "badge_name", d.BadgeName, 40, false)
+	if d.Email == "" {
+		v.Add("email", "error.required")
+	} else if a, err := mail.ParseAddress(d.Email); err != nil || a.Address != d.Email ||
+		len(d.Email) > 254 || !strings.Contains(d.Email[strings.LastIndexByte(d.Email, '@')+1:], ".") {
+		v.Add("email", "error.email")
+	}
+	if d.Phone != "" && !phonePattern.MatchString(d.Phone) {
+		v.Add("phone", "error.phone")
+	}
+	text(v, "organisation", d.Organisation, 200, true)
+	text(v, "job_title", d.JobTitle, 200, true)
+	text(v, "city", d.City, 100, false)
+	country(v, "country", d.Country)
+	oneOf(v, "gnlc", d.GNLC, []string{"member", "interested"}, false)
+	if d.Category == "" {
+		v.Add("category", "error.required")
+	} else if _, ok := s.Category(d.Category); !ok {
+		v.Add("category", "error.choice")
+	}
+	oneOf(v, "language", d.Language, Languages, true)
+
+	if d.InvitationLetter {
+		country(v, "nationality", d.Nationality)
+		switch {
+		case d.PassportNumber == "":
+			v.Add("passport_number", "error.required")
+		case !passportPattern.MatchString(d.PassportNumber):
+			v.Add("passport_number", "error.passport_number")
+		}
+		validUntil := s.PassportValidUntil()
+		if exp, ok := date(v, "passport_expiry", d.PassportExpiry, true); ok && exp.Before(validUntil) {
+			v.Add("passport_expiry", "error.passport_expiry", validUntil)
+		}
+		if dob, ok := date(v, "date_of_birth", d.DateOfBirth, true); ok {
+			if dob.Year() < 1900 || !dob.Before(s.Start().AddDate(-10, 0, 0)) {
+				v.Add("date_of_birth", "error.date_of_birth")
+			}
+		}
+	}
+
+	from, to := s.Start().AddDate(0, 0, -14), s.End().AddDate(0, 0, 14)
+	arr, arrOK := date(v, "arrival_date", d.ArrivalDate, false)
+	dep, depOK := date(v, "departure_date", d.DepartureDate, false)
+	if arrOK && (arr.Before(from) || arr.After(to)) {
+		v.Add("arrival_date", "error.travel_window", from, to)
+	}
+	if depOK && (dep.Before(from) || dep.After(to)) {
+		v.Add("departure_date", "error.travel_window", from, to)
+	}
+	if arrOK && depOK && dep.Before(arr) {
+		v.Add("departure_date", "error.departure_before_arrival")
+	}
+	for _, f := range []struct{ name, value string }{{"arrival_flight", d.ArrivalFlight}, {"departure_flight", d.DepartureFlight}} {
+		if f.value != "" && !flightPattern.MatchString(f.value) {
+			v.Add(f.name, "error.flight")
+		}
+	}
+	if d.Hotel != "" {
+		if _, ok := s.Hotel(d.Hotel); !ok {
+			v.Add("hotel", "error.choice")
+		}
+	}
+	if d.StudyVisit != "" {
+		if _, ok := s.StudyVisit(d.StudyVisit); !ok {
+			v.Add("study_visit", "error.choice")
+		}
+	}
+	for _, x := range d.Dietary {
+		if !slices.Contains(DietaryNeeds, x) {
+			v.Add("dietary", "error.choice")
+		}
+	}
+	text(v, "dietary_notes", d.DietaryNotes, 500, false)
+	text(v, "accessibility", d.Accessibility, 500, false)
+	if !d.ConsentPrivacy {
+		v.Add("consent_privacy", "error.consent_privacy")
+	}
+	return v.Err()
+}
+
+// text checks a free-text field: required, at most max characters, and no
+// control characters (a line break in a name could forge mail headers).
+func text(v *ValidationError, field, value string, max int, required bool) {
+	multiline := max >= 500
+	switch {
+	case value == "" && required:
+		v.Add(field, "error.required")
+	case !utf8.ValidString(value):
+		v.Add(field, "error.characters")
+	case utf8.RuneCountInString(value) > max:
+		v.Add(field, "error.too_long", max)
+	case strings.IndexFunc(value, func(r rune) bool {
+		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
+	}) >= 0:
+		v.Add(field, "error.characters")
+	}
+}
+
+func oneOf(v *ValidationError, field, value string, choices []string, required bool) {
+	switch {
+	case value == "" && required:
+		v.Add(field, "error.required")
+	case value != "" && !slices.Contains(choices, value):
+		v.Add(field, "error.choice")
+	}
+}
+
+func country(v *ValidationError, field, code string) {
+	switch {
+	case code == "":
+		v.Add(field, "error.required")
+	case !ValidCountry(code):
+		v.Add(field, "error.country")
+	}
+}
+
+func date(v *ValidationError, field, value string, required bool) (time.Time, bool) {
+	if value == "" {
+		if required {
+			v.Add(field, "error.required")
+		}
+		return time.Time{}, false
+	}
+	t, err := ParseDate(value)
+	if err != nil {
+		v.Add(field, "error.date")
+		return t, false
+	}
+	return t, true
+}
