@@ -48,7 +48,7 @@ func (p page) LangURL(lang string) string {
 func (p page) Languages() []string { return i18n.Languages }
 
 var funcs = template.FuncMap{
-	"has": func(list []string, x string) bool { return slices.Contains(list, x) },
+	"has":      func(list []string, x string) bool { return slices.Contains(list, x) },
 	"langName": func(lang string) string { return i18n.For(lang).T("lang.name") },
 	// dict builds the argument of a partial from name/value pairs.
 	"dict": func(kv ...any) (map[string]any, error) {
