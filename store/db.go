@@ -120,7 +120,7 @@ func (db *DB) Queued() <-chan struct{} { return db.notify }
 
 // Backup writes a consistent copy of the live database to path.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	_, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path)
+	_, err := db.write.ExecContext(ctx, "VACUUM INTO ?", path) // the read pool is query-only
 	if err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}

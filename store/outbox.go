@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -53,12 +54,19 @@ type OutboxMessage struct {
 	SentAt        *time.Time
 }
 
+// TokenPlaceholder stands for the delegate's private-link secret in stored
+// messages, so that the outbox never holds it; Deliverable puts the real
+// one in when the message is sent.
+const TokenPlaceholder = "__manage_token__"
+
 // queue writes the message of kind for r into the outbox, in tx.
 func (db *DB) queue(ctx context.Context, tx *sql.Tx, kind string, r *Registration, s *Settings) error {
 	if db.Compose == nil {
 		return nil
 	}
-	m, err := db.Compose.Compose(kind, r, s)
+	masked := *r
+	masked.ManageToken = TokenPlaceholder
+	m, err := db.Compose.Compose(kind, &masked, s)
 	if err != nil {
 		return fmt.Errorf("compose %s for %s: %w", kind, r.Reference, err)
 	}
@@ -118,4 +126,27 @@ func (db *DB) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, 
 		list = append(list, m)
 	}
 	return list, rows.Err()
+}
+
+// Deliverable is the message as the recipient gets it: the private link
+// with its real secret.
+func (db *DB) Deliverable(ctx context.Context, m OutboxMessage) (Email, error) {
+	e := m.Email
+	if m.RegistrationID == 0 || !strings.Contains(e.Text+e.HTML, TokenPlaceholder) {
+		return e, nil
+	}
+	var reference string
+	var sealed []byte
+	err := db.read.QueryRowContext(ctx, "SELECT reference, token_sealed FROM registrations WHERE id = ?",
+		m.RegistrationID).Scan(&reference, &sealed)
+	if err != nil {
+		return e, fmt.Errorf("message %d: %w", m.ID, err)
+	}
+	token, err := open(db.passportKey, sealed, []byte("token:"+reference))
+	if err != nil {
+		return e, fmt.Errorf("message %d: private link: %w", m.ID, err)
+	}
+	e.Text = strings.ReplaceAll(e.Text, TokenPlaceholder, string(token))
+	e.HTML = strings.ReplaceAll(e.HTML, TokenPlaceholder, string(token))
+	return e, nil
 }

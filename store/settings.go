@@ -98,7 +98,7 @@ type Settings struct {
 }
 
 // Category returns the category with code.
-func (s *Settings) Category(code string) (Category, bool) {
+func (s Settings) Category(code string) (Category, bool) {
 	i := slices.IndexFunc(s.Categories, func(c Category) bool { return c.Code == code })
 	if i < 0 {
 		return Category{}, false
@@ -107,7 +107,7 @@ func (s *Settings) Category(code string) (Category, bool) {
 }
 
 // Hotel returns the hotel with code.
-func (s *Settings) Hotel(code string) (Hotel, bool) {
+func (s Settings) Hotel(code string) (Hotel, bool) {
 	i := slices.IndexFunc(s.Hotels, func(h Hotel) bool { return h.Code == code })
 	if i < 0 {
 		return Hotel{}, false
@@ -116,7 +116,7 @@ func (s *Settings) Hotel(code string) (Hotel, bool) {
 }
 
 // StudyVisit returns the study visit with code.
-func (s *Settings) StudyVisit(code string) (StudyVisit, bool) {
+func (s Settings) StudyVisit(code string) (StudyVisit, bool) {
 	i := slices.IndexFunc(s.StudyVisits, func(v StudyVisit) bool { return v.Code == code })
 	if i < 0 {
 		return StudyVisit{}, false
@@ -125,17 +125,17 @@ func (s *Settings) StudyVisit(code string) (StudyVisit, bool) {
 }
 
 // Start and End are the first and last days of the conference.
-func (s *Settings) Start() time.Time { t, _ := ParseDate(s.StartDate); return t }
+func (s Settings) Start() time.Time { t, _ := ParseDate(s.StartDate); return t }
 
 // End is the last day of the conference.
-func (s *Settings) End() time.Time { t, _ := ParseDate(s.EndDate); return t }
+func (s Settings) End() time.Time { t, _ := ParseDate(s.EndDate); return t }
 
 // PassportValidUntil is the earliest passport expiry accepted: six months
 // after the conference ends.
-func (s *Settings) PassportValidUntil() time.Time { return s.End().AddDate(0, 6, 0) }
+func (s Settings) PassportValidUntil() time.Time { return s.End().AddDate(0, 6, 0) }
 
 // Location is the venue's time zone.
-func (s *Settings) Location() *time.Location {
+func (s Settings) Location() *time.Location {
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
 		return time.UTC
@@ -144,7 +144,7 @@ func (s *Settings) Location() *time.Location {
 }
 
 // RegistrationOpen reports whether registrations are taken at now.
-func (s *Settings) RegistrationOpen(now time.Time) bool {
+func (s Settings) RegistrationOpen(now time.Time) bool {
 	day := now.In(s.Location()).Format(DateLayout)
 	if s.RegistrationOpens != "" && day < s.RegistrationOpens {
 		return false
@@ -156,7 +156,7 @@ func (s *Settings) RegistrationOpen(now time.Time) bool {
 }
 
 // FeeFor is what a registration in cat made at now costs.
-func (s *Settings) FeeFor(cat Category, now time.Time) int64 {
+func (s Settings) FeeFor(cat Category, now time.Time) int64 {
 	if cat.EarlyDeadline != "" && cat.EarlyFee > 0 &&
 		now.In(s.Location()).Format(DateLayout) <= cat.EarlyDeadline {
 		return cat.EarlyFee

@@ -1,0 +1,199 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"delegate/handlers"
+	"delegate/mailer"
+	"delegate/store"
+)
+
+// env is a service on a real SQLite file, served in-process.
+type env struct {
+	db     *store.DB
+	h      http.Handler
+	tokens map[string]string // role → bearer token
+}
+
+func newEnv(t *testing.T, rateLimit int) *env {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	composer, err := mailer.NewComposer("https://iclc.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Compose = composer
+	db.Now = func() time.Time { return time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC) }
+	h, err := handlers.New(handlers.Deps{DB: db, BaseURL: "https://iclc.example.org", RateLimit: rateLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{db: db, h: h, tokens: map[string]string{}}
+	for _, role := range store.Roles {
+		secret, _, err := db.CreateToken(ctx, store.System, role+" token", role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[role] = secret
+	}
+	return e
+}
+
+// request is one HTTP request to the service.
+type request struct {
+	method, path string
+	json         any        // sent as JSON when set
+	form         url.Values // sent as a form when set
+	role         string     // bearer token of this role
+	header       map[string]string
+}
+
+func (e *env) do(t *testing.T, r request) *httptest.ResponseRecorder {
+	t.Helper()
+	var body io.Reader
+	var ctype string
+	switch {
+	case r.json != nil:
+		b, err := json.Marshal(r.json)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, ctype = bytes.NewReader(b), "application/json"
+	case r.form != nil:
+		body, ctype = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+	}
+	req := httptest.NewRequest(r.method, r.path, body)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	if r.role != "" {
+		req.Header.Set("Authorization", "Bearer "+e.tokens[r.role])
+	}
+	for k, v := range r.header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
+}
+
+// scenario is one row of a handler test table.
+type scenario struct {
+	name       string
+	req        request
+	wantStatus int
+	want       []string // in the body
+	notWant    []string
+	check      func(t *testing.T, rec *httptest.ResponseRecorder)
+}
+
+func (e *env) run(t *testing.T, scenarios []scenario) {
+	t.Helper()
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			rec := e.do(t, sc.req)
+			body := rec.Body.String()
+			if rec.Code != sc.wantStatus {
+				t.Fatalf("%s %s: got status %d, want %d\n%s", sc.req.method, sc.req.path, rec.Code, sc.wantStatus, clip(body))
+			}
+			for _, w := range sc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("body lacks %q\n%s", w, clip(body))
+				}
+			}
+			for _, w := range sc.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("body has %q", w)
+				}
+			}
+			if sc.check != nil {
+				sc.check(t, rec)
+			}
+		})
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 1500 {
+		return s[:1500] + "…"
+	}
+	return s
+}
+
+// valid is a complete, valid registration as JSON fields.
+func valid(email string) map[string]any {
+	return map[string]any{
+		"title": "H.E.", "given_names": "Aminata", "family_name": "Diop", "email": email,
+		"organisation": "Ville de Dakar", "job_title": "Adjointe au maire", "country": "SN",
+		"category": "mayor", "gnlc": "interested", "language": "fr", "invitation_letter": true,
+		"nationality": "SN", "passport_number": "A01234567", "passport_expiry": "2019-05-31",
+		"date_of_birth": "1972-04-04", "arrival_date": "2015-09-27", "departure_date": "2015-10-01",
+		"arrival_flight": "AF 178", "airport_transfer": true, "hotel": "sample-hotel-a",
+		"dietary": []string{"halal"}, "study_visit": "sample-visit-community", "consent_privacy": true,
+	}
+}
+
+// asForm writes JSON fields as the registration form posts them.
+func asForm(fields map[string]any) url.Values {
+	v := url.Values{}
+	for k, x := range fields {
+		switch x := x.(type) {
+		case bool:
+			if x {
+				v.Set(k, "on")
+			}
+		case []string:
+			for _, s := range x {
+				v.Add(k, s)
+			}
+		case string:
+			v.Set(k, x)
+		}
+	}
+	return v
+}
+
+func with(m map[string]any, kv ...any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		out[k] = v
+	}
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("decode %s: %v", clip(rec.Body.String()), err)
+	}
+	return v
+}
+
+// register makes a registration through the API and returns its JSON.
+func (e *env) register(t *testing.T, fields map[string]any) map[string]any {
+	t.Helper()
+	rec := e.do(t, request{method: "POST", path: "/api/v1/registrations", json: fields})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("register: got %d: %s", rec.Code, rec.Body.String())
+	}
+	return decode[map[string]any](t, rec)
+}

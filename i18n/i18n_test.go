@@ -1,0 +1,178 @@
+package i18n_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"delegate/i18n"
+	"delegate/store"
+	"delegate/templates"
+)
+
+func TestEveryKeyInEveryLanguage(t *testing.T) {
+	en := i18n.Keys("en")
+	if len(en) < 100 {
+		t.Fatalf("English catalog has only %d keys", len(en))
+	}
+	for _, lang := range i18n.Languages[1:] {
+		other := i18n.Keys(lang)
+		for _, k := range en {
+			if !slices.Contains(other, k) {
+				t.Errorf("%s lacks %q", lang, k)
+			}
+		}
+		for _, k := range other {
+			if !slices.Contains(en, k) {
+				t.Errorf("%s has %q, which English lacks", lang, k)
+			}
+		}
+	}
+}
+
+// usedKeys collects every message key the code and templates name: literal
+// keys in templates and Go files, and the keys built from status words,
+// categories of message and choices.
+func usedKeys(t *testing.T) []string {
+	t.Helper()
+	var keys []string
+	literal := regexp.MustCompile(`"((?:error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
+	add := func(text string) {
+		for _, m := range literal.FindAllStringSubmatch(text, -1) {
+			if !strings.HasSuffix(m[1], ".") {
+				keys = append(keys, m[1])
+			}
+		}
+	}
+	fs.WalkDir(templates.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := fs.ReadFile(templates.FS, path)
+			add(string(b))
+		}
+		return nil
+	})
+	for _, dir := range []string{"../store", "../handlers", "../mailer"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			add(string(b))
+		}
+	}
+	for _, s := range store.Statuses {
+		keys = append(keys, "status."+s, "status."+s+".desc")
+	}
+	for _, s := range store.PaymentStatuses {
+		keys = append(keys, "payment."+s)
+	}
+	for _, k := range store.MailKinds {
+		keys = append(keys, "email."+k+".subject", "email."+k+".body", "email."+k+".next")
+	}
+	for _, x := range store.DietaryNeeds {
+		keys = append(keys, "dietary."+x)
+	}
+	for _, x := range store.Titles {
+		keys = append(keys, "title."+x)
+	}
+	for m := 1; m <= 12; m++ {
+		keys = append(keys, "month."+strconv.Itoa(m))
+	}
+	return keys
+}
+
+func TestEveryUsedKeyExists(t *testing.T) {
+	keys := usedKeys(t)
+	if len(keys) < 150 {
+		t.Fatalf("found only %d keys in use; the scan is broken", len(keys))
+	}
+	for _, lang := range i18n.Languages {
+		l := i18n.For(lang)
+		for _, k := range keys {
+			if !l.Has(k) {
+				t.Errorf("%s: key %q is used but missing", lang, k)
+			}
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	day := time.Date(2016, 3, 30, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		lang, date, money, rng, country string
+	}{
+		{"en", "30 March 2016", "USD 1,500.00", "28–30 September 2015", "Senegal"},
+		{"es", "30 de marzo de 2016", "1.500,00 USD", "28–30 de septiembre de 2015", "Senegal"},
+		{"fr", "30 mars 2016", "1 500,00 USD", "28–30 septembre 2015", "Sénégal"},
+	}
+	for _, tt := range tests {
+		l := i18n.For(tt.lang)
+		if got := l.Date(day); got != tt.date {
+			t.Errorf("%s date: got %q, want %q", tt.lang, got, tt.date)
+		}
+		if got := l.Money(150000, "USD"); got != tt.money {
+			t.Errorf("%s money: got %q, want %q", tt.lang, got, tt.money)
+		}
+		got := l.DateRange(time.Date(2015, 9, 28, 0, 0, 0, 0, time.UTC), time.Date(2015, 9, 30, 0, 0, 0, 0, time.UTC))
+		if got != tt.rng {
+			t.Errorf("%s range: got %q, want %q", tt.lang, got, tt.rng)
+		}
+		if got := l.CountryName("SN"); got != tt.country {
+			t.Errorf("%s country: got %q, want %q", tt.lang, got, tt.country)
+		}
+		if got := l.T("error.passport_expiry", day); !strings.Contains(got, tt.date) {
+			t.Errorf("%s: a date argument is not written as a date: %q", tt.lang, got)
+		}
+	}
+	if got := i18n.For("en").Money(5000, "JPY"); got != "JPY 5,000" {
+		t.Errorf("yen have no minor unit: got %q", got)
+	}
+}
+
+func TestCountriesSortedInTheLanguage(t *testing.T) {
+	es := i18n.For("es").Countries()
+	if len(es) < 190 {
+		t.Fatalf("only %d countries", len(es))
+	}
+	pos := func(list []i18n.Country, code string) int {
+		return slices.IndexFunc(list, func(c i18n.Country) bool { return c.Code == code })
+	}
+	// Spanish sorts "Égypte"-like accents with their letter: Egipto before España, Estados Unidos after España
+	if !(pos(es, "EG") < pos(es, "ES") && pos(es, "ES") < pos(es, "US")) {
+		t.Errorf("Spanish order wrong: Egipto %d, España %d, Estados Unidos %d", pos(es, "EG"), pos(es, "ES"), pos(es, "US"))
+	}
+	fr := i18n.For("fr").Countries()
+	if fr[pos(fr, "EG")].Name != "Égypte" || pos(fr, "EG") > pos(fr, "FI") {
+		t.Errorf("French: Égypte should sort among the E's, got position %d", pos(fr, "EG"))
+	}
+	for _, c := range es {
+		if !store.ValidCountry(c.Code) {
+			t.Errorf("listed %s, which the store refuses", c.Code)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for header, want := range map[string]string{
+		"fr-SN,fr;q=0.9,en;q=0.5": "fr",
+		"es-MX":                   "es",
+		"de-DE,de;q=0.9":          "en",
+		"":                        "en",
+		"vi,en;q=0.8":             "en",
+		"pt-BR,es;q=0.8":          "es",
+	} {
+		if got := i18n.Match(header); got != want {
+			t.Errorf("Match(%q) = %s, want %s", header, got, want)
+		}
+	}
+}
