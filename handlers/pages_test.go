@@ -100,7 +100,7 @@ func TestPrivatePageEditAndCancel(t *testing.T) {
 	base := "/r/" + token
 	e.run(t, []scenario{
 		{name: "after registering", req: request{method: "GET", path: manage, header: map[string]string{"Accept-Language": "fr"}}, wantStatus: 200,
-			want: []string{"Merci, votre inscription est reçue", "En attente d&#39;approbation", r.Reference, "S.E. Aminata Diop", "Sénégal", "Maire ou dirigeant municipal", "Halal"},
+			want:    []string{"Merci, votre inscription est reçue", "En attente d&#39;approbation", r.Reference, "S.E. Aminata Diop", "Sénégal", "Maire ou dirigeant municipal", "Halal"},
 			notWant: []string{"A01234567"},
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {
 				if rec.Header().Get("Cache-Control") != "no-store" {
