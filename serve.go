@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"delegate/handlers"
@@ -24,6 +25,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(stderr)
+	if getenv("GOGC") == "" {
+		// The live heap is small (tens of MB); collecting less often buys
+		// request throughput with memory this machine has plenty of.
+		debug.SetGCPercent(400)
+	}
 	db, err := cfg.open(ctx)
 	if err != nil {
 		return err

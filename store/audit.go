@@ -49,8 +49,8 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, a Actor, action string, reg
 	if registrationID != 0 {
 		reg = registrationID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, address, action, registration_id, detail)
-		VALUES (?, ?, ?, ?, ?, ?)`, formatTime(db.Now()), a.String(), a.Address, action, reg, string(data))
+	_, err := tx.StmtContext(ctx, db.stmts.insertAudit).ExecContext(ctx,
+		formatTime(db.Now()), a.String(), a.Address, action, reg, string(data))
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", action, err)
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // CreateRegistration validates d and stores a new registration. Whether it
@@ -21,63 +23,95 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 		return Registration{}, err
 	}
 	token, hash := NewToken()
-	r := Registration{Details: d, ManageToken: token, CreatedAt: now, UpdatedAt: now, BadgeVersion: 1}
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	for attempt := 0; ; attempt++ {
+		r := Registration{Details: d, ManageToken: token, CreatedAt: now, UpdatedAt: now, BadgeVersion: 1,
+			Reference: newReference()}
+		err := db.createRegistration(ctx, actor, &r, hash, &s)
+		if errors.Is(err, errReferenceTaken) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return Registration{}, err
+		}
+		db.signalQueued()
+		return r, nil
+	}
+}
+
+var errReferenceTaken = errors.New("reference taken")
+
+// admit decides the status and fee of a new registration r under s, with
+// live registrations counting against the capacity.
+func admit(r *Registration, s *Settings, live int, now time.Time) {
+	cat, _ := s.Category(r.Category)
+	switch {
+	case live >= s.Capacity:
+		r.Status = StatusWaitlisted
+	case cat.NeedsApproval:
+		r.Status = StatusPending
+	default:
+		r.Status = StatusApproved
+	}
+	r.Fee = Money{Amount: s.FeeFor(cat, now), Currency: s.Currency}
+	r.PaymentStatus = PaymentNotRequired
+	if r.Fee.Amount > 0 {
+		r.PaymentStatus = PaymentUnpaid
+	}
+}
+
+func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registration, hash []byte, cached *Settings) error {
+	// The message is written before the transaction, for the likely case of
+	// a place being free, so that the single writer spends its time on SQL.
+	live := 0
+	if db.full.Load() {
+		live = cached.Capacity
+	}
+	admit(r, cached, live, r.CreatedAt)
+	guess := r.Status
+	msg, err := db.compose(mailFor(guess), r, cached)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
 		s, err := db.settingsIn(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if !s.RegistrationOpen(now) {
+		if !s.RegistrationOpen(r.CreatedAt) {
 			return &ConflictError{Reason: "registration_closed"}
 		}
 		v := &ValidationError{}
-		if err := checkEmailFree(ctx, tx, v, d.Email, 0); err != nil {
+		if err := checkEmailFree(ctx, tx, db, v, r.Email, 0); err != nil {
 			return err
 		}
-		if err := checkPlaces(ctx, tx, v, s, &d, nil); err != nil {
+		if err := checkPlaces(ctx, tx, v, s, &r.Details, nil); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		live, err := countLive(ctx, tx)
-		if err != nil {
+		var live int
+		if err := tx.StmtContext(ctx, db.stmts.countLive).QueryRowContext(ctx).Scan(&live); err != nil {
 			return err
 		}
-		cat, _ := s.Category(d.Category)
-		switch {
-		case live >= s.Capacity:
-			r.Status = StatusWaitlisted
-		case cat.NeedsApproval:
-			r.Status = StatusPending
-		default:
-			r.Status = StatusApproved
-		}
-		r.Fee = Money{Amount: s.FeeFor(cat, now), Currency: s.Currency}
-		r.PaymentStatus = PaymentNotRequired
-		if r.Fee.Amount > 0 {
-			r.PaymentStatus = PaymentUnpaid
-		}
-		for attempt := 0; ; attempt++ {
-			r.Reference = newReference()
-			err = db.insert(ctx, tx, &r, hash)
-			if err == nil || attempt == 5 || !strings.Contains(err.Error(), "registrations.reference") {
-				break
+		admit(r, s, live, r.CreatedAt)
+		db.full.Store(r.Status == StatusWaitlisted)
+		if r.Status != guess || !s.UpdatedAt.Equal(cached.UpdatedAt) {
+			if msg, err = db.compose(mailFor(r.Status), r, s); err != nil {
+				return err
 			}
 		}
-		if err != nil {
+		if err := db.insert(ctx, tx, r, hash); err != nil {
+			if strings.Contains(err.Error(), "registrations.reference") {
+				return errReferenceTaken
+			}
 			return fmt.Errorf("insert registration: %w", err)
 		}
 		if err := db.audit(ctx, tx, actor, "registration.create", r.ID, map[string]any{"status": r.Status}); err != nil {
 			return err
 		}
-		return db.queue(ctx, tx, mailFor(r.Status), &r, s)
+		return db.insertOutbox(ctx, tx, mailFor(r.Status), r, msg)
 	})
-	if err != nil {
-		return Registration{}, err
-	}
-	db.signalQueued()
-	return r, nil
 }
 
 // mailFor is the message that tells a delegate their registration now has
@@ -97,13 +131,7 @@ func mailFor(status string) string {
 }
 
 func (db *DB) insert(ctx context.Context, tx *sql.Tx, r *Registration, tokenHash []byte) error {
-	res, err := tx.ExecContext(ctx, `INSERT INTO registrations (reference, token_hash, token_sealed, status,
-		payment_status, fee_amount, fee_currency, title, given_names, family_name, badge_name, email,
-		email_key, phone, organisation, job_title, city, country, gnlc, category, language,
-		invitation_letter, nationality, passport_sealed, arrival_date, departure_date, arrival_flight,
-		departure_flight, airport_transfer, hotel, dietary, dietary_notes, accessibility, study_visit,
-		consent_privacy, consent_photo, search, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res, err := tx.StmtContext(ctx, db.stmts.insertRegistration).ExecContext(ctx,
 		r.Reference, tokenHash, seal(db.passportKey, []byte(r.ManageToken), []byte("token:"+r.Reference)),
 		r.Status, r.PaymentStatus, r.Fee.Amount, r.Fee.Currency, r.Title, r.GivenNames, r.FamilyName,
 		r.BadgeName, r.Email, strings.ToLower(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
@@ -134,7 +162,7 @@ func searchText(r *Registration) string {
 // row again only when another process or transaction changed it.
 func (db *DB) settingsIn(ctx context.Context, tx *sql.Tx) (*Settings, error) {
 	var updated string
-	if err := tx.QueryRowContext(ctx, "SELECT updated_at FROM settings WHERE id = 1").Scan(&updated); err != nil {
+	if err := tx.StmtContext(ctx, db.stmts.settingsVersion).QueryRowContext(ctx).Scan(&updated); err != nil {
 		return nil, err
 	}
 	db.mu.RLock()
@@ -161,10 +189,9 @@ func countLive(ctx context.Context, tx *sql.Tx) (int, error) {
 	return n, err
 }
 
-func checkEmailFree(ctx context.Context, tx *sql.Tx, v *ValidationError, email string, self int64) error {
+func checkEmailFree(ctx context.Context, tx *sql.Tx, db *DB, v *ValidationError, email string, self int64) error {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registrations WHERE email_key = ? AND id <> ?
-		AND status IN ('pending','approved','waitlisted')`, strings.ToLower(email), self).Scan(&n)
+	err := tx.StmtContext(ctx, db.stmts.countEmail).QueryRowContext(ctx, strings.ToLower(email), self).Scan(&n)
 	if n > 0 {
 		v.Add("email", "error.duplicate_email")
 	}
@@ -259,7 +286,7 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 		if d.Category != old.Category && old.Status == StatusApproved && actor.Kind == "delegate" {
 			v.Add("category", "error.category_locked")
 		}
-		if err := checkEmailFree(ctx, tx, v, d.Email, old.ID); err != nil {
+		if err := checkEmailFree(ctx, tx, db, v, d.Email, old.ID); err != nil {
 			return err
 		}
 		if err := checkPlaces(ctx, tx, v, s, &d, &old); err != nil {

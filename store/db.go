@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -35,12 +36,22 @@ type DB struct {
 	Compose Composer
 
 	passportKey []byte
+	stmts       stmts
 
 	mu       sync.RWMutex
 	settings *Settings // cached; replaced after every committed change
 
 	// notify is signalled (without blocking) after a commit that queued mail.
 	notify chan struct{}
+
+	// full remembers whether the last registration found the conference
+	// full, to guess which message a new one gets before its transaction.
+	full atomic.Bool
+
+	jobs       chan job      // work for the writer
+	stopped    chan struct{} // closed by Close
+	writerDone chan struct{} // closed when the writer has returned
+	closeOnce  sync.Once
 }
 
 // Options configure Open.
@@ -56,11 +67,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if len(opts.Secret) < 32 {
 		return nil, errors.New("store: secret must be at least 32 bytes")
 	}
-	// _busy_timeout comes before _journal_mode so that switching to WAL
-	// waits for other connections instead of failing at once.
-	base := "file:" + path + "?"
-	dsn := base + "_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL"
-
+	dsn := DSN(path)
 	write, err := sql.Open("sqlite3", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open write pool: %w", err)
@@ -85,8 +92,16 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		Now:         time.Now,
 		passportKey: deriveKey(opts.Secret, "delegate passport v1"),
 		notify:      make(chan struct{}, 1),
+		jobs:        make(chan job),
+		stopped:     make(chan struct{}),
+		writerDone:  make(chan struct{}),
 	}
+	go db.writer()
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.prepare(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -101,8 +116,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-// Close closes both pools.
+// DSN is the connection string of every pooled connection: the pragmas
+// live here so that each connection has them. _busy_timeout comes before
+// _journal_mode so that switching to WAL waits for other connections
+// instead of failing at once; synchronous=FULL because registrations and
+// payments must survive a power cut.
+func DSN(path string) string {
+	return "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL"
+}
+
+// Close stops the writer, after the batch it is committing, and closes
+// both pools.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() { close(db.stopped) })
+	<-db.writerDone
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
@@ -123,23 +150,6 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	_, err := db.write.ExecContext(ctx, "VACUUM INTO ?", path) // the read pool is query-only
 	if err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return nil
-}
-
-// tx runs fn in one write transaction (BEGIN IMMEDIATE) and commits it when
-// fn returns nil.
-func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

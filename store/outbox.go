@@ -61,18 +61,34 @@ const TokenPlaceholder = "__manage_token__"
 
 // queue writes the message of kind for r into the outbox, in tx.
 func (db *DB) queue(ctx context.Context, tx *sql.Tx, kind string, r *Registration, s *Settings) error {
+	m, err := db.compose(kind, r, s)
+	if err != nil {
+		return err
+	}
+	return db.insertOutbox(ctx, tx, kind, r, m)
+}
+
+// compose writes the message of kind for r, with the private link's secret
+// left out. It touches no database, so it can run before a transaction.
+func (db *DB) compose(kind string, r *Registration, s *Settings) (*Email, error) {
 	if db.Compose == nil {
-		return nil
+		return nil, nil
 	}
 	masked := *r
 	masked.ManageToken = TokenPlaceholder
 	m, err := db.Compose.Compose(kind, &masked, s)
 	if err != nil {
-		return fmt.Errorf("compose %s for %s: %w", kind, r.Reference, err)
+		return nil, fmt.Errorf("compose %s for %s: %w", kind, r.Reference, err)
+	}
+	return &m, nil
+}
+
+func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, kind string, r *Registration, m *Email) error {
+	if m == nil {
+		return nil
 	}
 	now := formatTime(db.Now())
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
-		subject, body_text, body_html, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
 		r.ID, kind, r.Email, r.FullName(), r.Language, m.Subject, m.Text, m.HTML, now, now)
 	if err != nil {
 		return fmt.Errorf("queue %s for %s: %w", kind, r.Reference, err)

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -136,12 +137,19 @@ func (s Settings) PassportValidUntil() time.Time { return s.End().AddDate(0, 6, 
 
 // Location is the venue's time zone.
 func (s Settings) Location() *time.Location {
+	if loc, ok := zones.Load(s.TimeZone); ok {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(s.TimeZone)
 	if err != nil {
 		return time.UTC
 	}
+	zones.Store(s.TimeZone, loc)
 	return loc
 }
+
+// zones caches loaded time zones: loading one reads the zone database.
+var zones sync.Map
 
 // RegistrationOpen reports whether registrations are taken at now.
 func (s Settings) RegistrationOpen(now time.Time) bool {

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -15,9 +16,17 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// foldPool holds accent-removing transformers; one is not safe for
+// concurrent use and building one allocates.
+var foldPool = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
 // Fold makes text comparable for search: lower case, without accents.
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	t := foldPool.Get().(transform.Transformer)
+	defer foldPool.Put(t)
+	t.Reset()
 	out, _, err := transform.String(t, s)
 	if err != nil {
 		out = s
@@ -35,9 +44,10 @@ func ValidCountry(code string) bool {
 }
 
 var (
-	passportPattern = regexp.MustCompile(`^[A-Z0-9]{5,20}$`)
-	flightPattern   = regexp.MustCompile(`^[A-Z0-9]{2,3} ?[0-9]{1,5}[A-Z]?$`)
-	phonePattern    = regexp.MustCompile(`^\+?[0-9 ()./-]{4,30}$`)
+	passportSeparators = strings.NewReplacer(" ", "", "-", "")
+	passportPattern    = regexp.MustCompile(`^[A-Z0-9]{5,20}$`)
+	flightPattern      = regexp.MustCompile(`^[A-Z0-9]{2,3} ?[0-9]{1,5}[A-Z]?$`)
+	phonePattern       = regexp.MustCompile(`^\+?[0-9 ()./-]{4,30}$`)
 )
 
 // normalise trims what was typed and puts codes in their canonical case.
@@ -51,7 +61,7 @@ func (d *Details) normalise() {
 	for _, p := range []*string{&d.Country, &d.Nationality, &d.PassportNumber, &d.ArrivalFlight, &d.DepartureFlight} {
 		*p = strings.ToUpper(strings.TrimSpace(*p))
 	}
-	d.PassportNumber = strings.NewReplacer(" ", "", "-", "").Replace(d.PassportNumber)
+	d.PassportNumber = passportSeparators.Replace(d.PassportNumber)
 	d.Language = strings.ToLower(d.Language)
 	var diet []string
 	for _, x := range d.Dietary {

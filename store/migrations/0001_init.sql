@@ -63,8 +63,8 @@ CREATE UNIQUE INDEX registrations_live_email ON registrations (email_key)
 CREATE INDEX registrations_status ON registrations (status, created_at);
 CREATE INDEX registrations_category ON registrations (category);
 CREATE INDEX registrations_country ON registrations (country);
-CREATE INDEX registrations_study_visit ON registrations (study_visit) WHERE study_visit <> '';
-CREATE INDEX registrations_hotel ON registrations (hotel) WHERE hotel <> '';
+CREATE INDEX registrations_study_visit ON registrations (study_visit, status);
+CREATE INDEX registrations_hotel ON registrations (hotel, status);
 
 -- Every message the system sends, written in the transaction of the change
 -- that causes it; the mail worker sends them.

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds a Chromium to drive. Without one the test skips on a
+// laptop and fails in CI, where .ci/run installs it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Chromium is not installed; .ci/run installs the Debian package chromium")
+	}
+	t.Skip("Chromium is not installed (apt-get install chromium); skipping the browser test")
+	return ""
+}
+
+// newBrowser starts a headless Chromium that speaks lang.
+func newBrowser(t *testing.T, lang string) context.Context {
+	t.Helper()
+	exe := chromium(t)
+	// Chromium may still write its profile while it exits: remove it after,
+	// best effort, rather than through t.TempDir, which fails on leftovers.
+	profile, err := os.MkdirTemp("", "delegate-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("lang", lang),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(420, 900), // a phone
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() {
+		chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancelTimeout()
+		cancel()
+		cancelAlloc()
+		os.RemoveAll(profile)
+	})
+	if err = chromedp.Run(ctx, network.Enable(),
+		network.SetExtraHTTPHeaders(network.Headers{"Accept-Language": lang + ",en;q=0.5"})); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+func visible(sel string, out *bool) chromedp.Action {
+	return chromedp.Evaluate(`(() => { const e = document.querySelector("`+sel+`"); return !!e && e.offsetParent !== null })()`, out)
+}
+
+// TestRegisterInFrenchInABrowser walks the first journey: a deputy mayor
+// registers in French on a phone, mistypes her passport expiry, reads the
+// message at that field with the rest of the form kept, fixes it and lands
+// on her private page.
+func TestRegisterInFrenchInABrowser(t *testing.T) {
+	ctx := newBrowser(t, "fr")
+	base, stop := startServer(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "b.db")})
+	defer stop()
+
+	var heading, errText, given, family, url string
+	var lettersBefore, lettersAfter, gnlcBefore, gnlcAfter bool
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+"/"),
+		chromedp.Text("h1", &heading, chromedp.ByQuery),
+		chromedp.Click(`a.button.primary`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#given_names`, chromedp.ByQuery),
+		visible("#passport_number", &lettersBefore),
+		visible("#gnlc", &gnlcBefore),
+		chromedp.SetValue(`#title`, "H.E.", chromedp.ByQuery),
+		chromedp.SendKeys(`#given_names`, "Ndèye Aminata", chromedp.ByQuery),
+		chromedp.SendKeys(`#family_name`, "Diop", chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "aminata.diop@example.sn", chromedp.ByQuery),
+		chromedp.SendKeys(`#organisation`, "Ville de Dakar", chromedp.ByQuery),
+		chromedp.SendKeys(`#job_title`, "Adjointe au maire", chromedp.ByQuery),
+		chromedp.SetValue(`#country`, "SN", chromedp.ByQuery),
+		chromedp.SetValue(`#category`, "mayor", chromedp.ByQuery),
+		visible("#gnlc", &gnlcAfter),
+		chromedp.SetValue(`#gnlc`, "interested", chromedp.ByQuery),
+		chromedp.Click(`#invitation_letter`, chromedp.ByQuery),
+		visible("#passport_number", &lettersAfter),
+		chromedp.SetValue(`#nationality`, "SN", chromedp.ByQuery),
+		chromedp.SendKeys(`#passport_number`, "A01234567", chromedp.ByQuery),
+		chromedp.SetValue(`#passport_expiry`, "2016-02-15", chromedp.ByQuery),
+		chromedp.SetValue(`#date_of_birth`, "1972-04-04", chromedp.ByQuery),
+		chromedp.Click(`#consent_privacy`, chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#passport_expiry-error`, chromedp.ByQuery),
+		chromedp.Text(`#passport_expiry-error`, &errText, chromedp.ByQuery),
+		chromedp.Value(`#given_names`, &given, chromedp.ByQuery),
+		chromedp.Value(`#family_name`, &family, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("first submission: %v", err)
+	}
+	if !strings.Contains(heading, "villes apprenantes") {
+		t.Errorf("home page heading %q is not French", heading)
+	}
+	if lettersBefore || !lettersAfter {
+		t.Errorf("passport fields visible before asking: %v, after: %v", lettersBefore, lettersAfter)
+	}
+	if gnlcBefore || !gnlcAfter {
+		t.Errorf("GNLC question visible before choosing mayor: %v, after: %v", gnlcBefore, gnlcAfter)
+	}
+	if !strings.Contains(errText, "30 mars 2016") {
+		t.Errorf("message at the passport expiry: %q", errText)
+	}
+	if given != "Ndèye Aminata" || family != "Diop" {
+		t.Errorf("the form lost what was typed: %q %q", given, family)
+	}
+
+	var status, reference string
+	err = chromedp.Run(ctx,
+		chromedp.SetValue(`#passport_expiry`, "2019-05-31", chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.status .big`, chromedp.ByQuery),
+		chromedp.Text(`.status .big`, &status, chromedp.ByQuery),
+		chromedp.Text(`.details code`, &reference, chromedp.ByQuery),
+		chromedp.Location(&url),
+	)
+	if err != nil {
+		t.Fatalf("second submission: %v", err)
+	}
+	if status != "En attente d'approbation" || !strings.HasPrefix(reference, "ICLC-") || !strings.Contains(url, "/r/") {
+		t.Errorf("private page: status %q, reference %q, at %s", status, reference, url)
+	}
+}

@@ -1,0 +1,81 @@
+package mailer_test
+
+import (
+	"strings"
+	"testing"
+
+	"delegate/mailer"
+	"delegate/store"
+)
+
+func sampleRegistration(lang string) *store.Registration {
+	return &store.Registration{
+		Reference: "ICLC-7K3M9P", Status: store.StatusPending, PaymentStatus: store.PaymentUnpaid,
+		Fee: store.Money{Amount: 10000, Currency: "USD"}, ManageToken: "tok123",
+		Details: store.Details{GivenNames: "Nguyễn Thị", FamilyName: "Hương", Email: "huong@example.vn",
+			Category: "city_official", Language: lang},
+	}
+}
+
+func TestComposeEveryKindInEveryLanguage(t *testing.T) {
+	c, err := mailer.NewComposer("https://iclc.example.org/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := store.DefaultSettings()
+	want := map[string][]string{
+		"en": {"Dear Nguyễn Thị Hương,", "Education Officer", "USD 100.00 (Not paid yet)", "28–30 September 2015", "Mexico City"},
+		"es": {"Estimado/a Nguyễn Thị Hương:", "100,00 USD (Pendiente de pago)", "28–30 de septiembre de 2015", "Ciudad de México"},
+		"fr": {"Bonjour Nguyễn Thị Hương,", "100,00 USD (Non payé)", "28–30 septembre 2015", "Mexico"},
+	}
+	for lang, phrases := range want {
+		for _, kind := range store.MailKinds {
+			r := sampleRegistration(lang)
+			r.StatusReason = "Nombre <b>complet</b>"
+			m, err := c.Compose(kind, r, &s)
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, kind, err)
+			}
+			if m.Subject == "" || strings.Contains(m.Subject+m.Text, "email.") {
+				t.Errorf("%s %s: untranslated: %q", lang, kind, m.Subject)
+			}
+			for _, p := range phrases[:1] {
+				if !strings.Contains(m.Text, p) || !strings.Contains(m.HTML, p) {
+					t.Errorf("%s %s lacks %q", lang, kind, p)
+				}
+			}
+			if !strings.Contains(m.Text, "https://iclc.example.org/r/tok123") || !strings.Contains(m.HTML, `href="https://iclc.example.org/r/tok123"`) {
+				t.Errorf("%s %s lacks the private link", lang, kind)
+			}
+			if kind == store.MailRejected && !strings.Contains(m.HTML, "Nombre &lt;b&gt;complet&lt;/b&gt;") {
+				t.Errorf("%s: the organisers' note is not escaped in HTML", lang)
+			}
+			if !strings.Contains(m.Text, "learningcities@unesco.org") {
+				t.Errorf("%s %s lacks the secretariat's address", lang, kind)
+			}
+		}
+		m, _ := c.Compose(store.MailReceived, sampleRegistration(lang), &s)
+		for _, p := range phrases[1:] {
+			if p == "Education Officer" {
+				continue
+			}
+			if !strings.Contains(m.Text, p) {
+				t.Errorf("%s received message lacks %q:\n%s", lang, p, m.Text)
+			}
+		}
+	}
+}
+
+func BenchmarkCompose(b *testing.B) {
+	c, err := mailer.NewComposer("https://iclc.example.org")
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := store.DefaultSettings()
+	r := sampleRegistration("es")
+	for b.Loop() {
+		if _, err := c.Compose(store.MailReceived, r, &s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

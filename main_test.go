@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"delegate/store"
+)
+
+// environment is a getenv over a map.
+func environment(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// startServer runs `delegate serve` on a free port and returns its address
+// and a function that stops it and returns what run returned.
+func startServer(t *testing.T, vars map[string]string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, environment(vars), nil, pw, io.Discard)
+		pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	addr := make(chan string, 1)
+	go func() {
+		for lines.Scan() {
+			if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return a, func() error { cancel(); return <-done }
+	case err := <-done:
+		t.Fatalf("server stopped: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return "", nil
+}
+
+func TestServeAndShutDownGracefully(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "delegate.db")
+	base, stop := startServer(t, map[string]string{"DELEGATE_DB": dbPath})
+
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz: %d", resp.StatusCode)
+	}
+	body, _ := json.Marshal(map[string]any{"given_names": "Ελένη", "family_name": "Παπαδοπούλου",
+		"email": "eleni@example.gr", "organisation": "Ministry of Education", "job_title": "Counsellor",
+		"country": "GR", "category": "member_state", "consent_privacy": true})
+	resp, err = http.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("register: %d", resp.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v after shutdown, want nil", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+	info, err := os.Stat(dbPath + ".key")
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("key file: %v, mode %v, want 0600", err, info.Mode().Perm())
+	}
+
+	// a restart reads the same key and finds the registration
+	ctx := context.Background()
+	key, _ := os.ReadFile(dbPath + ".key")
+	var cfg config
+	cfg.dbPath = dbPath
+	db, err := cfg.open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, total, err := db.FindRegistrations(ctx, store.Filter{Q: "ελένη"})
+	if err != nil || total != 1 || list[0].FamilyName != "Παπαδοπούλου" {
+		t.Errorf("after restart: %v, %d found (key %d bytes)", err, total, len(key))
+	}
+}
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"DELEGATE_DB": filepath.Join(dir, "cmd.db"),
+		"DELEGATE_SECRET": strings.Repeat("ab", 32)}
+	ctx := context.Background()
+	call := func(stdin string, args ...string) (string, string, error) {
+		var out, errOut bytes.Buffer
+		err := run(ctx, args, environment(vars), strings.NewReader(stdin), &out, &errOut)
+		return out.String(), errOut.String(), err
+	}
+
+	if _, _, err := call("correct horse battery staple\n", "user", "add", "--email", "admin@uil.example", "--role", "admin"); err != nil {
+		t.Fatalf("user add: %v", err)
+	}
+	if _, _, err := call("short\n", "user", "add", "--email", "x@uil.example", "--role", "admin"); err == nil ||
+		!strings.Contains(err.Error(), "at least 12 characters") {
+		t.Errorf("short password: got %v", err)
+	}
+	if _, _, err := call("long enough password\n", "user", "add", "--email", "x@uil.example", "--role", "king"); err == nil {
+		t.Error("unknown role accepted")
+	}
+
+	out, errOut, err := call("", "token", "create", "--name", "exports", "--role", "viewer")
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	token := strings.TrimSpace(out)
+	if strings.Count(out, "\n") != 1 || !strings.HasPrefix(token, "dlg_") || !strings.Contains(errOut, "shown once") {
+		t.Errorf("token create printed %q on stdout and %q on stderr", out, errOut)
+	}
+
+	if _, errOut, err := call("", "demo", "--registrations", "120", "--seed", "7"); err != nil {
+		t.Fatalf("demo: %v %s", err, errOut)
+	}
+	if _, _, err := call("", "backup", filepath.Join(dir, "copy.db")); err != nil {
+		t.Fatalf("backup: %v", err)
+	}
+
+	// the backup is a whole database: the token works against it
+	vars["DELEGATE_DB"] = filepath.Join(dir, "copy.db")
+	base, stop := startServer(t, vars)
+	defer stop()
+	req, _ := http.NewRequest("GET", base+"/api/v1/stats", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st store.Stats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("stats: %d %v", resp.StatusCode, err)
+	}
+	if st.Total != 120 || st.Countries < 15 || len(st.ByCategory) < 8 || st.LettersRequested == 0 {
+		t.Errorf("demo data: %d registrations, %d countries, %d categories, %d letters", st.Total, st.Countries, len(st.ByCategory), st.LettersRequested)
+	}
+	for _, status := range []string{"pending", "approved", "rejected", "cancelled"} {
+		if st.ByStatus[status] == 0 {
+			t.Errorf("demo made no %s registration: %v", status, st.ByStatus)
+		}
+	}
+	if _, _, err := call("", "frobnicate"); err == nil {
+		t.Error("unknown command accepted")
+	}
+	if _, _, err := call("", "serve", "-addr", "127.0.0.1:0", "-db", filepath.Join(dir, "x.db"), "-nope"); err == nil {
+		t.Error("unknown flag accepted")
+	}
+	vars["DELEGATE_SECRET"] = "too short"
+	if _, _, err := call("", "token", "create", "--name", "x"); err == nil || !strings.Contains(err.Error(), "32 bytes") {
+		t.Errorf("bad secret: got %v", err)
+	}
+}
