@@ -75,14 +75,21 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 		f.Dietary = append(f.Dietary, option{Value: x, Label: l.T("dietary." + x)})
 	}
 	keeps := func(code, had string) bool { return current != nil && current.Live() && code == had }
+	// few places left are worth saying; many are not
+	left := func(label string, n int) string {
+		if n > 0 && n <= 10 {
+			return label + " (" + l.T("common.places_left", n) + ")"
+		}
+		return label
+	}
 	for _, ht := range s.Hotels {
 		full := hotels[ht.Code] >= ht.Rooms && !keeps(ht.Code, currentHotel(current))
-		f.Hotels = append(f.Hotels, option{Value: ht.Code, Label: ht.Name, Full: full})
+		f.Hotels = append(f.Hotels, option{Value: ht.Code, Label: left(ht.Name, ht.Rooms-hotels[ht.Code]), Full: full})
 	}
 	for _, v := range s.StudyVisits {
 		full := visits[v.Code] >= v.Capacity && !keeps(v.Code, currentVisit(current))
 		label := v.Name.In(l.Lang) + " — " + l.DateString(v.Date)
-		f.Visits = append(f.Visits, option{Value: v.Code, Label: label, Full: full})
+		f.Visits = append(f.Visits, option{Value: v.Code, Label: left(label, v.Capacity-visits[v.Code]), Full: full})
 	}
 	if current != nil {
 		f.CategoryLocked = current.Status == store.StatusApproved

@@ -135,7 +135,7 @@ func TestFullHotelAndStudyVisit(t *testing.T) {
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	s := e.db.Settings()
-	s.Hotels[0].Rooms, s.StudyVisits[0].Capacity = 1, 1
+	s.Hotels[0].Rooms, s.StudyVisits[0].Capacity, s.StudyVisits[1].Capacity = 1, 1, 4
 	if _, err := e.db.UpdateSettings(ctx, store.System, s); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestFullHotelAndStudyVisit(t *testing.T) {
 	}
 	page := e.do(t, request{method: "GET", path: "/register?lang=en"}).Body.String()
 	for _, want := range []string{`value="sample-hotel-a" disabled>Sample hotel A (example room block) (full)`,
-		`value="sample-visit-community" disabled>`} {
+		`value="sample-visit-community" disabled>`, "Sample visit: public libraries and reading programmes — 30 September 2015 (4 places left)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("form does not show %q", want)
 		}
