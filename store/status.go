@@ -95,21 +95,11 @@ func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor)
 	if free <= 0 {
 		return 0, nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations WHERE status = 'waitlisted'
-		ORDER BY created_at, id LIMIT ?`, free)
+	up, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
+		WHERE status = 'waitlisted' ORDER BY created_at, id LIMIT ?`, free))
 	if err != nil {
 		return 0, err
 	}
-	var up []Registration
-	for rows.Next() {
-		r, err := db.scanDetailed(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		up = append(up, r)
-	}
-	rows.Close()
 	for i := range up {
 		r := &up[i]
 		to := StatusApproved
@@ -132,25 +122,32 @@ func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor)
 
 // tellLive queues a message of kind to every live registration.
 func (db *DB) tellLive(ctx context.Context, tx *sql.Tx, s *Settings, kind string) (int, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
-		WHERE status IN ('pending','approved','waitlisted') ORDER BY id`)
+	list, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
+		WHERE status IN ('pending','approved','waitlisted') ORDER BY id`))
 	if err != nil {
 		return 0, err
 	}
-	var list []Registration
-	for rows.Next() {
-		r, err := db.scanDetailed(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		list = append(list, r)
-	}
-	rows.Close()
 	for i := range list {
 		if err := db.queue(ctx, tx, kind, &list[i], s); err != nil {
 			return 0, err
 		}
 	}
 	return len(list), nil
+}
+
+// scanAll reads every row of a query of detailColumns.
+func (db *DB) scanAll(rows *sql.Rows, err error) ([]Registration, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Registration
+	for rows.Next() {
+		r, err := db.scanDetailed(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
 }
