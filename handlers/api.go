@@ -27,16 +27,23 @@ func toAPI(r store.Registration) apiRegistration {
 // decodeJSON reads a JSON object into v; a body that is not one is a 400.
 func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
 	dec := json.NewDecoder(c.Request.Body)
-	if err := dec.Decode(v); err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			h.fail(c, err)
-		} else {
-			h.failStatus(c, http.StatusBadRequest, "error.json", nil)
-		}
-		return false
+	err := dec.Decode(v)
+	var mb *http.MaxBytesError
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return true
+	case errors.As(err, &mb):
+		h.fail(c, err)
+	case errors.As(err, &te) && te.Field != "":
+		// a field of the wrong kind, e.g. "dietary": "halal": say which
+		ve := &store.ValidationError{}
+		ve.Add(te.Field, "error.type")
+		h.fail(c, ve)
+	default:
+		h.failStatus(c, http.StatusBadRequest, "error.json", nil)
 	}
-	return true
+	return false
 }
 
 func (h *Handler) createRegistration(c *gin.Context) {

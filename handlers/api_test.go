@@ -61,6 +61,8 @@ func TestRegistrationAPI(t *testing.T) {
 			wantStatus: 409, want: []string{`"email":"A registration with this email address already exists`}},
 		{name: "not JSON", req: request{method: "POST", path: "/api/v1/registrations", header: map[string]string{"Content-Type": "application/json"}},
 			wantStatus: 400, want: []string{`"error"`}},
+		{name: "a field of the wrong type", req: request{method: "POST", path: "/api/v1/registrations?lang=en", json: with(valid("type@example.org"), "dietary", "halal")},
+			wantStatus: 422, want: []string{`"dietary":"This field has the wrong type of value."`}},
 		{name: "list all", req: request{method: "GET", path: "/api/v1/registrations", role: "viewer"},
 			wantStatus: 200, want: []string{`"total":4`}},
 		{name: "filter by status", req: request{method: "GET", path: "/api/v1/registrations?status=approved", role: "viewer"},
