@@ -359,4 +359,3 @@ func TestUpdateRegistrationKeepsHistoryWithoutSecrets(t *testing.T) {
 		t.Errorf("passport change recorded as %v, want only 'changed'", h[1].Detail["passport_number"])
 	}
 }
-
