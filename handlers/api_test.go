@@ -119,6 +119,16 @@ func TestConferenceSettingsAPI(t *testing.T) {
 			wantStatus: 422, want: []string{"7 April 2016"}},
 		{name: "not JSON", req: request{method: "PUT", path: "/api/v1/conference", role: "admin", header: map[string]string{"Content-Type": "application/json"}},
 			wantStatus: 400},
+		{name: "close registration", req: request{method: "PUT", path: "/api/v1/conference", role: "admin", json: map[string]any{"registration_closes": "2015-06-01"}},
+			wantStatus: 200, want: []string{`"registration_closes":"2015-06-01"`}},
+		{name: "closed to the API", req: request{method: "POST", path: "/api/v1/registrations?lang=en", json: valid("late@example.org")},
+			wantStatus: 409, want: []string{`"code":"registration_closed"`, "Registration is closed."}},
+		{name: "closed form", req: request{method: "GET", path: "/register?lang=en"},
+			wantStatus: 200, want: []string{"Registration for the conference is closed"}, notWant: []string{`name="given_names"`}},
+		{name: "closed home", req: request{method: "GET", path: "/?lang=en"},
+			wantStatus: 200, want: []string{"Registration is closed."}, notWant: []string{"Register now"}},
+		{name: "closed to the form", req: request{method: "POST", path: "/register?lang=en", form: asForm(valid("late@example.org"))},
+			wantStatus: 409, want: []string{"Registration is closed."}},
 	})
 	msgs, _ := e.db.FindOutbox(context.Background(), store.OutboxFilter{})
 	if msgs[0].Kind != store.MailDatesChanged || !strings.Contains(msgs[0].Subject, "5–7 octobre 2015") {
