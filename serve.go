@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"runtime/debug"
 	"time"
 
@@ -36,6 +37,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	defer db.Close()
 
+	if n, err := db.CountUsers(ctx); err != nil {
+		return err
+	} else if n == 0 {
+		secret, err := db.CreateSetupToken(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "delegate: no organiser yet; create the first admin within 24 hours at %s/admin/setup?token=%s\n",
+			strings.TrimRight(cfg.baseURL, "/"), secret)
+	}
 	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
 		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies})
 	if err != nil {

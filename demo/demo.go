@@ -99,8 +99,15 @@ func Fill(ctx context.Context, db *store.DB, n int, rnd *rand.Rand) (Summary, er
 	s := db.Settings()
 	sum := Summary{ByStatus: map[string]int{}}
 	actor := store.Actor{Kind: "system", Name: "demo"}
+	// Registrations arrive over the four months before now, as they would.
+	clock := db.Now
+	defer func() { db.Now = clock }()
+	end := clock()
+	start := end.AddDate(0, -4, 0)
 	var made []store.Registration
 	for i := 0; i < n; i++ {
+		at := start.Add(time.Duration(float64(end.Sub(start)) * (float64(i) + rnd.Float64()) / float64(n)))
+		db.Now = func() time.Time { return at }
 		d := sample(rnd, &s, i)
 		r, err := db.CreateRegistration(ctx, actor, d)
 		if store.IsDuplicate(err) {
@@ -116,6 +123,7 @@ func Fill(ctx context.Context, db *store.DB, n int, rnd *rand.Rand) (Summary, er
 		made = append(made, r)
 		sum.Added++
 	}
+	db.Now = clock
 	for _, r := range made {
 		var err error
 		switch x := rnd.IntN(100); {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 
 	"delegate/store"
@@ -30,15 +31,37 @@ type Deps struct {
 
 // Handler holds the routes' shared state.
 type Handler struct {
-	db      *store.DB
-	log     *slog.Logger
-	baseURL string
-	pages   map[string]*template.Template
-	limiter *limiter
+	db       *store.DB
+	log      *slog.Logger
+	baseURL  string
+	pages    map[string]*template.Template
+	limiter  *limiter
+	sessions *scs.SessionManager
+	logins   *loginGuard
+	// roles maps "METHOD /path" of every route to the weakest role that
+	// may call it, or "public".
+	roles map[string]string
+}
+
+// Server is the HTTP handler of the whole service.
+type Server struct {
+	http.Handler
+	engine *gin.Engine
+	roles  map[string]string
+}
+
+// Routes lists every route the router serves, with the weakest role that
+// may call it ("public" for everyone, "" where none was declared).
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.engine.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path, Role: s.roles[r.Method+" "+r.Path]})
+	}
+	return out
 }
 
 // New builds the HTTP handler of the whole service.
-func New(d Deps) (http.Handler, error) {
+func New(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -52,7 +75,10 @@ func New(d Deps) (http.Handler, error) {
 		baseURL: strings.TrimRight(d.BaseURL, "/"),
 		pages:   pages,
 		limiter: newLimiter(d.RateLimit),
+		logins:  newLoginGuard(),
+		roles:   map[string]string{},
 	}
+	h.sessions = newSessions(d.DB, h.secureCookies())
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -67,9 +93,18 @@ func New(d Deps) (http.Handler, error) {
 		h.failStatus(c, http.StatusMethodNotAllowed, "error.bad_request", nil)
 	})
 
+	// Only the admin uses a session: load and save it there alone.
+	withSession := h.sessions.LoadAndSave(r)
+	mux := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if strings.HasPrefix(req.URL.Path, "/admin") {
+			withSession.ServeHTTP(w, req)
+			return
+		}
+		r.ServeHTTP(w, req)
+	})
 	// Browsers say where a request comes from; a cross-site form post is
 	// refused before it reaches a route. Clients without those headers
-	// (curl, Stripe) pass.
+	// (curl, Stripe) pass; they carry no session cookie.
 	cop := http.NewCrossOriginProtection()
-	return cop.Handler(r), nil
+	return &Server{Handler: cop.Handler(mux), engine: r, roles: h.roles}, nil
 }

@@ -3,9 +3,11 @@ package handlers
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"path"
@@ -27,7 +29,14 @@ type page struct {
 	// Path is the page's address without ?lang, for the language links.
 	Path string
 	Data any
+	// User is the signed-in organiser on admin pages.
+	User *store.User
+	// Flash is a message left by the previous admin action.
+	Flash string
 }
+
+// Can reports whether the signed-in organiser has the rights of role.
+func (p page) Can(role string) bool { return p.User != nil && store.RoleAtLeast(p.User.Role, role) }
 
 // T translates key for the page's language.
 func (p page) T(key string, args ...any) string { return p.L.T(key, args...) }
@@ -50,6 +59,34 @@ func (p page) Languages() []string { return i18n.Languages }
 var funcs = template.FuncMap{
 	"has":      func(list []string, x string) bool { return slices.Contains(list, x) },
 	"langName": func(lang string) string { return i18n.For(lang).T("lang.name") },
+	"list":     func(xs ...string) []string { return xs },
+	"add":      func(a, b int) int { return a + b },
+	// chart geometry: pct scales a percentage to a length; add64 and sub
+	// place it
+	"pct":   func(scale, p float64) float64 { return math.Round(scale*p) / 100 },
+	"add64": func(a, b float64) float64 { return a + b },
+	"sub":   func(a, b float64) float64 { return a - b },
+	// mask shows only the end of a secret, enough to compare with a document
+	"mask": func(s string) string {
+		if len(s) <= 3 {
+			return strings.Repeat("•", len(s))
+		}
+		return strings.Repeat("•", len(s)-3) + s[len(s)-3:]
+	},
+	// change writes a recorded change: [old, new] as "old → new"
+	"change": func(x any) string {
+		if pair, ok := x.([]any); ok && len(pair) == 2 {
+			return fmt.Sprintf("%v → %v", pair[0], pair[1])
+		}
+		return fmt.Sprint(x)
+	},
+	"roleOptions": func(l *i18n.Localizer) []option {
+		var out []option
+		for _, r := range store.Roles {
+			out = append(out, option{Value: r, Label: l.T("role." + r)})
+		}
+		return out
+	},
 	// dict builds the argument of a partial from name/value pairs.
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
@@ -67,24 +104,43 @@ var funcs = template.FuncMap{
 	},
 }
 
-// parsePages parses each page with the layout and the partials.
+// parsePages parses each page with the layout and the partials. Leading
+// indentation is dropped from every line: it is for people reading the
+// templates, not for browsers.
 func parsePages() (map[string]*template.Template, error) {
-	shared, err := fs.Glob(templates.FS, "_*.html")
-	if err != nil {
-		return nil, err
-	}
 	names, err := fs.Glob(templates.FS, "*.html")
 	if err != nil {
 		return nil, err
+	}
+	sources := map[string]string{}
+	var shared []string
+	for _, name := range names {
+		b, err := fs.ReadFile(templates.FS, name)
+		if err != nil {
+			return nil, err
+		}
+		lines := strings.Split(string(b), "\n")
+		for i, line := range lines {
+			lines[i] = strings.TrimLeft(line, " \t")
+		}
+		sources[name] = strings.Join(lines, "\n")
+		if strings.HasPrefix(name, "_") {
+			shared = append(shared, name)
+		}
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range names {
 		if strings.HasPrefix(name, "_") {
 			continue
 		}
-		t, err := template.New(name).Funcs(funcs).ParseFS(templates.FS, append([]string{name}, shared...)...)
+		t, err := template.New(name).Funcs(funcs).Parse(sources[name])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		for _, part := range shared {
+			if _, err := t.New(part).Parse(sources[part]); err != nil {
+				return nil, fmt.Errorf("template %s: %w", part, err)
+			}
 		}
 		pages[strings.TrimSuffix(name, path.Ext(name))] = t
 	}
@@ -101,7 +157,12 @@ func (h *Handler) render(c *gin.Context, status int, name, title string, data an
 		h.fail(c, errors.New("no page "+name))
 		return
 	}
-	p := page{L: h.localizer(c), Settings: h.db.Settings(), Title: title, Path: pagePath(c), Data: data}
+	p := page{L: h.localizer(c), Settings: h.db.Settings(), Title: title, Path: pagePath(c), Data: data,
+		User: currentUser(c)}
+	if p.User != nil {
+		p.Flash = h.sessions.PopString(c.Request.Context(), "flash")
+		c.Header("Cache-Control", "no-store")
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		h.log.Error("render", "page", name, "err", err, "request_id", c.GetString("request_id"))
@@ -186,3 +247,6 @@ func fieldMessages(l *i18n.Localizer, ve *store.ValidationError) map[string]stri
 	}
 	return out
 }
+
+// asError is errors.As, for reading in switch cases.
+func asError[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }

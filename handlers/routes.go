@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,56 +15,64 @@ type Route struct {
 	Method, Path, Role string
 }
 
-// routes registers every route of the service; Routes lists them.
+// routes registers every route of the service with the weakest role that
+// may call it; Server.Routes lists them.
 func (h *Handler) routes(r *gin.Engine) {
-	r.GET("/healthz", h.healthz)
-	r.StaticFileFS("/static/style.css", "style.css", http.FS(static.FS))
-	r.StaticFileFS("/static/form.js", "form.js", http.FS(static.FS))
+	pub := func(method, path string, handlers ...gin.HandlerFunc) { h.add(r, "public", method, path, handlers...) }
+	pub("GET", "/healthz", h.healthz)
+	pub("GET", "/static/style.css", staticFile("style.css"))
+	pub("GET", "/static/form.js", staticFile("form.js"))
+	pub("GET", "/static/categories.css", h.categoriesCSS)
 
-	r.GET("/", h.showHome)
-	r.GET("/register", h.showRegistrationForm)
-	r.POST("/register", h.rateLimited, limitBody, h.submitRegistration)
+	pub("GET", "/", h.showHome)
+	pub("GET", "/register", h.showRegistrationForm)
+	pub("POST", "/register", h.rateLimited, limitBody, h.submitRegistration)
 
-	r.GET("/r/:token", h.showManage)
-	r.GET("/r/:token/edit", h.showEditForm)
-	r.POST("/r/:token/edit", h.rateLimited, limitBody, h.submitEdit)
-	r.GET("/r/:token/cancel", h.showCancel)
-	r.POST("/r/:token/cancel", h.rateLimited, limitBody, h.submitCancel)
+	pub("GET", "/r/:token", h.showManage)
+	pub("GET", "/r/:token/edit", h.showEditForm)
+	pub("POST", "/r/:token/edit", h.rateLimited, limitBody, h.submitEdit)
+	pub("GET", "/r/:token/cancel", h.showCancel)
+	pub("POST", "/r/:token/cancel", h.rateLimited, limitBody, h.submitCancel)
 
 	api := r.Group("/api/v1", limitBody)
-	api.POST("/registrations", h.rateLimited, h.createRegistration)
-	for _, rt := range h.apiRoutes() {
-		api.Handle(rt.Method, rt.Path, h.authenticate, h.requireRole(rt.Role), rt.handle)
+	h.add(api, "public", "POST", "/registrations", h.rateLimited, h.createRegistration)
+	for _, rt := range []struct {
+		method, path, role string
+		handle             gin.HandlerFunc
+	}{
+		{"GET", "/registrations", "viewer", h.listRegistrations},
+		{"GET", "/registrations/:reference", "viewer", h.getRegistration},
+		{"POST", "/registrations/:reference/approve", "admin", h.approveRegistration},
+		{"POST", "/registrations/:reference/reject", "admin", h.rejectRegistration},
+		{"POST", "/registrations/:reference/cancel", "admin", h.cancelRegistration},
+		{"GET", "/stats", "viewer", h.getStats},
+		{"GET", "/conference", "viewer", h.getConference},
+		{"PUT", "/conference", "admin", h.putConference},
+	} {
+		h.add(api, rt.role, rt.method, rt.path, h.authenticate, h.requireRole(rt.role), rt.handle)
 	}
+
+	h.adminRoutes(r.Group("/admin", limitBody))
 }
 
-type apiRoute struct {
-	Route
-	handle gin.HandlerFunc
+// add registers a route and records its role.
+func (h *Handler) add(g gin.IRoutes, role, method, path string, handlers ...gin.HandlerFunc) {
+	full := path
+	if rg, ok := g.(*gin.RouterGroup); ok {
+		full = strings.TrimSuffix(rg.BasePath(), "/") + path
+	}
+	if full != "/" {
+		full = strings.TrimSuffix(full, "/")
+	}
+	h.roles[method+" "+full] = role
+	g.Handle(method, path, handlers...)
 }
 
-// apiRoutes are the organiser calls, each with its weakest role.
-func (h *Handler) apiRoutes() []apiRoute {
-	return []apiRoute{
-		{Route{http.MethodGet, "/registrations", "viewer"}, h.listRegistrations},
-		{Route{http.MethodGet, "/registrations/:reference", "viewer"}, h.getRegistration},
-		{Route{http.MethodPost, "/registrations/:reference/approve", "admin"}, h.approveRegistration},
-		{Route{http.MethodPost, "/registrations/:reference/reject", "admin"}, h.rejectRegistration},
-		{Route{http.MethodPost, "/registrations/:reference/cancel", "admin"}, h.cancelRegistration},
-		{Route{http.MethodGet, "/stats", "viewer"}, h.getStats},
-		{Route{http.MethodGet, "/conference", "viewer"}, h.getConference},
-		{Route{http.MethodPut, "/conference", "admin"}, h.putConference},
+func staticFile(name string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		c.FileFromFS(name, http.FS(static.FS))
 	}
-}
-
-// OrganiserRoutes lists the routes that need an organiser's role, with that
-// role, so that tests can check every one of them.
-func OrganiserRoutes() []Route {
-	var out []Route
-	for _, rt := range (*Handler)(nil).apiRoutes() {
-		out = append(out, Route{rt.Method, "/api/v1" + rt.Path, rt.Role})
-	}
-	return out
 }
 
 func (h *Handler) healthz(c *gin.Context) {
@@ -72,4 +81,51 @@ func (h *Handler) healthz(c *gin.Context) {
 		return
 	}
 	c.String(http.StatusOK, "ok\n")
+}
+
+// adminRoutes registers the organisers' pages.
+func (h *Handler) adminRoutes(g *gin.RouterGroup) {
+	h.add(g, "public", "GET", "/login", h.showLogin)
+	h.add(g, "public", "POST", "/login", h.rateLimited, h.submitLogin)
+	h.add(g, "public", "POST", "/logout", h.logout)
+	h.add(g, "public", "GET", "/setup", h.showSetup)
+	h.add(g, "public", "POST", "/setup", h.rateLimited, h.submitSetup)
+	for _, p := range []struct {
+		role, method, path string
+		handle             gin.HandlerFunc
+	}{
+		{"viewer", "GET", "", h.showDashboard},
+		{"viewer", "GET", "/registrations", h.showRegistrations},
+		{"admin", "POST", "/registrations/bulk", h.bulkRegistrations},
+		{"viewer", "GET", "/registrations/:reference", h.showRegistration},
+		{"admin", "GET", "/registrations/:reference/edit", h.showRegistrationEdit},
+		{"admin", "POST", "/registrations/:reference/edit", h.submitRegistrationEdit},
+		{"admin", "POST", "/registrations/:reference/approve", h.adminApprove},
+		{"admin", "POST", "/registrations/:reference/reject", h.adminReject},
+		{"admin", "POST", "/registrations/:reference/cancel", h.adminCancel},
+		{"desk", "POST", "/registrations/:reference/notes", h.addNote},
+		{"admin", "GET", "/settings", h.showSettings},
+		{"admin", "POST", "/settings", h.submitSettings},
+		{"admin", "GET", "/users", h.showUsers},
+		{"admin", "POST", "/users", h.createUser},
+		{"admin", "POST", "/users/:id", h.updateUser},
+		{"admin", "POST", "/users/:id/password", h.resetPassword},
+		{"admin", "GET", "/tokens", h.showTokens},
+		{"admin", "POST", "/tokens", h.createTokenPage},
+		{"admin", "POST", "/tokens/:id/revoke", h.revokeToken},
+		{"admin", "GET", "/audit", h.showAudit},
+	} {
+		h.add(g, p.role, p.method, p.path, h.organiser(p.role), p.handle)
+	}
+}
+
+// categoriesCSS colours each category's marks: the colours are settings,
+// and the Content-Security-Policy allows no inline style.
+func (h *Handler) categoriesCSS(c *gin.Context) {
+	var b strings.Builder
+	for _, cat := range h.db.Settings().Categories {
+		b.WriteString(".c-" + cat.Code + "{background:" + cat.Colour + "}\n")
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "text/css; charset=utf-8", []byte(b.String()))
 }

@@ -21,7 +21,7 @@ import (
 // env is a service on a real SQLite file, served in-process.
 type env struct {
 	db     *store.DB
-	h      http.Handler
+	h      *handlers.Server
 	tokens map[string]string // role → bearer token
 }
 

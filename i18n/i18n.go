@@ -227,3 +227,22 @@ func (l *Localizer) Countries() []Country {
 	})
 	return l.countries
 }
+
+// continents are the UN M.49 regions a country is counted under.
+var continents = []string{"002", "019", "142", "150", "009"}
+
+// Continent returns the UN M.49 continent of a country and its name in the
+// language, or empty strings when unknown.
+func (l *Localizer) Continent(country string) (code, name string) {
+	r, err := language.ParseRegion(country)
+	if err != nil {
+		return "", ""
+	}
+	for _, c := range continents {
+		cr := language.MustParseRegion(c)
+		if cr.Contains(r) {
+			return c, display.Regions(l.tag).Name(cr)
+		}
+	}
+	return "", ""
+}

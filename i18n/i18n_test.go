@@ -42,7 +42,7 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 func usedKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	literal := regexp.MustCompile(`"((?:error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
+	literal := regexp.MustCompile(`"((?:admin|role|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
 	add := func(text string) {
 		for _, m := range literal.FindAllStringSubmatch(text, -1) {
 			if !strings.HasSuffix(m[1], ".") {
@@ -84,6 +84,18 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, x := range store.Titles {
 		keys = append(keys, "title."+x)
+	}
+	for _, r := range store.Roles {
+		keys = append(keys, "role."+r)
+	}
+	for _, x := range []string{"newest", "oldest", "name", "country", "status"} {
+		keys = append(keys, "admin.list.sort."+x)
+	}
+	for _, x := range []string{"approve", "reject"} {
+		keys = append(keys, "admin.bulk."+x)
+	}
+	for _, x := range []string{"name", "address", "phone", "fax", "email", "website"} {
+		keys = append(keys, "admin.settings.sec_"+x)
 	}
 	for m := 1; m <= 12; m++ {
 		keys = append(keys, "month."+strconv.Itoa(m))

@@ -73,10 +73,17 @@ func (db *DB) History(ctx context.Context, registrationID int64) ([]AuditEntry, 
 			return nil, err
 		}
 		e.At, e.RegistrationID = parseTime(at), registrationID
-		if detail != "" {
-			json.Unmarshal([]byte(detail), &e.Detail)
-		}
+		e.Detail = decodeDetail(detail)
 		list = append(list, e)
 	}
 	return list, rows.Err()
+}
+
+func decodeDetail(s string) map[string]any {
+	if s == "" {
+		return nil
+	}
+	var m map[string]any
+	json.Unmarshal([]byte(s), &m)
+	return m
 }

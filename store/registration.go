@@ -224,8 +224,22 @@ type Filter struct {
 	Category string
 	Country  string
 	Q        string // words in name, email, reference or organisation; case and accents ignored
+	Letter   string // "yes": asked for an invitation letter; "no": did not
+	Payment  string
+	Hotel    string // a hotel's code, or "none" for own arrangements
+	Visit    string // a study visit's code, or "none"
+	Sort     string // one of SortOrders; default newest first
 	Page     int    // from 1
 	PerPage  int    // 0 means all
+}
+
+// SortOrders are the orders a list can take, by name.
+var SortOrders = map[string]string{
+	"newest":  "created_at DESC, id DESC",
+	"oldest":  "created_at, id",
+	"name":    "family_name COLLATE NOCASE, given_names COLLATE NOCASE, id",
+	"country": "country, family_name COLLATE NOCASE, id",
+	"status":  "status, created_at, id",
 }
 
 func (f Filter) where() (string, []any) {
@@ -242,6 +256,24 @@ func (f Filter) where() (string, []any) {
 	if f.Country != "" {
 		conds = append(conds, "country = ?")
 		args = append(args, strings.ToUpper(f.Country))
+	}
+	if f.Letter != "" {
+		conds = append(conds, "invitation_letter = ?")
+		args = append(args, f.Letter == "yes")
+	}
+	if f.Payment != "" {
+		conds = append(conds, "payment_status = ?")
+		args = append(args, f.Payment)
+	}
+	for _, c := range []struct{ column, value string }{{"hotel", f.Hotel}, {"study_visit", f.Visit}} {
+		switch c.value {
+		case "":
+		case "none":
+			conds = append(conds, c.column+" = ''")
+		default:
+			conds = append(conds, c.column+" = ?")
+			args = append(args, c.value)
+		}
 	}
 	for _, word := range strings.Fields(Fold(f.Q)) {
 		conds = append(conds, "instr(search, ?) > 0")
@@ -261,7 +293,11 @@ func (db *DB) FindRegistrations(ctx context.Context, f Filter) ([]Registration, 
 	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count registrations: %w", err)
 	}
-	q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY created_at DESC, id DESC"
+	order, ok := SortOrders[f.Sort]
+	if !ok {
+		order = SortOrders["newest"]
+	}
+	q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY " + order
 	if f.PerPage > 0 {
 		page := max(f.Page, 1)
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage, (page-1)*f.PerPage)

@@ -17,7 +17,12 @@ type Stats struct {
 	CheckedIn        int            `json:"checked_in"`
 	CheckinsByDay    map[string]int `json:"checkins_by_day"`
 	LettersRequested int            `json:"letters_requested"`
-	Countries        int            `json:"countries"`
+	// RegistrationsByDay counts registrations by the day they arrived, in
+	// the venue's time zone.
+	RegistrationsByDay map[string]int `json:"registrations_by_day"`
+	// Received is the money received: paid fees, by currency.
+	Received  map[string]int64 `json:"received"`
+	Countries int              `json:"countries"`
 }
 
 // Stats counts registrations by status, category, country, payment and
@@ -26,7 +31,8 @@ type Stats struct {
 func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	s := db.Settings()
 	st := Stats{Capacity: s.Capacity, ByStatus: map[string]int{}, ByCategory: map[string]int{},
-		ByCountry: map[string]int{}, ByPayment: map[string]int{}, CheckinsByDay: map[string]int{}}
+		ByCountry: map[string]int{}, ByPayment: map[string]int{}, CheckinsByDay: map[string]int{},
+		RegistrationsByDay: map[string]int{}, Received: map[string]int64{}}
 	for _, x := range Statuses {
 		st.ByStatus[x] = 0
 	}
@@ -57,18 +63,26 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		}
 		rows.Close()
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT checked_in_at FROM registrations WHERE checked_in_at IS NOT NULL")
+	rows, err := db.read.QueryContext(ctx, `SELECT created_at, coalesce(checked_in_at, ''), payment_status,
+		fee_amount, fee_currency FROM registrations`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var at string
-		if err := rows.Scan(&at); err != nil {
+		var created, checkedIn, payment, currency string
+		var fee int64
+		if err := rows.Scan(&created, &checkedIn, &payment, &fee, &currency); err != nil {
 			return st, err
 		}
-		st.CheckedIn++
-		st.CheckinsByDay[parseTime(at).In(loc).Format(DateLayout)]++
+		st.RegistrationsByDay[parseTime(created).In(loc).Format(DateLayout)]++
+		if checkedIn != "" {
+			st.CheckedIn++
+			st.CheckinsByDay[parseTime(checkedIn).In(loc).Format(DateLayout)]++
+		}
+		if payment == PaymentPaid {
+			st.Received[currency] += fee
+		}
 	}
 	err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+live+" AND invitation_letter").
 		Scan(&st.LettersRequested)

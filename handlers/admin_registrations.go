@@ -1,0 +1,269 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"delegate/i18n"
+	"delegate/store"
+)
+
+// listView is the registrations page.
+type listView struct {
+	F          store.Filter
+	Rows       []store.Registration
+	Total      int
+	Pages      int
+	Prev, Next string
+	Statuses   []option
+	Categories []option
+	Countries  []option
+	Payments   []option
+	Hotels     []option
+	Visits     []option
+	Sorts      []option
+	CatNames   map[string]string
+	Colours    map[string]string
+	L          *i18n.Localizer
+}
+
+const adminPerPage = 50
+
+func (h *Handler) showRegistrations(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	s := h.db.Settings()
+	q := c.Request.URL.Query()
+	f := store.Filter{Status: q.Get("status"), Category: q.Get("category"), Country: q.Get("country"),
+		Q: q.Get("q"), Letter: q.Get("letter"), Payment: q.Get("payment"), Hotel: q.Get("hotel"),
+		Visit: q.Get("visit"), Sort: q.Get("sort"), PerPage: adminPerPage}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	f.Page = max(f.Page, 1)
+	rows, total, err := h.db.FindRegistrations(ctx, f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	st, err := h.db.Stats(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	v := listView{F: f, Rows: rows, Total: total, Pages: (total + adminPerPage - 1) / adminPerPage, L: l,
+		CatNames: map[string]string{}, Colours: map[string]string{}}
+	page := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return "/admin/registrations?" + q.Encode()
+	}
+	if f.Page > 1 {
+		v.Prev = page(f.Page - 1)
+	}
+	if f.Page < v.Pages {
+		v.Next = page(f.Page + 1)
+	}
+	for _, x := range store.Statuses {
+		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})
+	}
+	for _, x := range store.PaymentStatuses {
+		v.Payments = append(v.Payments, option{Value: x, Label: l.T("payment." + x)})
+	}
+	for _, cat := range s.Categories {
+		v.Categories = append(v.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
+		v.CatNames[cat.Code] = cat.Name.In(l.Lang)
+		v.Colours[cat.Code] = cat.Colour
+	}
+	for code := range st.ByCountry {
+		v.Countries = append(v.Countries, option{Value: code, Label: l.CountryName(code)})
+	}
+	col := collate.New(language.Make(l.Lang))
+	slices.SortFunc(v.Countries, func(a, b option) int { return col.CompareString(a.Label, b.Label) })
+	v.Hotels = append(v.Hotels, option{Value: "none", Label: l.T("register.hotel.own")})
+	for _, ht := range s.Hotels {
+		v.Hotels = append(v.Hotels, option{Value: ht.Code, Label: ht.Name})
+	}
+	v.Visits = append(v.Visits, option{Value: "none", Label: l.T("register.visit.none")})
+	for _, sv := range s.StudyVisits {
+		v.Visits = append(v.Visits, option{Value: sv.Code, Label: sv.Name.In(l.Lang)})
+	}
+	for _, x := range []string{"newest", "oldest", "name", "country", "status"} {
+		v.Sorts = append(v.Sorts, option{Value: x, Label: l.T("admin.list.sort." + x)})
+	}
+	h.render(c, http.StatusOK, "registrations", l.T("admin.list.title"), v)
+}
+
+// bulkRegistrations approves or rejects the selected registrations, each in
+// its own transaction; the ones whose status does not allow it are skipped.
+func (h *Handler) bulkRegistrations(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	refs := c.PostFormArray("ref")
+	action := c.PostForm("action")
+	if action != "approve" && action != "reject" {
+		h.failStatus(c, http.StatusBadRequest, "error.bad_request", nil)
+		return
+	}
+	done, skipped := 0, 0
+	for _, ref := range refs {
+		var err error
+		if action == "approve" {
+			_, err = h.db.ApproveRegistration(ctx, caller(c), ref)
+		} else {
+			_, err = h.db.RejectRegistration(ctx, caller(c), ref, c.PostForm("reason"))
+		}
+		switch {
+		case err == nil:
+			done++
+		case isConflictOrMissing(err):
+			skipped++
+		default:
+			h.fail(c, err)
+			return
+		}
+	}
+	h.flash(c, l.T("admin.bulk."+action, done, skipped))
+	back := c.PostForm("back")
+	if u, err := url.Parse(back); err != nil || u.Path != "/admin/registrations" {
+		back = "/admin/registrations"
+	}
+	c.Redirect(http.StatusSeeOther, back)
+}
+
+func isConflictOrMissing(err error) bool {
+	var ce *store.ConflictError
+	return err == store.ErrNotFound || asError(err, &ce)
+}
+
+// detailView is one registration as organisers see it.
+type detailView struct {
+	R        store.Registration
+	Category store.Category
+	Country  string
+	Hotel    string
+	Visit    string
+	Fee      string
+	Notes    []store.Note
+	Messages []store.OutboxMessage
+	History  []store.AuditEntry
+	Errors   map[string]string
+	Reason   string
+	Note     string
+}
+
+func (h *Handler) showRegistration(c *gin.Context) {
+	h.renderDetail(c, http.StatusOK, nil, "", "")
+}
+
+func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationError, reason, note string) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	s := h.db.Settings()
+	r, err := h.db.FindRegistration(ctx, c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	v := detailView{R: r, Country: l.CountryName(r.Country), Errors: fieldMessages(l, ve), Reason: reason, Note: note}
+	v.Category, _ = s.Category(r.Category)
+	if ht, ok := s.Hotel(r.Hotel); ok {
+		v.Hotel = ht.Name
+	}
+	if sv, ok := s.StudyVisit(r.StudyVisit); ok {
+		v.Visit = sv.Name.In(l.Lang) + " — " + l.DateString(sv.Date)
+	}
+	if r.Fee.Amount > 0 {
+		v.Fee = l.Money(r.Fee.Amount, r.Fee.Currency)
+	}
+	if v.Notes, err = h.db.Notes(ctx, r.ID); err == nil {
+		if v.Messages, err = h.db.FindOutbox(ctx, store.OutboxFilter{RegistrationID: r.ID}); err == nil {
+			v.History, err = h.db.History(ctx, r.ID)
+		}
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	slices.Reverse(v.History) // newest first, as the messages
+	h.render(c, status, "registration", r.FullName(), v)
+}
+
+func (h *Handler) adminApprove(c *gin.Context) {
+	_, err := h.db.ApproveRegistration(c.Request.Context(), caller(c), c.Param("reference"))
+	h.afterChange(c, err, "admin.done.approved", "")
+}
+
+func (h *Handler) adminReject(c *gin.Context) {
+	_, err := h.db.RejectRegistration(c.Request.Context(), caller(c), c.Param("reference"), c.PostForm("reason"))
+	h.afterChange(c, err, "admin.done.rejected", c.PostForm("reason"))
+}
+
+func (h *Handler) adminCancel(c *gin.Context) {
+	_, err := h.db.CancelRegistration(c.Request.Context(), caller(c), c.Param("reference"), c.PostForm("reason"))
+	h.afterChange(c, err, "admin.done.cancelled", c.PostForm("reason"))
+}
+
+func (h *Handler) addNote(c *gin.Context) {
+	err := h.db.AddNote(c.Request.Context(), caller(c), c.Param("reference"), c.PostForm("note"))
+	var ve *store.ValidationError
+	if asError(err, &ve) {
+		h.renderDetail(c, http.StatusUnprocessableEntity, ve, "", c.PostForm("note"))
+		return
+	}
+	h.afterChange(c, err, "admin.done.note", "")
+}
+
+// afterChange goes back to the registration with a message, or shows why
+// the change did not happen.
+func (h *Handler) afterChange(c *gin.Context, err error, done, reason string) {
+	var ve *store.ValidationError
+	switch {
+	case err == nil:
+		h.flash(c, h.localizer(c).T(done))
+		c.Redirect(http.StatusSeeOther, "/admin/registrations/"+c.Param("reference"))
+	case asError(err, &ve):
+		h.renderDetail(c, http.StatusUnprocessableEntity, ve, reason, "")
+	default:
+		h.fail(c, err)
+	}
+}
+
+func (h *Handler) showRegistrationEdit(c *gin.Context) {
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f, err := h.newForm(c, r.Details, &r)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	f.Action, f.Edit, f.CategoryLocked = "/admin/registrations/"+r.Reference+"/edit", true, false
+	h.render(c, http.StatusOK, "register", r.FullName(), f)
+}
+
+func (h *Handler) submitRegistrationEdit(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := h.db.FindRegistration(ctx, c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d, err := formDetails(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if _, err := h.db.UpdateRegistration(ctx, caller(c), r.Reference, d); err != nil {
+		h.formError(c, "/admin/registrations/"+r.Reference+"/edit", d, &r, err)
+		return
+	}
+	h.flash(c, h.localizer(c).T("manage.saved"))
+	c.Redirect(http.StatusSeeOther, "/admin/registrations/"+r.Reference)
+}

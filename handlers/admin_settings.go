@@ -1,0 +1,247 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"golang.org/x/text/currency"
+
+	"delegate/store"
+)
+
+// settingsView is the settings form: every value as text by field name, so
+// that what was typed comes back as typed.
+type settingsView struct {
+	V          map[string]string
+	Errors     map[string]string
+	Categories []int // row numbers
+	Hotels     []int
+	Visits     []int
+	Langs      []string
+}
+
+// Val returns the value of field.
+func (v settingsView) Val(field string) string { return v.V[field] }
+
+// Err returns the message for field.
+func (v settingsView) Err(field string) string { return v.Errors[field] }
+
+// F builds a row field's name: F "categories" 2 "fee" is "categories.2.fee".
+func (v settingsView) F(list string, i int, name string) string {
+	return list + "." + strconv.Itoa(i) + "." + name
+}
+
+func rows(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// minorUnits is how many decimals a currency's amounts have.
+func minorUnits(code string) int {
+	if u, err := currency.ParseISO(code); err == nil {
+		scale, _ := currency.Standard.Rounding(u)
+		return scale
+	}
+	return 2
+}
+
+func formatAmount(amount int64, code string) string {
+	scale := minorUnits(code)
+	if scale == 0 {
+		return strconv.FormatInt(amount, 10)
+	}
+	div := int64(1)
+	for range scale {
+		div *= 10
+	}
+	return fmt.Sprintf("%d.%0*d", amount/div, scale, amount%div)
+}
+
+// parseAmount reads "150", "150.5" or "150,50" as minor units.
+func parseAmount(s, code string) (int64, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
+	if s == "" {
+		return 0, true
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	scale := minorUnits(code)
+	if len(frac) > scale {
+		return 0, false
+	}
+	frac += strings.Repeat("0", scale-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	return n, err == nil && n >= 0
+}
+
+func settingsValues(s store.Settings) settingsView {
+	v := map[string]string{}
+	text := func(prefix string, t store.Text) {
+		v[prefix+".en"], v[prefix+".es"], v[prefix+".fr"] = t.En, t.Es, t.Fr
+	}
+	text("name", s.Name)
+	text("theme", s.Theme)
+	text("organiser", s.Organiser)
+	text("city", s.City)
+	text("venue", s.Venue)
+	text("signatory.title", s.Signatory.Title)
+	v["short_name"], v["start_date"], v["end_date"], v["time_zone"] = s.ShortName, s.StartDate, s.EndDate, s.TimeZone
+	v["capacity"], v["currency"] = strconv.Itoa(s.Capacity), s.Currency
+	v["registration_opens"], v["registration_closes"] = s.RegistrationOpens, s.RegistrationCloses
+	v["signatory.name"] = s.Signatory.Name
+	sec := s.Secretariat
+	v["secretariat.name"], v["secretariat.address"], v["secretariat.phone"] = sec.Name, sec.Address, sec.Phone
+	v["secretariat.fax"], v["secretariat.email"], v["secretariat.website"] = sec.Fax, sec.Email, sec.Website
+	for i, c := range s.Categories {
+		p := "categories." + strconv.Itoa(i) + "."
+		text(p+"name", c.Name)
+		v[p+"code"], v[p+"colour"], v[p+"early_deadline"] = c.Code, c.Colour, c.EarlyDeadline
+		v[p+"fee"], v[p+"early_fee"] = formatAmount(c.Fee, s.Currency), formatAmount(c.EarlyFee, s.Currency)
+		if c.NeedsApproval {
+			v[p+"needs_approval"] = "on"
+		}
+	}
+	for i, ht := range s.Hotels {
+		p := "hotels." + strconv.Itoa(i) + "."
+		v[p+"code"], v[p+"name"], v[p+"address"], v[p+"rooms"] = ht.Code, ht.Name, ht.Address, strconv.Itoa(ht.Rooms)
+	}
+	for i, sv := range s.StudyVisits {
+		p := "study_visits." + strconv.Itoa(i) + "."
+		text(p+"name", sv.Name)
+		v[p+"code"], v[p+"date"], v[p+"capacity"] = sv.Code, sv.Date, strconv.Itoa(sv.Capacity)
+	}
+	v["categories.count"] = strconv.Itoa(len(s.Categories) + 1)
+	v["hotels.count"] = strconv.Itoa(len(s.Hotels) + 1)
+	v["study_visits.count"] = strconv.Itoa(len(s.StudyVisits) + 1)
+	return viewOf(v)
+}
+
+func viewOf(v map[string]string) settingsView {
+	count := func(k string) int { n, _ := strconv.Atoi(v[k]); return min(max(n, 0), 200) }
+	return settingsView{V: v, Categories: rows(count("categories.count")), Hotels: rows(count("hotels.count")),
+		Visits: rows(count("study_visits.count")), Langs: []string{"en", "es", "fr"}}
+}
+
+func (h *Handler) showSettings(c *gin.Context) {
+	h.render(c, http.StatusOK, "settings", h.localizer(c).T("admin.settings.title"), settingsValues(h.db.Settings()))
+}
+
+func (h *Handler) submitSettings(c *gin.Context) {
+	if err := c.Request.ParseForm(); err != nil {
+		h.fail(c, err)
+		return
+	}
+	form := map[string]string{}
+	for k, vs := range c.Request.PostForm {
+		form[k] = vs[0]
+	}
+	view := viewOf(form)
+	s, ve, rowOf := parseSettings(h.db.Settings(), form, view)
+	if ve.Err() == nil {
+		_, err := h.db.UpdateSettings(c.Request.Context(), caller(c), s)
+		if err == nil {
+			h.flash(c, h.localizer(c).T("admin.settings.saved"))
+			c.Redirect(http.StatusSeeOther, "/admin/settings")
+			return
+		}
+		if !asError(err, &ve) {
+			h.fail(c, err)
+			return
+		}
+	}
+	// messages go to the row as the form numbers it, removed rows counted
+	errs := &store.ValidationError{}
+	for field, m := range ve.Fields {
+		parts := strings.SplitN(field, ".", 3)
+		if len(parts) == 3 {
+			if i, err := strconv.Atoi(parts[1]); err == nil && i < len(rowOf[parts[0]]) {
+				field = parts[0] + "." + strconv.Itoa(rowOf[parts[0]][i]) + "." + parts[2]
+			}
+		}
+		errs.Add(field, m.Key, m.Args...)
+	}
+	view.Errors = fieldMessages(h.localizer(c), errs)
+	h.render(c, http.StatusUnprocessableEntity, "settings", h.localizer(c).T("admin.settings.title"), view)
+}
+
+// parseSettings reads the settings form over the current settings: rows
+// with an empty code or ticked for removal are left out; rowOf maps each
+// list's entries back to their form rows.
+func parseSettings(cur store.Settings, f map[string]string, view settingsView) (store.Settings, *store.ValidationError, map[string][]int) {
+	ve := &store.ValidationError{}
+	s := cur
+	text := func(prefix string) store.Text {
+		return store.Text{En: strings.TrimSpace(f[prefix+".en"]), Es: strings.TrimSpace(f[prefix+".es"]), Fr: strings.TrimSpace(f[prefix+".fr"])}
+	}
+	number := func(field string) int {
+		n, err := strconv.Atoi(strings.TrimSpace(f[field]))
+		if err != nil {
+			ve.Add(field, "error.number")
+		}
+		return n
+	}
+	s.Name, s.Theme, s.Organiser, s.City, s.Venue = text("name"), text("theme"), text("organiser"), text("city"), text("venue")
+	s.ShortName, s.TimeZone = strings.TrimSpace(f["short_name"]), strings.TrimSpace(f["time_zone"])
+	s.StartDate, s.EndDate = strings.TrimSpace(f["start_date"]), strings.TrimSpace(f["end_date"])
+	s.RegistrationOpens, s.RegistrationCloses = strings.TrimSpace(f["registration_opens"]), strings.TrimSpace(f["registration_closes"])
+	s.Capacity = number("capacity")
+	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
+	s.Signatory = store.Signatory{Name: strings.TrimSpace(f["signatory.name"]), Title: text("signatory.title")}
+	s.Secretariat = store.Contact{Name: f["secretariat.name"], Address: f["secretariat.address"], Phone: f["secretariat.phone"],
+		Fax: f["secretariat.fax"], Email: f["secretariat.email"], Website: f["secretariat.website"]}
+
+	rowOf := map[string][]int{}
+	keep := func(list string, i int) (string, bool) {
+		p := view.F(list, i, "")
+		code := strings.TrimSpace(f[p+"code"])
+		if code == "" || f[p+"remove"] == "on" {
+			return p, false
+		}
+		rowOf[list] = append(rowOf[list], i)
+		return p, true
+	}
+	s.Categories = nil
+	for _, i := range view.Categories {
+		p, ok := keep("categories", i)
+		if !ok {
+			continue
+		}
+		c := store.Category{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"), Colour: f[p+"colour"],
+			EarlyDeadline: strings.TrimSpace(f[p+"early_deadline"]), NeedsApproval: f[p+"needs_approval"] == "on"}
+		if old, ok := cur.Category(c.Code); ok {
+			c.CostsCovered = old.CostsCovered // edited through the API only
+		}
+		var ok1, ok2 bool
+		if c.Fee, ok1 = parseAmount(f[p+"fee"], s.Currency); !ok1 {
+			ve.Add(p+"fee", "error.amount")
+		}
+		if c.EarlyFee, ok2 = parseAmount(f[p+"early_fee"], s.Currency); !ok2 {
+			ve.Add(p+"early_fee", "error.amount")
+		}
+		s.Categories = append(s.Categories, c)
+	}
+	s.Hotels = nil
+	for _, i := range view.Hotels {
+		if p, ok := keep("hotels", i); ok {
+			s.Hotels = append(s.Hotels, store.Hotel{Code: strings.TrimSpace(f[p+"code"]), Name: strings.TrimSpace(f[p+"name"]),
+				Address: strings.TrimSpace(f[p+"address"]), Rooms: number(p + "rooms")})
+		}
+	}
+	s.StudyVisits = nil
+	for _, i := range view.Visits {
+		if p, ok := keep("study_visits", i); ok {
+			s.StudyVisits = append(s.StudyVisits, store.StudyVisit{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"),
+				Date: strings.TrimSpace(f[p+"date"]), Capacity: number(p + "capacity")})
+		}
+	}
+	// field-level problems of the parse are already in form numbering
+	if len(ve.Fields) > 0 {
+		return s, ve, map[string][]int{"categories": view.Categories, "hotels": view.Hotels, "study_visits": view.Visits}
+	}
+	return s, ve, rowOf
+}

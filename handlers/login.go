@@ -1,0 +1,109 @@
+package handlers
+
+import (
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"delegate/store"
+)
+
+type loginView struct {
+	Email, Next, Error string
+}
+
+func (h *Handler) showLogin(c *gin.Context) {
+	if h.sessions.GetInt64(c.Request.Context(), "user_id") != 0 {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		return
+	}
+	h.render(c, http.StatusOK, "login", h.localizer(c).T("admin.login.title"), loginView{Next: c.Query("next")})
+}
+
+func (h *Handler) submitLogin(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	email := strings.ToLower(strings.TrimSpace(c.PostForm("email")))
+	view := loginView{Email: email, Next: c.PostForm("next")}
+	now := time.Now()
+	if until := h.logins.locked(now, "email:"+email, "client:"+c.ClientIP()); !until.IsZero() {
+		view.Error = l.T("admin.login.locked", int(math.Ceil(until.Sub(now).Minutes())))
+		h.render(c, http.StatusTooManyRequests, "login", l.T("admin.login.title"), view)
+		return
+	}
+	u, err := h.db.Authenticate(ctx, email, c.PostForm("password"))
+	if err != nil {
+		if err != store.ErrNotFound {
+			h.fail(c, err)
+			return
+		}
+		time.Sleep(h.logins.fail(now, email, c.ClientIP()))
+		view.Error = l.T("admin.login.wrong")
+		h.render(c, http.StatusUnauthorized, "login", l.T("admin.login.title"), view)
+		return
+	}
+	h.logins.succeed(email)
+	// A new session id at login, so that one planted before cannot be used.
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.sessions.Put(ctx, "user_id", u.ID)
+	c.Redirect(http.StatusSeeOther, safeNext(view.Next))
+}
+
+func (h *Handler) logout(c *gin.Context) {
+	if err := h.sessions.Destroy(c.Request.Context()); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/login")
+}
+
+type setupView struct {
+	Token, Email string
+	Errors       map[string]string
+}
+
+func (h *Handler) showSetup(c *gin.Context) {
+	token := c.Query("token")
+	if !h.db.SetupTokenValid(c.Request.Context(), token) {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	h.render(c, http.StatusOK, "setup", h.localizer(c).T("admin.setup.title"), setupView{Token: token})
+}
+
+func (h *Handler) submitSetup(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	token, email, password := c.PostForm("token"), c.PostForm("email"), c.PostForm("password")
+	if !h.db.SetupTokenValid(ctx, token) {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	view := setupView{Token: token, Email: email}
+	var err error
+	if password != c.PostForm("confirm") {
+		err = &store.ValidationError{Fields: map[string]store.Message{"confirm": {Key: "admin.setup.mismatch"}}}
+	} else {
+		var u store.User
+		u, err = h.db.CompleteSetup(ctx, h.actor(c, "setup", email), token, email, password)
+		if err == nil {
+			h.sessions.RenewToken(ctx)
+			h.sessions.Put(ctx, "user_id", u.ID)
+			c.Redirect(http.StatusSeeOther, "/admin")
+			return
+		}
+	}
+	ve, ok := err.(*store.ValidationError)
+	if !ok {
+		h.fail(c, err)
+		return
+	}
+	view.Errors = fieldMessages(l, ve)
+	h.render(c, http.StatusUnprocessableEntity, "setup", l.T("admin.setup.title"), view)
+}

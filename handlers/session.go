@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
+
+	"delegate/store"
+)
+
+func newSessions(db *store.DB, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = db.Sessions()
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 2 * time.Hour
+	sm.Cookie.Name = "delegate_admin"
+	sm.Cookie.Path = "/admin"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	return sm
+}
+
+// organiser loads the signed-in organiser for pages of role or stronger:
+// without a session it sends the browser to the login page; a role too
+// weak gets 403.
+func (h *Handler) organiser(role string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx := c.Request.Context()
+		id := h.sessions.GetInt64(ctx, "user_id")
+		var u store.User
+		var err error
+		if id != 0 {
+			u, err = h.db.FindUser(ctx, id)
+		}
+		if id == 0 || err != nil || u.Disabled {
+			if id != 0 {
+				h.sessions.Destroy(ctx) // a disabled or deleted organiser's session ends here
+			}
+			next := c.Request.URL.RequestURI()
+			if c.Request.Method != http.MethodGet {
+				next = "/admin"
+			}
+			c.Redirect(http.StatusSeeOther, "/admin/login?next="+url.QueryEscape(next))
+			c.Abort()
+			return
+		}
+		c.Set("user", u)
+		c.Set("role", u.Role)
+		c.Set("actor", store.Actor{Kind: "user", Name: u.Email, Address: c.ClientIP()})
+		if !store.RoleAtLeast(u.Role, role) {
+			h.failStatus(c, http.StatusForbidden, "error.forbidden", nil)
+			return
+		}
+		c.Next()
+	}
+}
+
+// currentUser is the signed-in organiser, if any.
+func currentUser(c *gin.Context) *store.User {
+	if u, ok := c.Get("user"); ok {
+		u := u.(store.User)
+		return &u
+	}
+	return nil
+}
+
+// flash keeps a message for the next page the organiser sees.
+func (h *Handler) flash(c *gin.Context, msg string) {
+	h.sessions.Put(c.Request.Context(), "flash", msg)
+}
+
+// safeNext keeps a post-login redirect inside the admin.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/admin") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
+		return "/admin"
+	}
+	return next
+}
+
+// loginGuard slows down and then locks repeated failed logins, per email
+// address and per client address.
+type loginGuard struct {
+	mu       sync.Mutex
+	failures map[string]*failures
+}
+
+type failures struct {
+	count       int
+	first       time.Time
+	lockedUntil time.Time
+}
+
+const (
+	loginWindow    = 15 * time.Minute
+	lockFor        = 15 * time.Minute
+	maxPerEmail    = 5  // failures for one address before it locks
+	maxPerClient   = 20 // failures from one client before it locks
+	loginSlowdown  = 100 * time.Millisecond
+	maxLoginSleeps = time.Second
+)
+
+func newLoginGuard() *loginGuard { return &loginGuard{failures: map[string]*failures{}} }
+
+// locked reports until when any of keys is locked.
+func (g *loginGuard) locked(now time.Time, keys ...string) time.Time {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var until time.Time
+	for _, k := range keys {
+		if f, ok := g.failures[k]; ok && f.lockedUntil.After(now) && f.lockedUntil.After(until) {
+			until = f.lockedUntil
+		}
+	}
+	return until
+}
+
+// fail records a failed login and returns how long to make the client wait.
+func (g *loginGuard) fail(now time.Time, email, client string) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var worst int
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{"email:" + email, maxPerEmail}, {"client:" + client, maxPerClient}} {
+		f, ok := g.failures[k.key]
+		if !ok || now.Sub(f.first) > loginWindow {
+			f = &failures{first: now}
+			g.failures[k.key] = f
+		}
+		f.count++
+		if f.count >= k.limit {
+			f.lockedUntil = now.Add(lockFor)
+		}
+		worst = max(worst, f.count)
+	}
+	return min(time.Duration(worst)*loginSlowdown, maxLoginSleeps)
+}
+
+// succeed forgets the failures of an address after a good login.
+func (g *loginGuard) succeed(email string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.failures, "email:"+email)
+}
