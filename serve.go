@@ -8,8 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"delegate/handlers"
