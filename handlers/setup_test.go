@@ -60,6 +60,7 @@ type request struct {
 	json         any        // sent as JSON when set
 	form         url.Values // sent as a form when set
 	role         string     // bearer token of this role
+	session      string     // admin session cookie
 	header       map[string]string
 }
 
@@ -83,6 +84,9 @@ func (e *env) do(t *testing.T, r request) *httptest.ResponseRecorder {
 	}
 	if r.role != "" {
 		req.Header.Set("Authorization", "Bearer "+e.tokens[r.role])
+	}
+	if r.session != "" {
+		req.AddCookie(&http.Cookie{Name: "delegate_admin", Value: r.session})
 	}
 	for k, v := range r.header {
 		req.Header.Set(k, v)
@@ -196,4 +200,35 @@ func (e *env) register(t *testing.T, fields map[string]any) map[string]any {
 		t.Fatalf("register: got %d: %s", rec.Code, rec.Body.String())
 	}
 	return decode[map[string]any](t, rec)
+}
+
+// organiserPassword is every test organiser's password.
+const organiserPassword = "correct horse battery staple"
+
+// login creates an organiser with role (once) and signs in, returning the
+// session cookie.
+func (e *env) login(t *testing.T, role string) string {
+	t.Helper()
+	email := role + "@uil.example"
+	if _, err := e.db.Authenticate(context.Background(), email, organiserPassword); err != nil {
+		if _, err := e.db.SaveUser(context.Background(), store.System, email, organiserPassword, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := e.do(t, request{method: "POST", path: "/admin/login", form: url.Values{"email": {email}, "password": {organiserPassword}}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("login as %s: got %d\n%s", role, rec.Code, clip(rec.Body.String()))
+	}
+	return sessionCookie(t, rec)
+}
+
+func sessionCookie(t *testing.T, rec *httptest.ResponseRecorder) string {
+	t.Helper()
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "delegate_admin" {
+			return c.Value
+		}
+	}
+	t.Fatalf("no session cookie in %v", rec.Header()["Set-Cookie"])
+	return ""
 }

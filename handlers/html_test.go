@@ -1,0 +1,89 @@
+package handlers_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"delegate/demo"
+)
+
+// htmlValidate finds the html-validate command. Without it the check
+// skips on a laptop and fails in CI, where .ci/run installs it.
+func htmlValidate(t *testing.T) string {
+	t.Helper()
+	if p, err := exec.LookPath("html-validate"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("html-validate is not installed; .ci/run installs it with npm")
+	}
+	t.Skip("html-validate is not installed (npm install -g html-validate@9); skipping the HTML validation")
+	return ""
+}
+
+// TestEveryPageIsValidSmallHTML renders every kind of page, public and
+// admin, full of realistic data, and checks each is under 30 KB and valid
+// HTML.
+func TestEveryPageIsValidSmallHTML(t *testing.T) {
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	if _, err := demo.Fill(ctx, e.db, 150, rand.New(rand.NewPCG(1, 2))); err != nil {
+		t.Fatal(err)
+	}
+	reg := e.register(t, valid("pages@example.org"))
+	ref := reg["reference"].(string)
+	token := strings.TrimPrefix(reg["manage_url"].(string), "https://iclc.example.org/r/")
+	setup, _ := e.db.CreateSetupToken(ctx)
+	admin := e.login(t, "admin")
+
+	pages := map[string]request{
+		"home":          {method: "GET", path: "/"},
+		"home-fr":       {method: "GET", path: "/?lang=fr"},
+		"register":      {method: "GET", path: "/register"},
+		"register-422":  {method: "POST", path: "/register?lang=es", form: asForm(with(valid("x@example.org"), "passport_expiry", "2016-01-01", "email", "bad"))},
+		"private":       {method: "GET", path: "/r/" + token + "?created=1"},
+		"private-edit":  {method: "GET", path: "/r/" + token + "/edit"},
+		"private-quit":  {method: "GET", path: "/r/" + token + "/cancel"},
+		"not-found":     {method: "GET", path: "/nowhere"},
+		"login":         {method: "GET", path: "/admin/login"},
+		"setup":         {method: "GET", path: "/admin/setup?token=" + setup},
+		"dashboard":     {method: "GET", path: "/admin", session: admin},
+		"list":          {method: "GET", path: "/admin/registrations", session: admin},
+		"list-filtered": {method: "GET", path: "/admin/registrations?status=approved&letter=yes&sort=name", session: admin},
+		"detail":        {method: "GET", path: "/admin/registrations/" + ref, session: admin},
+		"detail-edit":   {method: "GET", path: "/admin/registrations/" + ref + "/edit", session: admin},
+		"settings":      {method: "GET", path: "/admin/settings?lang=es", session: admin},
+		"settings-422":  {method: "POST", path: "/admin/settings", session: admin, form: url.Values{"capacity": {"x"}, "categories.count": {"1"}}},
+		"users":         {method: "GET", path: "/admin/users", session: admin},
+		"tokens":        {method: "GET", path: "/admin/tokens?lang=fr", session: admin},
+		"audit":         {method: "GET", path: "/admin/audit", session: admin},
+	}
+	dir := t.TempDir()
+	for name, req := range pages {
+		rec := e.do(t, req)
+		if rec.Code >= 500 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("%s: status %d, type %q", name, rec.Code, rec.Header().Get("Content-Type"))
+			continue
+		}
+		if n := rec.Body.Len(); n > 30<<10 {
+			t.Errorf("%s is %d bytes, over 30 KB", name, n)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".html"), rec.Body.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st, _ := e.db.Stats(ctx); st.Total < 150 {
+		t.Fatalf("only %d registrations to fill the pages", st.Total)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+	cmd := exec.Command(htmlValidate(t), append([]string{"--config", "testdata/htmlvalidate.json"}, files...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("html-validate: %v\n%s", err, out)
+	}
+}
