@@ -124,7 +124,7 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 func (h *Handler) categoriesCSS(c *gin.Context) {
 	var b strings.Builder
 	for _, cat := range h.db.Settings().Categories {
-		b.WriteString(".c-" + cat.Code + "{background:" + cat.Colour + "}\n")
+		b.WriteString(".dot.c-" + cat.Code + "{background:" + cat.Colour + "}\n")
 	}
 	c.Header("Cache-Control", "no-cache")
 	c.Data(http.StatusOK, "text/css; charset=utf-8", []byte(b.String()))

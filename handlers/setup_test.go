@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"delegate/handlers"
 	"delegate/mailer"
 	"delegate/store"
@@ -27,6 +29,7 @@ type env struct {
 
 func newEnv(t *testing.T, rateLimit int) *env {
 	t.Helper()
+	store.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32)})
 	if err != nil {

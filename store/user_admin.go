@@ -111,7 +111,7 @@ func (db *DB) SetPassword(ctx context.Context, actor Actor, id int64, password s
 	if len([]rune(password)) < MinPasswordLength {
 		return &ValidationError{Fields: map[string]Message{"password": {Key: "error.password_short", Args: []any{MinPasswordLength}}}}
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), 12)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
 		return err
 	}
