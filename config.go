@@ -27,6 +27,8 @@ type config struct {
 	secret         string
 	rateLimit      int
 	trustedProxies []string
+	smtpURL        string
+	mailFrom       string
 }
 
 // flags defines the flags every command shares, with the environment as
@@ -42,6 +44,8 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.dbPath, "db", env("DELEGATE_DB", "delegate.db"), "SQLite database file")
 	fs.StringVar(&c.baseURL, "base-url", env("DELEGATE_BASE_URL", "http://localhost:8080"), "public address for links")
 	c.secret = getenv("DELEGATE_SECRET")
+	c.smtpURL = getenv("DELEGATE_SMTP_URL")
+	c.mailFrom = env("DELEGATE_MAIL_FROM", "ICLC 2015 <noreply@localhost>")
 	c.rateLimit = 30
 	if v := getenv("DELEGATE_RATE_LIMIT"); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n >= 0 {

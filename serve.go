@@ -8,11 +8,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"delegate/handlers"
+	"delegate/mailer"
 )
 
 // serve runs the web server until ctx is done, then lets requests in flight
@@ -47,6 +49,23 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		fmt.Fprintf(stdout, "delegate: no organiser yet; create the first admin within 24 hours at %s/admin/setup?token=%s\n",
 			strings.TrimRight(cfg.baseURL, "/"), secret)
 	}
+	// Mail: without DELEGATE_SMTP_URL nothing leaves the machine; messages
+	// wait in the outbox and show at /admin/mail.
+	var workerDone chan struct{}
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	defer stopWorker()
+	if cfg.smtpURL != "" {
+		sender, err := mailer.NewSMTP(cfg.smtpURL, cfg.mailFrom)
+		if err != nil {
+			return err
+		}
+		w := &mailer.Worker{DB: db, Sender: sender, Log: log, Domain: hostOf(cfg.baseURL)}
+		workerDone = make(chan struct{})
+		go func() { defer close(workerDone); w.Run(workerCtx) }()
+		log.Info("mail worker started")
+	} else {
+		log.Info("no DELEGATE_SMTP_URL: messages stay in the outbox, see /admin/mail")
+	}
 	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
 		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies})
 	if err != nil {
@@ -80,6 +99,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	stopWorker()
+	if workerDone != nil {
+		<-workerDone // the batch being sent is recorded before the database closes
+	}
 	log.Info("stopped")
 	return nil
+}
+
+// hostOf is the host name of a URL, for Message-IDs.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "localhost"
 }

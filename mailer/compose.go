@@ -39,6 +39,7 @@ type message struct {
 	Conference string
 	Greeting   string
 	Body       string
+	Paragraphs []string // the body, split at blank lines, for HTML
 	Reason     string
 	Reference  string
 	Status     string
@@ -52,15 +53,35 @@ type message struct {
 
 // Compose writes the message of kind for r.
 func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
+	m := c.base(kind, r, s)
+	if kind == store.MailRejected || kind == store.MailCancelled {
+		m.Reason = r.StatusReason
+	}
+	if kind == store.MailDatesChanged {
+		m.Subject = m.L.T("email."+kind+".subject", s.ShortName, m.L.DateRange(s.Start(), s.End()))
+	}
+	return c.render(m)
+}
+
+// ComposeMessage wraps an organisers' message for r: their subject and
+// body, then the delegate's reference, link and the secretariat.
+func (c *Composer) ComposeMessage(r *store.Registration, s *store.Settings, subject, body string) (store.Email, error) {
+	m := c.base(store.MailMessage, r, s)
+	m.Subject = strings.TrimSpace(subject)
+	m.Body, m.Next = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n")), ""
+	return c.render(m)
+}
+
+// base fills what every message of kind for r has.
+func (c *Composer) base(kind string, r *store.Registration, s *store.Settings) message {
 	l := i18n.For(r.Language)
 	name := s.Name.In(l.Lang)
-	when := l.DateRange(s.Start(), s.End())
 	m := message{
 		L:          l,
 		Subject:    l.T("email."+kind+".subject", s.ShortName, r.Reference),
 		Conference: name,
 		Greeting:   l.T("email.greeting", r.FullName()),
-		Body:       l.T("email."+kind+".body", name, s.City.In(l.Lang), when),
+		Body:       l.T("email."+kind+".body", name, s.City.In(l.Lang), l.DateRange(s.Start(), s.End())),
 		Reference:  r.Reference,
 		Status:     l.T("status." + r.Status),
 		Next:       l.T("email." + kind + ".next"),
@@ -68,17 +89,22 @@ func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings
 		Team:       l.T("email.team", s.ShortName),
 		Contact:    s.Secretariat,
 	}
-	if kind == store.MailDatesChanged {
-		m.Subject = l.T("email."+kind+".subject", s.ShortName, when)
-	}
-	if kind == store.MailRejected || kind == store.MailCancelled {
-		m.Reason = r.StatusReason
-	}
 	if cat, ok := s.Category(r.Category); ok {
 		m.Category = cat.Name.In(l.Lang)
 	}
 	if r.Fee.Amount > 0 {
 		m.Fee = l.Money(r.Fee.Amount, r.Fee.Currency) + " (" + l.T("payment."+r.PaymentStatus) + ")"
+	}
+	return m
+}
+
+func (c *Composer) render(m message) (store.Email, error) {
+	// a subject is one line, whatever was typed into it
+	m.Subject = strings.Join(strings.Fields(m.Subject), " ")
+	for _, p := range strings.Split(m.Body, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			m.Paragraphs = append(m.Paragraphs, p)
+		}
 	}
 	var text, html bytes.Buffer
 	if err := c.text.Execute(&text, m); err != nil {

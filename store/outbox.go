@@ -17,11 +17,14 @@ const (
 	MailRejected     = "rejected"      // an organiser declined it
 	MailCancelled    = "cancelled"     // cancelled by the delegate or an organiser
 	MailDatesChanged = "dates_changed" // the conference dates moved
+	MailPaid         = "payment_received"
+	MailLetterReady  = "letter_ready" // the visa invitation letter can be downloaded
+	MailMessage      = "message"      // written by the organisers
 )
 
 // MailKinds lists every kind of message, for template checks.
 var MailKinds = []string{MailReceived, MailApproved, MailWaitlisted, MailPromoted, MailRejected,
-	MailCancelled, MailDatesChanged}
+	MailCancelled, MailDatesChanged, MailPaid, MailLetterReady}
 
 // Email is a message written for one delegate.
 type Email struct {
@@ -35,6 +38,8 @@ type Email struct {
 // database.
 type Composer interface {
 	Compose(kind string, r *Registration, s *Settings) (Email, error)
+	// ComposeMessage wraps the organisers' own subject and body.
+	ComposeMessage(r *Registration, s *Settings, subject, body string) (Email, error)
 }
 
 // OutboxMessage is a row of the outbox.
@@ -52,6 +57,7 @@ type OutboxMessage struct {
 	NextAttemptAt time.Time
 	CreatedAt     time.Time
 	SentAt        *time.Time
+	CampaignID    int64
 }
 
 // TokenPlaceholder stands for the delegate's private-link secret in stored
@@ -99,49 +105,33 @@ func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, kind string, r *Regi
 // OutboxFilter selects outbox rows.
 type OutboxFilter struct {
 	RegistrationID int64
+	CampaignID     int64
 	Status         string
 	Limit          int
+	Offset         int
 }
 
 // FindOutbox returns outbox rows, newest first.
 func (db *DB) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
-	q := `SELECT id, coalesce(registration_id, 0), kind, to_addr, to_name, language, subject, body_text,
-		body_html, status, attempts, last_error, next_attempt_at, created_at, sent_at FROM outbox WHERE 1=1`
+	where := " WHERE 1=1"
 	var args []any
 	if f.RegistrationID != 0 {
-		q += " AND registration_id = ?"
+		where += " AND registration_id = ?"
 		args = append(args, f.RegistrationID)
 	}
 	if f.Status != "" {
-		q += " AND status = ?"
+		where += " AND status = ?"
 		args = append(args, f.Status)
 	}
-	q += " ORDER BY id DESC"
+	if f.CampaignID != 0 {
+		where += " AND campaign_id = ?"
+		args = append(args, f.CampaignID)
+	}
+	where += " ORDER BY id DESC"
 	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+		where += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("find outbox: %w", err)
-	}
-	defer rows.Close()
-	var list []OutboxMessage
-	for rows.Next() {
-		var m OutboxMessage
-		var next, created string
-		var sent sql.NullString
-		if err := rows.Scan(&m.ID, &m.RegistrationID, &m.Kind, &m.To, &m.ToName, &m.Language, &m.Subject,
-			&m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &next, &created, &sent); err != nil {
-			return nil, err
-		}
-		m.NextAttemptAt, m.CreatedAt = parseTime(next), parseTime(created)
-		if sent.Valid {
-			t := parseTime(sent.String)
-			m.SentAt = &t
-		}
-		list = append(list, m)
-	}
-	return list, rows.Err()
+	return db.findOutbox(ctx, where, args...)
 }
 
 // Deliverable is the message as the recipient gets it: the private link

@@ -1,0 +1,153 @@
+package mailer
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"delegate/store"
+)
+
+// Worker sends the outbox: it wakes when a change queues mail, and polls.
+// A message is marked sent only after the server accepted it; a temporary
+// failure is tried again with exponential back-off and jitter, up to
+// MaxAttempts; a permanent one is marked failed with the server's answer.
+type Worker struct {
+	DB     *store.DB
+	Sender Sender
+	Log    *slog.Logger
+	// Domain ends each Message-ID.
+	Domain string
+
+	Poll        time.Duration // how often to look without a wake-up; default 30s
+	Batch       int           // messages per connection; default 50
+	MaxAttempts int           // default 10
+	BaseDelay   time.Duration // first retry after about this; default 30s
+	MaxDelay    time.Duration // retries never wait longer; default 1h
+}
+
+func (w *Worker) defaults() {
+	if w.Poll == 0 {
+		w.Poll = 30 * time.Second
+	}
+	if w.Batch == 0 {
+		w.Batch = 50
+	}
+	if w.MaxAttempts == 0 {
+		w.MaxAttempts = 10
+	}
+	if w.BaseDelay == 0 {
+		w.BaseDelay = 30 * time.Second
+	}
+	if w.MaxDelay == 0 {
+		w.MaxDelay = time.Hour
+	}
+	if w.Log == nil {
+		w.Log = slog.New(slog.DiscardHandler)
+	}
+	if w.Domain == "" {
+		w.Domain = "delegate.invalid"
+	}
+}
+
+// Run sends until ctx is done.
+func (w *Worker) Run(ctx context.Context) {
+	w.defaults()
+	tick := time.NewTicker(w.Poll)
+	defer tick.Stop()
+	for {
+		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("mail worker", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.DB.Queued():
+		case <-tick.C:
+		}
+	}
+}
+
+// Drain sends every message that is due now, batch by batch, and returns
+// how many the server accepted.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	w.defaults()
+	sent := 0
+	for ctx.Err() == nil {
+		due, err := w.DB.DueMessages(ctx, time.Now(), w.Batch)
+		if err != nil || len(due) == 0 {
+			return sent, err
+		}
+		var batch []Outgoing
+		var msgs []store.OutboxMessage
+		for _, m := range due {
+			e, err := w.DB.Deliverable(ctx, m)
+			if err != nil {
+				// the registration's link cannot be made: no retry will help
+				if err := w.DB.RecordDeliveries(ctx, []store.Delivery{{ID: m.ID, Status: store.OutboxFailed, Error: err.Error()}}); err != nil {
+					return sent, err
+				}
+				continue
+			}
+			batch = append(batch, Outgoing{ID: m.ID, MessageID: w.messageID(m), To: m.To, ToName: m.ToName,
+				Language: m.Language, Email: e})
+			msgs = append(msgs, m)
+		}
+		if len(batch) == 0 {
+			continue
+		}
+		errs := w.Sender.Send(ctx, batch)
+		outcomes := make([]store.Delivery, len(msgs))
+		accepted := 0
+		for i, m := range msgs {
+			outcomes[i] = w.outcome(m, errs[i])
+			if errs[i] == nil {
+				accepted++
+			}
+		}
+		// One commit for the batch: a crash between the server's answer
+		// and this commit can send a batch twice, never lose it.
+		if err := w.DB.RecordDeliveries(ctx, outcomes); err != nil {
+			return sent, err
+		}
+		sent += accepted
+		if accepted == 0 && Temporary(errs[0]) {
+			return sent, nil // the server is away: wait for the next wake-up or poll
+		}
+	}
+	return sent, ctx.Err()
+}
+
+// outcome says what becomes of a message after one attempt.
+func (w *Worker) outcome(m store.OutboxMessage, err error) store.Delivery {
+	now := time.Now()
+	switch {
+	case err == nil:
+		w.Log.Info("mail sent", "id", m.ID, "kind", m.Kind)
+		return store.Delivery{ID: m.ID, Status: store.OutboxSent, At: now}
+	case !Temporary(err) || m.Attempts+1 >= w.MaxAttempts:
+		w.Log.Warn("mail failed", "id", m.ID, "kind", m.Kind, "attempts", m.Attempts+1, "err", err)
+		return store.Delivery{ID: m.ID, Status: store.OutboxFailed, Error: err.Error()}
+	default:
+		next := now.Add(w.backoff(m.Attempts + 1))
+		w.Log.Info("mail deferred", "id", m.ID, "attempts", m.Attempts+1, "next", next, "err", err)
+		return store.Delivery{ID: m.ID, Status: store.OutboxQueued, Error: err.Error(), At: next}
+	}
+}
+
+// backoff is how long to wait after the nth failed attempt: doubling from
+// BaseDelay up to MaxDelay, with ±50% jitter so that retries spread out.
+func (w *Worker) backoff(n int) time.Duration {
+	d := w.BaseDelay << min(n-1, 20)
+	if d > w.MaxDelay || d <= 0 {
+		d = w.MaxDelay
+	}
+	return time.Duration(float64(d) * (0.5 + rand.Float64()))
+}
+
+// messageID is stable for an outbox row, so a resent message keeps it.
+func (w *Worker) messageID(m store.OutboxMessage) string {
+	return fmt.Sprintf("outbox.%d.%d@%s", m.ID, m.CreatedAt.Unix(), w.Domain)
+}
