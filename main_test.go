@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"delegate/mailer/smtptest"
 	"delegate/store"
 )
 
@@ -174,5 +175,43 @@ func TestCommands(t *testing.T) {
 	vars["DELEGATE_SECRET"] = "too short"
 	if _, _, err := call("", "token", "create", "--name", "x"); err == nil || !strings.Contains(err.Error(), "32 bytes") {
 		t.Errorf("bad secret: got %v", err)
+	}
+}
+
+// TestMailLeavesThroughSMTP runs the whole server with a mail server: a
+// registration's confirmation arrives over SMTP, in the delegate's
+// language, with the private link that works.
+func TestMailLeavesThroughSMTP(t *testing.T) {
+	smtp := smtptest.Start(t)
+	base, stop := startServer(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "m.db"),
+		"DELEGATE_SMTP_URL": smtp.URL(), "DELEGATE_MAIL_FROM": "ICLC 2015 <iclc@example.org>"})
+	defer stop()
+	body, _ := json.Marshal(map[string]any{"given_names": "Олена", "family_name": "Шевченко",
+		"email": "olena@example.ua", "organisation": "Kyiv City Council", "job_title": "Deputy Mayor",
+		"country": "UA", "category": "speaker", "language": "fr", "consent_privacy": true})
+	resp, err := http.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reg struct {
+		Reference string `json:"reference"`
+		ManageURL string `json:"manage_url"`
+	}
+	json.NewDecoder(resp.Body).Decode(&reg)
+	resp.Body.Close()
+	got := smtp.Wait(1, 10*time.Second)
+	if len(got) != 1 {
+		t.Fatalf("%d messages arrived, want 1", len(got))
+	}
+	raw := string(got[0].Raw)
+	if got[0].To[0] != "olena@example.ua" || !strings.Contains(raw, reg.Reference) {
+		t.Errorf("message to %v lacks the reference %s", got[0].To, reg.Reference)
+	}
+	token := reg.ManageURL[strings.LastIndex(reg.ManageURL, "/")+1:]
+	if !strings.Contains(strings.ReplaceAll(raw, "=\r\n", ""), token) {
+		t.Error("the message lacks the private link")
+	}
+	if got[0].Mail.Header.Get("Content-Language") != "fr" {
+		t.Errorf("language %q", got[0].Mail.Header.Get("Content-Language"))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"delegate/demo"
+	"delegate/store"
 )
 
 // htmlValidate finds the html-validate command. Without it the check
@@ -41,6 +42,13 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	token := strings.TrimPrefix(reg["manage_url"].(string), "https://iclc.example.org/r/")
 	setup, _ := e.db.CreateSetupToken(ctx)
 	admin := e.login(t, "admin")
+	texts := map[string]store.MessageText{}
+	for _, l := range store.Languages {
+		texts[l] = store.MessageText{Subject: "Programme", Body: "The programme is online."}
+	}
+	if _, _, err := e.db.SendCampaign(ctx, store.System, store.Filter{Category: "mayor"}, texts); err != nil {
+		t.Fatal(err)
+	}
 
 	pages := map[string]request{
 		"home":          {method: "GET", path: "/"},
@@ -63,6 +71,13 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"users":         {method: "GET", path: "/admin/users", session: admin},
 		"tokens":        {method: "GET", path: "/admin/tokens?lang=fr", session: admin},
 		"audit":         {method: "GET", path: "/admin/audit", session: admin},
+		"mail":          {method: "GET", path: "/admin/mail", session: admin},
+		"mail-message":  {method: "GET", path: "/admin/mail/1", session: admin},
+		"compose":       {method: "GET", path: "/admin/messages/new", session: admin},
+		"campaign":      {method: "GET", path: "/admin/messages/1", session: admin},
+		"compose-preview": {method: "POST", path: "/admin/messages", session: admin, form: url.Values{"status": {"approved"},
+			"subject.en": {"Hello"}, "body.en": {"Text"}, "subject.es": {"Hola"}, "body.es": {"Texto"},
+			"subject.fr": {"Bonjour"}, "body.fr": {"Texte"}, "preview": {"1"}}},
 	}
 	dir := t.TempDir()
 	for name, req := range pages {

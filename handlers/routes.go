@@ -114,6 +114,14 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 		{"admin", "POST", "/tokens", h.createTokenPage},
 		{"admin", "POST", "/tokens/:id/revoke", h.revokeToken},
 		{"admin", "GET", "/audit", h.showAudit},
+		{"viewer", "GET", "/mail", h.showMail},
+		{"admin", "POST", "/mail/resend-failed", h.resendFailed},
+		{"viewer", "GET", "/mail/:id", h.showMessage},
+		{"viewer", "GET", "/mail/:id/html", h.messageHTML},
+		{"admin", "POST", "/mail/:id/resend", h.resendMessage},
+		{"admin", "GET", "/messages/new", h.showCompose},
+		{"admin", "POST", "/messages", h.submitCompose},
+		{"viewer", "GET", "/messages/:id", h.showCampaign},
 	} {
 		h.add(g, p.role, p.method, p.path, h.organiser(p.role), p.handle)
 	}

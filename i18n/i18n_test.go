@@ -91,6 +91,9 @@ func usedKeys(t *testing.T) []string {
 	for _, x := range []string{"newest", "oldest", "name", "country", "status"} {
 		keys = append(keys, "admin.list.sort."+x)
 	}
+	for _, x := range []string{"queued", "sent", "failed"} {
+		keys = append(keys, "admin.mail."+x)
+	}
 	for _, x := range []string{"approve", "reject"} {
 		keys = append(keys, "admin.bulk."+x)
 	}

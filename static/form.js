@@ -5,4 +5,10 @@ document.addEventListener("DOMContentLoaded", function () {
   if (first) {
     first.focus();
   }
+  // A progress page reloads itself while work goes on; without script its
+  // "refresh" link does the same.
+  var refresh = document.querySelector("[data-refresh]");
+  if (refresh) {
+    setTimeout(function () { location.reload(); }, 1000 * Number(refresh.dataset.refresh));
+  }
 });
