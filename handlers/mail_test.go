@@ -24,7 +24,7 @@ func TestMailViewerAndResend(t *testing.T) {
 		{name: "list", req: request{method: "GET", path: "/admin/mail?lang=en", session: viewer}, wantStatus: 200,
 			want: []string{"hemos recibido su inscripción", "Waiting (1)", "viewer@example.org"}},
 		{name: "message", req: request{method: "GET", path: "/admin/mail/" + id + "?lang=en", session: viewer}, wantStatus: 200,
-			want: []string{`<iframe src="/admin/mail/` + id + `/html" sandbox`, "Estimado/a Aminata Diop:", "https://iclc.example.org/r/•••••"},
+			want:    []string{`<iframe src="/admin/mail/` + id + `/html" sandbox`, "Estimado/a Aminata Diop:", "https://iclc.example.org/r/•••••"},
 			notWant: []string{token, store.TokenPlaceholder}},
 		{name: "html part", req: request{method: "GET", path: "/admin/mail/" + id + "/html", session: viewer}, wantStatus: 200,
 			want: []string{`<html lang="es">`, "Abrir mi inscripción"}, notWant: []string{token},
