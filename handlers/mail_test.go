@@ -62,6 +62,7 @@ func TestWriteToDelegates(t *testing.T) {
 	}
 	e.register(t, with(valid("speaker@example.org"), "category", "speaker", "hotel", "", "study_visit", ""))
 	admin := e.login(t, "admin")
+	before, _ := e.db.OutboxCounts(ctx, 0)
 	form := url.Values{"category": {"mayor"},
 		"subject.en": {"Mayors' lunch"}, "body.en": {"Dear colleagues,\n\nthe mayors' lunch is on 29 September."},
 		"subject.es": {"Almuerzo de alcaldes"}, "body.es": {"Estimados colegas:\n\nel almuerzo es el 29 de septiembre."},
@@ -81,7 +82,7 @@ func TestWriteToDelegates(t *testing.T) {
 			t.Errorf("preview lacks %q", want)
 		}
 	}
-	if counts, _ := e.db.OutboxCounts(ctx, 0); counts[store.OutboxQueued] != 4 {
+	if counts, _ := e.db.OutboxCounts(ctx, 0); counts[store.OutboxQueued] != before[store.OutboxQueued] {
 		t.Errorf("a preview queued messages: %v", counts)
 	}
 	form.Del("preview")

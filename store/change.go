@@ -110,7 +110,13 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		if err := db.audit(ctx, tx, actor, "registration.create", r.ID, map[string]any{"status": r.Status}); err != nil {
 			return err
 		}
-		return db.insertOutbox(ctx, tx, mailFor(r.Status), r, msg)
+		if err := db.insertOutbox(ctx, tx, mailFor(r.Status), r, msg); err != nil {
+			return err
+		}
+		if r.InvitationLetter && r.Status == StatusApproved {
+			return db.syncAndTell(ctx, tx, r, s, false)
+		}
+		return nil
 	})
 }
 
@@ -327,7 +333,13 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 		if err != nil {
 			return fmt.Errorf("update registration %s: %w", r.Reference, err)
 		}
-		return db.audit(ctx, tx, actor, "registration.update", r.ID, changes)
+		if err := db.audit(ctx, tx, actor, "registration.update", r.ID, changes); err != nil {
+			return err
+		}
+		// new passport data means a new letter; the old one is superseded
+		_, passport := changes["passport_number"]
+		_, dob := changes["date_of_birth"]
+		return db.syncAndTell(ctx, tx, &r, s, passport || dob)
 	})
 	return r, err
 }

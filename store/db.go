@@ -36,6 +36,7 @@ type DB struct {
 	Compose Composer
 
 	passportKey []byte
+	codeKey     []byte // signs check-in and letter codes
 	stmts       stmts
 
 	mu       sync.RWMutex
@@ -91,6 +92,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		path:        path,
 		Now:         time.Now,
 		passportKey: deriveKey(opts.Secret, "delegate passport v1"),
+		codeKey:     deriveKey(opts.Secret, "delegate codes v1"),
 		notify:      make(chan struct{}, 1),
 		jobs:        make(chan job),
 		stopped:     make(chan struct{}),

@@ -111,6 +111,7 @@ type Registration struct {
 	CheckedInAt       *time.Time `json:"checked_in_at"`
 	BadgePrintedCount int        `json:"badge_printed_count"`
 	BadgeVersion      int        `json:"-"`
+	HasPassport       bool       `json:"-"` // passport data is on file (not purged)
 
 	// ManageToken is the secret of the delegate's private link.
 	ManageToken string `json:"-"`
@@ -184,6 +185,7 @@ func (db *DB) scanDetailed(row scanner) (Registration, error) {
 			return r, err
 		}
 		r.PassportNumber, r.PassportExpiry, r.DateOfBirth = p.Number, p.Expiry, p.DateOfBirth
+		r.HasPassport = true
 	}
 	if tok, err := open(db.passportKey, sealedToken, []byte("token:"+r.Reference)); err == nil {
 		r.ManageToken = string(tok)

@@ -77,25 +77,28 @@ type StudyVisit struct {
 
 // Settings are the facts of the one conference a database serves.
 type Settings struct {
-	Name               Text         `json:"name"`
-	ShortName          string       `json:"short_name"`
-	Theme              Text         `json:"theme"`
-	Organiser          Text         `json:"organiser"`
-	StartDate          string       `json:"start_date"`
-	EndDate            string       `json:"end_date"`
-	City               Text         `json:"city"`
-	Venue              Text         `json:"venue"`
-	TimeZone           string       `json:"time_zone"`
-	Capacity           int          `json:"capacity"`
-	RegistrationOpens  string       `json:"registration_opens"`  // YYYY-MM-DD; empty = open now
-	RegistrationCloses string       `json:"registration_closes"` // YYYY-MM-DD, inclusive; empty = no end
-	Currency           string       `json:"currency"`
-	Secretariat        Contact      `json:"secretariat"`
-	Signatory          Signatory    `json:"signatory"`
-	Categories         []Category   `json:"categories"`
-	Hotels             []Hotel      `json:"hotels"`
-	StudyVisits        []StudyVisit `json:"study_visits"`
-	UpdatedAt          time.Time    `json:"updated_at"`
+	Name               Text   `json:"name"`
+	ShortName          string `json:"short_name"`
+	Theme              Text   `json:"theme"`
+	Organiser          Text   `json:"organiser"`
+	StartDate          string `json:"start_date"`
+	EndDate            string `json:"end_date"`
+	City               Text   `json:"city"`
+	Venue              Text   `json:"venue"`
+	TimeZone           string `json:"time_zone"`
+	Capacity           int    `json:"capacity"`
+	RegistrationOpens  string `json:"registration_opens"`  // YYYY-MM-DD; empty = open now
+	RegistrationCloses string `json:"registration_closes"` // YYYY-MM-DD, inclusive; empty = no end
+	Currency           string `json:"currency"`
+	// PassportRetentionDays: passport data is erased this many days after
+	// the conference ends; 0 keeps it.
+	PassportRetentionDays int          `json:"passport_retention_days"`
+	Secretariat           Contact      `json:"secretariat"`
+	Signatory             Signatory    `json:"signatory"`
+	Categories            []Category   `json:"categories"`
+	Hotels                []Hotel      `json:"hotels"`
+	StudyVisits           []StudyVisit `json:"study_visits"`
+	UpdatedAt             time.Time    `json:"updated_at"`
 }
 
 // Category returns the category with code.
@@ -378,6 +381,18 @@ func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Sett
 				return err
 			}
 			queued = queued || n > 0
+			// letters print the dates: every one is reissued (the dates
+			// message tells the delegate)
+			live, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
+				WHERE status = 'approved' AND invitation_letter`))
+			if err != nil {
+				return err
+			}
+			for i := range live {
+				if _, err := db.syncLetter(ctx, tx, &live[i], &s, true); err != nil {
+					return err
+				}
+			}
 		}
 		n, err := db.promote(ctx, tx, &s, actor)
 		queued = queued || n > 0

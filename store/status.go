@@ -61,6 +61,9 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 		if err := db.queue(ctx, tx, mailFor(to), &r, s); err != nil {
 			return err
 		}
+		if err := db.syncAndTell(ctx, tx, &r, s, false); err != nil {
+			return err
+		}
 		if to == StatusRejected || to == StatusCancelled {
 			_, err = db.promote(ctx, tx, s, actor)
 		}
@@ -114,6 +117,9 @@ func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor)
 			return 0, err
 		}
 		if err := db.queue(ctx, tx, MailPromoted, r, s); err != nil {
+			return 0, err
+		}
+		if err := db.syncAndTell(ctx, tx, r, s, false); err != nil {
 			return 0, err
 		}
 	}

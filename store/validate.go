@@ -88,6 +88,9 @@ func (d *Details) Validate(s *Settings, now time.Time) error {
 	text(v, "given_names", d.GivenNames, 100, true)
 	text(v, "family_name", d.FamilyName, 100, true)
 	text(v, "badge_name", d.BadgeName, 40, false)
+	if !Drawable(d.NameOnBadge()) {
+		v.Add("badge_name", "error.badge_script")
+	}
 	if d.Email == "" {
 		v.Add("email", "error.required")
 	} else if a, err := mail.ParseAddress(d.Email); err != nil || a.Address != d.Email ||
@@ -98,6 +101,9 @@ func (d *Details) Validate(s *Settings, now time.Time) error {
 		v.Add("phone", "error.phone")
 	}
 	text(v, "organisation", d.Organisation, 200, true)
+	if !Drawable(d.Organisation) {
+		v.Add("organisation", "error.latin_letters")
+	}
 	text(v, "job_title", d.JobTitle, 200, true)
 	text(v, "city", d.City, 100, false)
 	country(v, "country", d.Country)
