@@ -18,6 +18,8 @@ type manageView struct {
 	Visit    string
 	Fee      string
 	Notice   string
+	Badge    bool // the badge can be downloaded
+	Letter   bool // an invitation letter can be downloaded
 }
 
 // registrationByToken finds the registration of the private link in the
@@ -52,6 +54,10 @@ func (h *Handler) showManage(c *gin.Context) {
 	}
 	if r.Fee.Amount > 0 {
 		v.Fee = l.Money(r.Fee.Amount, r.Fee.Currency)
+	}
+	v.Badge = r.Status == store.StatusApproved
+	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
+		v.Letter = true
 	}
 	switch {
 	case c.Query("created") != "":

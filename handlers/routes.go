@@ -33,6 +33,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	pub("POST", "/r/:token/edit", h.rateLimited, limitBody, h.submitEdit)
 	pub("GET", "/r/:token/cancel", h.showCancel)
 	pub("POST", "/r/:token/cancel", h.rateLimited, limitBody, h.submitCancel)
+	pub("GET", "/r/:token/badge.pdf", h.myBadge)
+	pub("GET", "/r/:token/letter.pdf", h.myLetter)
+	pub("GET", "/verify/:code", h.verifyLetter)
 
 	api := r.Group("/api/v1", limitBody)
 	h.add(api, "public", "POST", "/registrations", h.rateLimited, h.createRegistration)
@@ -46,6 +49,8 @@ func (h *Handler) routes(r *gin.Engine) {
 		{"POST", "/registrations/:reference/reject", "admin", h.rejectRegistration},
 		{"POST", "/registrations/:reference/cancel", "admin", h.cancelRegistration},
 		{"GET", "/stats", "viewer", h.getStats},
+		{"GET", "/registrations/:reference/badge.pdf", "desk", h.oneBadge},
+		{"GET", "/badges.pdf", "desk", h.batchBadges},
 		{"GET", "/conference", "viewer", h.getConference},
 		{"PUT", "/conference", "admin", h.putConference},
 	} {
@@ -122,6 +127,12 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 		{"admin", "GET", "/messages/new", h.showCompose},
 		{"admin", "POST", "/messages", h.submitCompose},
 		{"viewer", "GET", "/messages/:id", h.showCampaign},
+		{"desk", "GET", "/badges", h.showBadges},
+		{"desk", "GET", "/badges.pdf", h.batchBadges},
+		{"desk", "GET", "/registrations/:reference/badge.pdf", h.oneBadge},
+		{"desk", "POST", "/registrations/:reference/reissue-badge", h.reissueBadge},
+		{"viewer", "GET", "/letters", h.showLetters},
+		{"viewer", "GET", "/participants.pdf", h.participants},
 	} {
 		h.add(g, p.role, p.method, p.path, h.organiser(p.role), p.handle)
 	}

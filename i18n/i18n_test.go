@@ -42,7 +42,7 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 func usedKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	literal := regexp.MustCompile(`"((?:admin|role|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
+	literal := regexp.MustCompile(`"((?:admin|role|letter|verify|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
 	add := func(text string) {
 		for _, m := range literal.FindAllStringSubmatch(text, -1) {
 			if !strings.HasSuffix(m[1], ".") {
@@ -90,6 +90,9 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, x := range []string{"newest", "oldest", "name", "country", "status"} {
 		keys = append(keys, "admin.list.sort."+x)
+	}
+	for _, x := range []string{"a6", "a4-4up", "cr80"} {
+		keys = append(keys, "admin.badges.layout."+x)
 	}
 	for _, x := range []string{"queued", "sent", "failed"} {
 		keys = append(keys, "admin.mail."+x)

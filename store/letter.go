@@ -117,7 +117,7 @@ func (db *DB) syncLetter(ctx context.Context, tx *sql.Tx, r *Registration, s *Se
 		s.StartDate, s.EndDate, now); err != nil {
 		return false, fmt.Errorf("issue letter: %w", err)
 	}
-	return true, db.audit(ctx, tx, System, "letter.issue", r.ID, map[string]any{"serial": serial})
+	return true, db.audit(ctx, tx, System, "registration.letter", r.ID, map[string]any{"serial": serial})
 }
 
 // FindLetters lists letters, newest first, with their registrations'

@@ -230,6 +230,7 @@ type Filter struct {
 	Payment  string
 	Hotel    string // a hotel's code, or "none" for own arrangements
 	Visit    string // a study visit's code, or "none"
+	Printed  string // "no": badges never printed; "yes": printed at least once
 	Sort     string // one of SortOrders; default newest first
 	Page     int    // from 1
 	PerPage  int    // 0 means all
@@ -276,6 +277,12 @@ func (f Filter) where() (string, []any) {
 			conds = append(conds, c.column+" = ?")
 			args = append(args, c.value)
 		}
+	}
+	switch f.Printed {
+	case "no":
+		conds = append(conds, "badge_printed_count = 0")
+	case "yes":
+		conds = append(conds, "badge_printed_count > 0")
 	}
 	for _, word := range strings.Fields(Fold(f.Q)) {
 		conds = append(conds, "instr(search, ?) > 0")

@@ -17,6 +17,7 @@ type Stats struct {
 	CheckedIn        int            `json:"checked_in"`
 	CheckinsByDay    map[string]int `json:"checkins_by_day"`
 	LettersRequested int            `json:"letters_requested"`
+	LettersIssued    int            `json:"letters_issued"` // valid letters
 	// RegistrationsByDay counts registrations by the day they arrived, in
 	// the venue's time zone.
 	RegistrationsByDay map[string]int `json:"registrations_by_day"`
@@ -86,6 +87,9 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	}
 	err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+live+" AND invitation_letter").
 		Scan(&st.LettersRequested)
+	if err == nil {
+		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM letters WHERE superseded_at IS NULL").Scan(&st.LettersIssued)
+	}
 	for _, n := range st.ByStatus {
 		st.Total += n
 	}
