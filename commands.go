@@ -112,6 +112,34 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 	})
 }
 
+// purgeCommand erases the passport data once DAYS (--after, or the
+// setting) have passed since the conference's last day.
+func purgeCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var after *int
+	return withStore(ctx, "purge-passports", args, getenv, stderr, func(fs *flag.FlagSet) {
+		after = fs.Int("after", -1, "days after the conference's last day (default: the setting)")
+	}, func(db *store.DB, _ *flag.FlagSet) error {
+		s := db.Settings()
+		days := *after
+		if days < 0 {
+			days = s.PassportRetentionDays
+		}
+		if days <= 0 && *after < 0 {
+			return errors.New("say how long to keep passport data: --after DAYS")
+		}
+		if !s.PurgeDue(days, time.Now()) {
+			fmt.Fprintf(stderr, "nothing to do: passport data is kept until %d days after %s\n", days, s.EndDate)
+			return nil
+		}
+		n, err := db.PurgePassports(ctx, cliActor)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "erased the passport data of %d registrations\n", n)
+		return nil
+	})
+}
+
 // describe turns a validation error into a sentence for the terminal.
 func describe(err error) error {
 	var ve *store.ValidationError

@@ -40,6 +40,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return backupCommand(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return demoCommand(ctx, args, getenv, stdout, stderr)
+	case "purge-passports":
+		return purgeCommand(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -53,5 +55,6 @@ const usage = `usage:
   delegate token create --name N --role R                 print a new API token
   delegate backup FILE                                    copy the live database to FILE
   delegate demo --registrations N                         add N sample registrations
+  delegate purge-passports [--after DAYS]                 erase passport data after the conference
 roles: viewer, desk, finance, admin
 `

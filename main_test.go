@@ -139,6 +139,13 @@ func TestCommands(t *testing.T) {
 	if _, errOut, err := call("", "demo", "--registrations", "120", "--seed", "7"); err != nil {
 		t.Fatalf("demo: %v %s", err, errOut)
 	}
+	if _, _, err := call("", "purge-passports"); err == nil || !strings.Contains(err.Error(), "--after DAYS") {
+		t.Errorf("purge without a retention: %v", err)
+	}
+	// the demo's letters were asked for in 2015's conference: long past
+	if _, errOut, err := call("", "purge-passports", "--after", "30"); err != nil || !strings.Contains(errOut, "erased the passport data of") {
+		t.Errorf("purge: %v %s", err, errOut)
+	}
 	if _, _, err := call("", "backup", filepath.Join(dir, "copy.db")); err != nil {
 		t.Fatalf("backup: %v", err)
 	}

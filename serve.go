@@ -15,6 +15,7 @@ import (
 
 	"delegate/handlers"
 	"delegate/mailer"
+	"delegate/store"
 )
 
 // serve runs the web server until ctx is done, then lets requests in flight
@@ -66,6 +67,28 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	} else {
 		log.Info("no DELEGATE_SMTP_URL: messages stay in the outbox, see /admin/mail")
 	}
+	// Passport data goes once the retention after the conference is over:
+	// checked at start and then daily.
+	purgeDone := make(chan struct{})
+	go func() {
+		defer close(purgeDone)
+		tick := time.NewTicker(24 * time.Hour)
+		defer tick.Stop()
+		for {
+			if s := db.Settings(); s.PassportRetentionDays > 0 && s.PurgeDue(s.PassportRetentionDays, time.Now()) {
+				if n, err := db.PurgePassports(workerCtx, store.System); err != nil {
+					log.Error("purge passports", "err", err)
+				} else if n > 0 {
+					log.Info("passport data erased", "registrations", n)
+				}
+			}
+			select {
+			case <-workerCtx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
 		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies})
 	if err != nil {
@@ -100,6 +123,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	stopWorker()
+	<-purgeDone
 	if workerDone != nil {
 		<-workerDone // the batch being sent is recorded before the database closes
 	}

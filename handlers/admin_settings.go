@@ -92,6 +92,7 @@ func settingsValues(s store.Settings) settingsView {
 	text("signatory.title", s.Signatory.Title)
 	v["short_name"], v["start_date"], v["end_date"], v["time_zone"] = s.ShortName, s.StartDate, s.EndDate, s.TimeZone
 	v["capacity"], v["currency"] = strconv.Itoa(s.Capacity), s.Currency
+	v["passport_retention_days"] = strconv.Itoa(s.PassportRetentionDays)
 	v["registration_opens"], v["registration_closes"] = s.RegistrationOpens, s.RegistrationCloses
 	v["signatory.name"] = s.Signatory.Name
 	sec := s.Secretariat
@@ -190,6 +191,7 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 	s.StartDate, s.EndDate = strings.TrimSpace(f["start_date"]), strings.TrimSpace(f["end_date"])
 	s.RegistrationOpens, s.RegistrationCloses = strings.TrimSpace(f["registration_opens"]), strings.TrimSpace(f["registration_closes"])
 	s.Capacity = number("capacity")
+	s.PassportRetentionDays = number("passport_retention_days")
 	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
 	s.Signatory = store.Signatory{Name: strings.TrimSpace(f["signatory.name"]), Title: text("signatory.title")}
 	s.Secretariat = store.Contact{Name: f["secretariat.name"], Address: f["secretariat.address"], Phone: f["secretariat.phone"],

@@ -41,6 +41,11 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	ref := reg["reference"].(string)
 	token := strings.TrimPrefix(reg["manage_url"].(string), "https://iclc.example.org/r/")
 	setup, _ := e.db.CreateSetupToken(ctx)
+	letters, _ := e.db.FindLetters(ctx, 1)
+	if len(letters) == 0 {
+		t.Fatal("the demo issued no letter")
+	}
+	verifyCode := e.db.LetterCode(letters[0].Serial)
 	admin := e.login(t, "admin")
 	texts := map[string]store.MessageText{}
 	for _, l := range store.Languages {
@@ -75,6 +80,9 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"mail-message":  {method: "GET", path: "/admin/mail/1", session: admin},
 		"compose":       {method: "GET", path: "/admin/messages/new", session: admin},
 		"campaign":      {method: "GET", path: "/admin/messages/1", session: admin},
+		"badges":        {method: "GET", path: "/admin/badges", session: admin},
+		"letters":       {method: "GET", path: "/admin/letters?lang=fr", session: admin},
+		"verify":        {method: "GET", path: "/verify/" + verifyCode},
 		"compose-preview": {method: "POST", path: "/admin/messages", session: admin, form: url.Values{"status": {"approved"},
 			"subject.en": {"Hello"}, "body.en": {"Text"}, "subject.es": {"Hola"}, "body.es": {"Texto"},
 			"subject.fr": {"Bonjour"}, "body.fr": {"Texte"}, "preview": {"1"}}},

@@ -34,15 +34,21 @@ var Layouts = []string{A6, A4Up4, CR80}
 
 // WriteBadges writes badges as one print job in layout.
 func WriteBadges(w io.Writer, layout string, badges []Badge) error {
+	codes := make([]string, len(badges))
+	for i, b := range badges {
+		codes[i] = b.Code
+	}
+	qrs, err := qrBitmaps(codes)
+	if err != nil {
+		return err
+	}
 	var f *gofpdf.Fpdf
 	switch layout {
 	case A6:
 		f = newDoc(105, 148)
-		for _, b := range badges {
+		for i, b := range badges {
 			f.AddPage()
-			if err := drawA6(f, b, 0, 0); err != nil {
-				return err
-			}
+			drawA6(f, b, qrs[i], 0, 0)
 		}
 	case A4Up4:
 		f = newDoc(210, 297)
@@ -51,17 +57,13 @@ func WriteBadges(w io.Writer, layout string, badges []Badge) error {
 				f.AddPage()
 				cutMarks(f)
 			}
-			if err := drawA6(f, b, float64(i%2)*105, float64(i%4/2)*148.5); err != nil {
-				return err
-			}
+			drawA6(f, b, qrs[i], float64(i%2)*105, float64(i%4/2)*148.5)
 		}
 	case CR80:
 		f = newDoc(85.6, 54)
-		for _, b := range badges {
+		for i, b := range badges {
 			f.AddPage()
-			if err := drawCard(f, b); err != nil {
-				return err
-			}
+			drawCard(f, b, qrs[i])
 		}
 	default:
 		return fmt.Errorf("unknown layout %q", layout)
@@ -116,7 +118,7 @@ func centred(f *gofpdf.Fpdf, text string, x, y, width float64) {
 }
 
 // drawA6 draws one A6 badge with its top left corner at (x, y).
-func drawA6(f *gofpdf.Fpdf, b Badge, x, y float64) error {
+func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 	const w, h, pad = 105.0, 148.0, 8.0
 	inner := w - 2*pad
 	// header: the conference
@@ -161,10 +163,8 @@ func drawA6(f *gofpdf.Fpdf, b Badge, x, y float64) error {
 	f.SetFont(font, "B", 11)
 	centred(f, clean(b.Country), x, top+1.5, w)
 	// QR and reference
-	const qr = 30.0
-	if err := drawQR(f, b.Code, x+(w-qr)/2, y+h-26-qr-6, qr); err != nil {
-		return err
-	}
+	const side = 30.0
+	drawQR(f, qr, x+(w-side)/2, y+h-26-side-6, side)
 	f.SetFont(font, "", 8)
 	f.SetTextColor(60, 60, 60)
 	centred(f, b.Reference, x, y+h-26-2, w)
@@ -182,14 +182,13 @@ func drawA6(f *gofpdf.Fpdf, b Badge, x, y float64) error {
 		f.SetFont(font, "B", size)
 	}
 	centred(f, cat, x, y+h-9, w)
-	return nil
 }
 
 // drawCard draws a CR80 card: details on the left, the QR on the right,
 // the category band along the bottom.
-func drawCard(f *gofpdf.Fpdf, b Badge) error {
-	const w, h, pad, qr = 85.6, 54.0, 4.0, 22.0
-	text := w - 2*pad - qr - 3
+func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
+	const w, h, pad, side = 85.6, 54.0, 4.0, 22.0
+	text := w - 2*pad - side - 3
 	f.SetTextColor(11, 95, 107)
 	f.SetFont(font, "B", 7)
 	f.Text(pad, pad+3, clean(b.Event))
@@ -217,12 +216,10 @@ func drawCard(f *gofpdf.Fpdf, b Badge) error {
 	}
 	f.SetFont(font, "B", 7)
 	f.Text(pad, top+4, clean(b.Country))
-	if err := drawQR(f, b.Code, w-pad-qr, pad+2, qr); err != nil {
-		return err
-	}
+	drawQR(f, qr, w-pad-side, pad+2, side)
 	f.SetFont(font, "", 5.5)
 	f.SetTextColor(60, 60, 60)
-	centred(f, b.Reference, w-pad-qr, pad+qr+4, qr)
+	centred(f, b.Reference, w-pad-side, pad+side+4, side)
 	r, g, bl := rgb(b.Colour)
 	f.SetFillColor(r, g, bl)
 	f.Rect(0, h-9, w, 9, "F")
@@ -236,5 +233,4 @@ func drawCard(f *gofpdf.Fpdf, b Badge) error {
 		f.SetFont(font, "B", size)
 	}
 	f.Text(pad, h-3, cat)
-	return nil
 }

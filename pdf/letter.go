@@ -121,9 +121,11 @@ func drawLetter(f *gofpdf.Fpdf, p LetterPage) error {
 	f.MultiCell(100, 5, clean(p.SignTitle), "", "L", false)
 	// verification QR and the secretariat
 	const qr = 26.0
-	if err := drawQR(f, p.VerifyURL, 210-left-qr, 297-24-qr, qr); err != nil {
+	bits, err := qrBitmap(p.VerifyURL)
+	if err != nil {
 		return err
 	}
+	drawQR(f, bits, 210-left-qr, 297-24-qr, qr)
 	f.SetFont(font, "", 7)
 	f.SetTextColor(80, 80, 80)
 	f.SetXY(210-left-qr-62, 297-24-qr+4)

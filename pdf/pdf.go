@@ -5,16 +5,21 @@
 package pdf
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-fonts/dejavu/dejavusans"
 	"github.com/go-fonts/dejavu/dejavusansbold"
 	"github.com/jung-kurt/gofpdf"
-	"github.com/skip2/go-qrcode"
 	"golang.org/x/text/unicode/norm"
+	"rsc.io/qr"
 )
 
 const font = "dejavu"
@@ -51,16 +56,60 @@ func rgb(hex string) (int, int, int) {
 // light reports whether black text reads better than white on the colour.
 func light(r, g, b int) bool { return 0.299*float64(r)+0.587*float64(g)+0.114*float64(b) > 150 }
 
-// drawQR draws code as a vector QR code of side size at (x, y), merging
-// the dark modules of a row into runs.
-func drawQR(f *gofpdf.Fpdf, code string, x, y, size float64) error {
-	q, err := qrcode.New(code, qrcode.Medium)
+// quiet is the blank margin a QR code needs around it, in modules.
+const quiet = 4
+
+// qrBitmap encodes code as QR modules (medium error correction), with the
+// quiet zone around them.
+func qrBitmap(code string) ([][]bool, error) {
+	c, err := qr.Encode(code, qr.M)
 	if err != nil {
-		return fmt.Errorf("qr code: %w", err)
+		return nil, fmt.Errorf("qr code: %w", err)
 	}
-	bits := q.Bitmap()
-	cell := size / float64(len(bits))
-	f.SetFillColor(0, 0, 0)
+	n := c.Size + 2*quiet
+	bits := make([][]bool, n)
+	for y := range bits {
+		bits[y] = make([]bool, n)
+		for x := range bits[y] {
+			bits[y][x] = c.Black(x-quiet, y-quiet)
+		}
+	}
+	return bits, nil
+}
+
+// qrBitmaps encodes many codes on every core.
+func qrBitmaps(codes []string) ([][][]bool, error) {
+	out := make([][][]bool, len(codes))
+	errs := make([]error, len(codes))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(codes)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(codes); i = int(next.Add(1)) - 1 {
+				out[i], errs[i] = qrBitmap(codes[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
+// drawQR draws QR modules as vector rectangles of side size at (x, y).
+// The rectangles are written in module units under one transformation,
+// each row's dark modules merged into runs, and filled once: small
+// integers keep a page of codes short.
+func drawQR(f *gofpdf.Fpdf, bits [][]bool, x, y, size float64) {
+	k := f.GetConversionRatio()
+	_, pageH := f.GetPageSize()
+	cell := size / float64(len(bits)) * k
+	b := make([]byte, 0, 4<<10)
+	b = append(b, "q 0 g "...)
+	for _, v := range []float64{cell, 0, 0, -cell, x * k, (pageH - y) * k} {
+		b = append(strconv.AppendFloat(b, v, 'f', 3, 64), ' ')
+	}
+	b = append(b, "cm\n"...)
 	for row, line := range bits {
 		for col := 0; col < len(line); {
 			if !line[col] {
@@ -71,21 +120,32 @@ func drawQR(f *gofpdf.Fpdf, code string, x, y, size float64) error {
 			for col < len(line) && line[col] {
 				col++
 			}
-			// a hair wider, so that neighbouring runs leave no white seam
-			f.Rect(x+float64(start)*cell, y+float64(row)*cell, float64(col-start)*cell+0.01, cell+0.01, "F")
+			b = strconv.AppendInt(b, int64(start), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(row), 10)
+			b = append(b, ' ')
+			b = strconv.AppendInt(b, int64(col-start), 10)
+			// a little taller than a module, so rows leave no white seam
+			b = append(b, " 1.05 re\n"...)
 		}
 	}
-	return nil
+	b = append(b, "f Q"...)
+	f.RawWriteStr(string(b))
 }
 
-// fit returns the largest font size from max down to min at which text is
-// at most width wide, or 0 when none is.
+// fit returns the largest font size from max down to min, in half
+// points, at which text is at most width wide, or 0 when none is. Width
+// grows in proportion to size, so one measure is enough.
 func fit(f *gofpdf.Fpdf, text, style string, width, max, min float64) float64 {
-	for size := max; size >= min; size -= 0.5 {
-		f.SetFont(font, style, size)
-		if f.GetStringWidth(text) <= width {
-			return size
-		}
+	f.SetFont(font, style, max)
+	w := f.GetStringWidth(text)
+	if w <= width {
+		return max
 	}
-	return 0
+	size := math.Floor(2*max*width/w) / 2
+	if size < min {
+		return 0
+	}
+	f.SetFont(font, style, size)
+	return size
 }

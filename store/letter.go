@@ -155,11 +155,8 @@ func (db *DB) PurgePassports(ctx context.Context, actor Actor) (int, error) {
 	return int(n), err
 }
 
-// PurgeDue reports whether passport data should be erased at now: the
-// retention after the conference has passed.
-func (s Settings) PurgeDue(now time.Time) bool {
-	if s.PassportRetentionDays <= 0 {
-		return false
-	}
-	return now.After(s.End().AddDate(0, 0, s.PassportRetentionDays+1))
+// PurgeDue reports whether passport data kept for days after the
+// conference should be erased at now.
+func (s Settings) PurgeDue(days int, now time.Time) bool {
+	return now.After(s.End().AddDate(0, 0, days+1))
 }

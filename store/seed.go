@@ -54,7 +54,6 @@ func DefaultSettings() Settings {
 		TimeZone:              "America/Mexico_City",
 		Capacity:              600,
 		Currency:              "USD",
-		PassportRetentionDays: 30,
 		Secretariat: Contact{
 			Name:    "UNESCO Institute for Lifelong Learning (UIL)",
 			Address: "Feldbrunnenstr. 58, 20148 Hamburg, Germany",

@@ -90,8 +90,8 @@ type Settings struct {
 	RegistrationOpens  string `json:"registration_opens"`  // YYYY-MM-DD; empty = open now
 	RegistrationCloses string `json:"registration_closes"` // YYYY-MM-DD, inclusive; empty = no end
 	Currency           string `json:"currency"`
-	// PassportRetentionDays: passport data is erased this many days after
-	// the conference ends; 0 keeps it.
+	// PassportRetentionDays: the server erases passport data this many days
+	// after the conference ends; 0 leaves it to `delegate purge-passports`.
 	PassportRetentionDays int          `json:"passport_retention_days"`
 	Secretariat           Contact      `json:"secretariat"`
 	Signatory             Signatory    `json:"signatory"`
@@ -209,6 +209,9 @@ func (s *Settings) Validate() error {
 	}
 	if s.Capacity < 0 {
 		v.Add("capacity", "error.not_negative")
+	}
+	if s.PassportRetentionDays < 0 {
+		v.Add("passport_retention_days", "error.not_negative")
 	}
 	for _, f := range []struct{ name, value string }{
 		{"registration_opens", s.RegistrationOpens}, {"registration_closes", s.RegistrationCloses},

@@ -1,0 +1,164 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"delegate/pdf/pdftest"
+	"delegate/store"
+)
+
+// privateLink registers through the API and returns the private path.
+func (e *env) privateLink(t *testing.T, fields map[string]any) (string, string) {
+	t.Helper()
+	reg := e.register(t, fields)
+	return strings.TrimPrefix(reg["manage_url"].(string), "https://iclc.example.org"), reg["reference"].(string)
+}
+
+func TestDelegateBadgeAndLetter(t *testing.T) {
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	link, ref := e.privateLink(t, valid("aminata@example.sn")) // a mayor: needs approval
+	e.run(t, []scenario{
+		{name: "no badge before approval", req: request{method: "GET", path: link + "/badge.pdf"}, wantStatus: 404},
+		{name: "no letter before approval", req: request{method: "GET", path: link + "/letter.pdf"}, wantStatus: 404},
+		{name: "page has no links yet", req: request{method: "GET", path: link + "?lang=fr"}, wantStatus: 200,
+			notWant: []string{"badge.pdf", "letter.pdf"}},
+	})
+	if _, err := e.db.ApproveRegistration(ctx, store.System, ref); err != nil {
+		t.Fatal(err)
+	}
+	page := e.do(t, request{method: "GET", path: link + "?lang=fr"}).Body.String()
+	if !strings.Contains(page, link+"/badge.pdf") || !strings.Contains(page, link+"/letter.pdf") {
+		t.Errorf("private page lacks the document links")
+	}
+
+	badge := e.do(t, request{method: "GET", path: link + "/badge.pdf"})
+	if badge.Code != 200 || badge.Header().Get("Content-Type") != "application/pdf" {
+		t.Fatalf("badge: %d %s", badge.Code, badge.Header().Get("Content-Type"))
+	}
+	text := pdftest.OneLine(t, badge.Body.Bytes())
+	for _, want := range []string{"S.E.", "Aminata Diop", "Ville de Dakar", "Sénégal", "MAIRE OU DIRIGEANT MUNICIPAL", ref} {
+		if !strings.Contains(text, want) {
+			t.Errorf("badge lacks %q: %s", want, text)
+		}
+	}
+	r, _ := e.db.FindRegistration(ctx, ref)
+	if codes := pdftest.QRCodes(t, badge.Body.Bytes(), "1"); len(codes) != 1 || codes[0] != e.db.CheckinCode(r) {
+		t.Errorf("badge QR %v, want %s", codes, e.db.CheckinCode(r))
+	}
+
+	letter := e.do(t, request{method: "GET", path: link + "/letter.pdf"})
+	if letter.Code != 200 {
+		t.Fatalf("letter: %d", letter.Code)
+	}
+	lt := pdftest.OneLine(t, letter.Body.Bytes())
+	for _, want := range []string{"À la Section consulaire de l'Ambassade ou du Consulat du Mexique", "A01234567", "Sénégal", "4 avril 1972",
+		"Copia en español para el consulado", "A la Sección Consular", "28–30 septembre 2015", "28–30 de septiembre de 2015"} {
+		if !strings.Contains(lt, want) {
+			t.Errorf("letter lacks %q", want)
+		}
+	}
+	codes := pdftest.QRCodes(t, letter.Body.Bytes(), "1")
+	if len(codes) != 1 || !strings.HasPrefix(codes[0], "https://iclc.example.org/verify/") {
+		t.Fatalf("letter QR %v", codes)
+	}
+	verify := strings.TrimPrefix(codes[0], "https://iclc.example.org")
+	e.run(t, []scenario{
+		{name: "verify valid", req: request{method: "GET", path: verify + "?lang=en"}, wantStatus: 200,
+			want: []string{"Valid", "Aminata Diop", "Senegal", ref}, notWant: []string{"A01234567", "1972"}},
+		{name: "verify forged", req: request{method: "GET", path: verify[:len(verify)-2] + "ZZ"}, wantStatus: 404},
+	})
+	// the delegate changes passport: the letter is reissued, the old one superseded
+	if rec := e.do(t, request{method: "POST", path: link + "/edit", form: asForm(with(valid("aminata@example.sn"), "passport_number", "B7654321"))}); rec.Code != 303 {
+		t.Fatalf("edit: %d", rec.Code)
+	}
+	e.run(t, []scenario{
+		{name: "old letter superseded", req: request{method: "GET", path: verify + "?lang=es"}, wantStatus: 200,
+			want: []string{"Sustituida"}, notWant: []string{"A01234567", "B7654321"}},
+	})
+	if lt := pdftest.OneLine(t, e.do(t, request{method: "GET", path: link + "/letter.pdf"}).Body.Bytes()); !strings.Contains(lt, "B7654321") {
+		t.Error("the new letter lacks the new passport")
+	}
+}
+
+func TestDeskBadges(t *testing.T) {
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	var refs []string
+	for i, name := range [][2]string{{"Zoë", "Zúñiga"}, {"Αικατερίνη", "Αλεξίου"}, {"Олена", "Бондаренко"}, {"Nguyễn Thị", "Hương"}} {
+		_, ref := e.privateLink(t, with(valid("desk"+string(rune('a'+i))+"@example.org"), "category", "speaker",
+			"given_names", name[0], "family_name", name[1], "hotel", "", "study_visit", ""))
+		refs = append(refs, ref)
+	}
+	_, pending := e.privateLink(t, with(valid("pending@example.org"), "hotel", "", "study_visit", ""))
+	desk := e.login(t, "desk")
+
+	one := e.do(t, request{method: "GET", path: "/api/v1/registrations/" + refs[0] + "/badge.pdf?layout=cr80", role: "desk"})
+	if one.Code != 200 || !strings.Contains(pdftest.OneLine(t, one.Body.Bytes()), "Zoë Zúñiga") {
+		t.Errorf("one CR80 badge: %d", one.Code)
+	}
+	if rec := e.do(t, request{method: "GET", path: "/api/v1/registrations/" + pending + "/badge.pdf", role: "desk"}); rec.Code != http.StatusConflict {
+		t.Errorf("badge of a pending registration: %d, want 409", rec.Code)
+	}
+	batch := e.do(t, request{method: "GET", path: "/admin/badges.pdf?layout=a4-4up&printed=no", session: desk})
+	if batch.Code != 200 {
+		t.Fatalf("batch: %d", batch.Code)
+	}
+	text := pdftest.OneLine(t, batch.Body.Bytes())
+	// ordered by family name: Hương, Zúñiga (Zoë was printed before) — the
+	// Latin ones first, then Greek and Cyrillic
+	if strings.Contains(text, "Zúñiga") || !strings.Contains(text, "Αικατερίνη Αλεξίου") || !strings.Contains(text, "Олена Бондаренко") ||
+		strings.Index(text, "Hương") > strings.Index(text, "Αλεξίου") {
+		t.Errorf("batch of unprinted badges: %s", text)
+	}
+	if codes := pdftest.QRCodes(t, batch.Body.Bytes(), "1"); len(codes) != 3 {
+		t.Errorf("batch page 1: %d codes decoded, want 3", len(codes))
+	}
+	for i, ref := range refs {
+		r, _ := e.db.FindRegistration(ctx, ref)
+		if r.BadgePrintedCount != 1 {
+			t.Errorf("badge %d printed %d times, want 1", i, r.BadgePrintedCount)
+		}
+	}
+	// a lost badge: reissue, and the old code no longer matches
+	before, _ := e.db.FindRegistration(ctx, refs[1])
+	old := e.db.CheckinCode(before)
+	if rec := e.do(t, request{method: "POST", path: "/admin/registrations/" + refs[1] + "/reissue-badge", session: desk, form: url.Values{}}); rec.Code != 303 {
+		t.Fatalf("reissue: %d", rec.Code)
+	}
+	after, _ := e.db.FindRegistration(ctx, refs[1])
+	reprint := e.do(t, request{method: "GET", path: "/admin/registrations/" + refs[1] + "/badge.pdf", session: desk})
+	if codes := pdftest.QRCodes(t, reprint.Body.Bytes(), "1"); len(codes) != 1 || codes[0] == old || codes[0] != e.db.CheckinCode(after) {
+		t.Errorf("reprinted badge code %v; old %s", codes, old)
+	}
+	e.run(t, []scenario{
+		{name: "badges page", req: request{method: "GET", path: "/admin/badges?lang=en", session: desk}, wantStatus: 200,
+			want: []string{"Four A6 on A4, with cut marks", "4 approved delegates"}},
+		{name: "letters page", req: request{method: "GET", path: "/admin/letters?lang=en", session: desk}, wantStatus: 200,
+			want: []string{"Issued (4)", "Requested, waiting for approval (1)"}},
+	})
+	participants := e.do(t, request{method: "GET", path: "/admin/participants.pdf?lang=fr", session: desk})
+	pt := pdftest.OneLine(t, participants.Body.Bytes())
+	if !strings.Contains(pt, "Liste des participants") || !strings.Contains(pt, "Sénégal") || !strings.Contains(pt, "Zoë ZÚÑIGA") || strings.Contains(pt, "pending") {
+		t.Errorf("participants: %s", pt)
+	}
+}
+
+func TestNamesBadgesCannotPrintAreRefused(t *testing.T) {
+	e := newEnv(t, 0)
+	rec := e.do(t, request{method: "POST", path: "/register?lang=en", form: asForm(with(valid("wang@example.cn"),
+		"given_names", "伟", "family_name", "王", "country", "CN"))})
+	if rec.Code != 422 || !strings.Contains(rec.Body.String(), "Please give the name on your badge in Latin letters") ||
+		!strings.Contains(rec.Body.String(), `id="badge_name-error"`) {
+		t.Errorf("got %d; want the badge name asked in Latin letters", rec.Code)
+	}
+	rec = e.do(t, request{method: "POST", path: "/register", form: asForm(with(valid("wang@example.cn"),
+		"given_names", "伟", "family_name", "王", "badge_name", "Wang Wei", "country", "CN"))})
+	if rec.Code != 303 {
+		t.Errorf("with a Latin badge name: %d", rec.Code)
+	}
+}
