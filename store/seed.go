@@ -51,9 +51,9 @@ func DefaultSettings() Settings {
 			Es: "Centro Histórico de la Ciudad de México, México",
 			Fr: "Centre historique de Mexico, Mexique",
 		},
-		TimeZone:              "America/Mexico_City",
-		Capacity:              600,
-		Currency:              "USD",
+		TimeZone: "America/Mexico_City",
+		Capacity: 600,
+		Currency: "USD",
 		Secretariat: Contact{
 			Name:    "UNESCO Institute for Lifelong Learning (UIL)",
 			Address: "Feldbrunnenstr. 58, 20148 Hamburg, Germany",
