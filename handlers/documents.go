@@ -22,8 +22,8 @@ func (h *Handler) badgeFor(r store.Registration, s *store.Settings) pdf.Badge {
 	l := i18n.For(r.Language)
 	b := pdf.Badge{Name: r.NameOnBadge(), Organisation: r.Organisation, Country: l.CountryName(r.Country),
 		Reference: r.Reference, Code: h.db.CheckinCode(r), Event: s.ShortName, EventName: s.Name.In(l.Lang)}
-	if r.Title == "H.E." { // the protocol title; others are not printed
-		b.Title = l.T("title.H.E.")
+	if r.Title == "H.E." { // the protocol title, as written in every language; others are not printed
+		b.Title = r.Title
 	}
 	if cat, ok := s.Category(r.Category); ok {
 		b.Category, b.Colour = cat.Name.In(l.Lang), cat.Colour

@@ -41,7 +41,7 @@ func TestDelegateBadgeAndLetter(t *testing.T) {
 		t.Fatalf("badge: %d %s", badge.Code, badge.Header().Get("Content-Type"))
 	}
 	text := pdftest.OneLine(t, badge.Body.Bytes())
-	for _, want := range []string{"S.E.", "Aminata Diop", "Ville de Dakar", "Sénégal", "MAIRE OU DIRIGEANT MUNICIPAL", ref} {
+	for _, want := range []string{"H.E.", "Aminata Diop", "Ville de Dakar", "Sénégal", "MAIRE OU DIRIGEANT MUNICIPAL", ref} {
 		if !strings.Contains(text, want) {
 			t.Errorf("badge lacks %q: %s", want, text)
 		}
