@@ -37,17 +37,11 @@ func (h *Handler) showMail(c *gin.Context) {
 		return
 	}
 	v := mailListView{Rows: rows, Counts: counts, Status: status, L: h.localizer(c)}
-	link := func(n int) string {
-		q := c.Request.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return "/admin/mail?" + q.Encode()
+	more := len(rows) > mailPerPage
+	if more {
+		v.Rows = rows[:mailPerPage]
 	}
-	if len(rows) > mailPerPage {
-		v.Rows, v.Next = rows[:mailPerPage], link(page+1)
-	}
-	if page > 1 {
-		v.Prev = link(page - 1)
-	}
+	v.Prev, v.Next = pager(c, page, more)
 	h.render(c, http.StatusOK, "mail", h.localizer(c).T("admin.mail.title"), v)
 }
 

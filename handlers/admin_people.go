@@ -169,16 +169,6 @@ func (h *Handler) showAudit(c *gin.Context) {
 		return
 	}
 	v := auditView{F: f, Rows: rows, Total: total}
-	link := func(n int) string {
-		q := c.Request.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return "/admin/audit?" + q.Encode()
-	}
-	if f.Page > 1 {
-		v.Prev = link(f.Page - 1)
-	}
-	if f.Page*f.PerPage < total {
-		v.Next = link(f.Page + 1)
-	}
+	v.Prev, v.Next = pager(c, f.Page, f.Page*f.PerPage < total)
 	h.render(c, http.StatusOK, "audit", h.localizer(c).T("admin.audit.title"), v)
 }

@@ -57,17 +57,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	}
 	v := listView{F: f, Rows: rows, Total: total, Pages: (total + adminPerPage - 1) / adminPerPage, L: l,
 		CatNames: map[string]string{}, Colours: map[string]string{}}
-	page := func(n int) string {
-		q := c.Request.URL.Query()
-		q.Set("page", strconv.Itoa(n))
-		return "/admin/registrations?" + q.Encode()
-	}
-	if f.Page > 1 {
-		v.Prev = page(f.Page - 1)
-	}
-	if f.Page < v.Pages {
-		v.Next = page(f.Page + 1)
-	}
+	v.Prev, v.Next = pager(c, f.Page, f.Page < v.Pages)
 	for _, x := range store.Statuses {
 		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})
 	}
@@ -142,12 +132,8 @@ func isConflictOrMissing(err error) bool {
 
 // detailView is one registration as organisers see it.
 type detailView struct {
-	R        store.Registration
-	Category store.Category
-	Country  string
-	Hotel    string
-	Visit    string
-	Fee      string
+	R store.Registration
+	labels
 	Notes    []store.Note
 	Messages []store.OutboxMessage
 	History  []store.AuditEntry
@@ -169,17 +155,7 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 		h.fail(c, err)
 		return
 	}
-	v := detailView{R: r, Country: l.CountryName(r.Country), Errors: fieldMessages(l, ve), Reason: reason, Note: note}
-	v.Category, _ = s.Category(r.Category)
-	if ht, ok := s.Hotel(r.Hotel); ok {
-		v.Hotel = ht.Name
-	}
-	if sv, ok := s.StudyVisit(r.StudyVisit); ok {
-		v.Visit = sv.Name.In(l.Lang) + " — " + l.DateString(sv.Date)
-	}
-	if r.Fee.Amount > 0 {
-		v.Fee = l.Money(r.Fee.Amount, r.Fee.Currency)
-	}
+	v := detailView{R: r, labels: labelsOf(&r, &s, l), Errors: fieldMessages(l, ve), Reason: reason, Note: note}
 	if v.Notes, err = h.db.Notes(ctx, r.ID); err == nil {
 		if v.Messages, err = h.db.FindOutbox(ctx, store.OutboxFilter{RegistrationID: r.ID}); err == nil {
 			v.History, err = h.db.History(ctx, r.ID)
@@ -266,4 +242,21 @@ func (h *Handler) submitRegistrationEdit(c *gin.Context) {
 	}
 	h.flash(c, h.localizer(c).T("manage.saved"))
 	c.Redirect(http.StatusSeeOther, "/admin/registrations/"+r.Reference)
+}
+
+// pager links to the pages before and after page of the current list,
+// keeping its filters; more says whether a next page exists.
+func pager(c *gin.Context, page int, more bool) (prev, next string) {
+	link := func(n int) string {
+		q := c.Request.URL.Query()
+		q.Set("page", strconv.Itoa(n))
+		return c.Request.URL.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		prev = link(page - 1)
+	}
+	if more {
+		next = link(page + 1)
+	}
+	return prev, next
 }

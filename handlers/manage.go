@@ -5,21 +5,44 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"delegate/i18n"
 	"delegate/store"
 )
 
-// manageView is the delegate's private page.
-type manageView struct {
-	R        store.Registration
-	Token    string
+// labels are a registration's codes written out for a reader.
+type labels struct {
 	Category string
 	Country  string
 	Hotel    string
 	Visit    string
 	Fee      string
-	Notice   string
-	Badge    bool // the badge can be downloaded
-	Letter   bool // an invitation letter can be downloaded
+}
+
+func labelsOf(r *store.Registration, s *store.Settings, l *i18n.Localizer) labels {
+	v := labels{Country: l.CountryName(r.Country)}
+	if cat, ok := s.Category(r.Category); ok {
+		v.Category = cat.Name.In(l.Lang)
+	}
+	if ht, ok := s.Hotel(r.Hotel); ok {
+		v.Hotel = ht.Name
+	}
+	if sv, ok := s.StudyVisit(r.StudyVisit); ok {
+		v.Visit = sv.Name.In(l.Lang) + " — " + l.DateString(sv.Date)
+	}
+	if r.Fee.Amount > 0 {
+		v.Fee = l.Money(r.Fee.Amount, r.Fee.Currency)
+	}
+	return v
+}
+
+// manageView is the delegate's private page.
+type manageView struct {
+	R     store.Registration
+	Token string
+	labels
+	Notice string
+	Badge  bool // the badge can be downloaded
+	Letter bool // an invitation letter can be downloaded
 }
 
 // registrationByToken finds the registration of the private link in the
@@ -42,19 +65,7 @@ func (h *Handler) showManage(c *gin.Context) {
 	}
 	l := h.localizer(c)
 	s := h.db.Settings()
-	v := manageView{R: r, Token: c.Param("token"), Country: l.CountryName(r.Country)}
-	if cat, ok := s.Category(r.Category); ok {
-		v.Category = cat.Name.In(l.Lang)
-	}
-	if ht, ok := s.Hotel(r.Hotel); ok {
-		v.Hotel = ht.Name
-	}
-	if sv, ok := s.StudyVisit(r.StudyVisit); ok {
-		v.Visit = sv.Name.In(l.Lang) + " — " + l.DateString(sv.Date)
-	}
-	if r.Fee.Amount > 0 {
-		v.Fee = l.Money(r.Fee.Amount, r.Fee.Currency)
-	}
+	v := manageView{R: r, Token: c.Param("token"), labels: labelsOf(&r, &s, l)}
 	v.Badge = r.Status == store.StatusApproved
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
 		v.Letter = true
@@ -70,13 +81,20 @@ func (h *Handler) showManage(c *gin.Context) {
 	h.render(c, http.StatusOK, "manage", l.T("manage.title"), v)
 }
 
-func (h *Handler) showEditForm(c *gin.Context) {
+// liveByToken is registrationByToken for the changes only a live
+// registration takes.
+func (h *Handler) liveByToken(c *gin.Context) (store.Registration, bool) {
 	r, ok := h.registrationByToken(c)
-	if !ok {
-		return
-	}
-	if !r.Live() {
+	if ok && !r.Live() {
 		h.fail(c, &store.ConflictError{Reason: "not_live"})
+		return r, false
+	}
+	return r, ok
+}
+
+func (h *Handler) showEditForm(c *gin.Context) {
+	r, ok := h.liveByToken(c)
+	if !ok {
 		return
 	}
 	f, err := h.newForm(c, r.Details, &r)
@@ -107,12 +125,8 @@ func (h *Handler) submitEdit(c *gin.Context) {
 }
 
 func (h *Handler) showCancel(c *gin.Context) {
-	r, ok := h.registrationByToken(c)
+	r, ok := h.liveByToken(c)
 	if !ok {
-		return
-	}
-	if !r.Live() {
-		h.fail(c, &store.ConflictError{Reason: "not_live"})
 		return
 	}
 	h.render(c, http.StatusOK, "cancel", h.localizer(c).T("manage.cancel.title"),

@@ -306,10 +306,11 @@ func TestPassportDataIsEncrypted(t *testing.T) {
 	if got.PassportNumber != "ZX9876543" || got.PassportExpiry != "2019-01-31" || got.DateOfBirth != "1971-03-02" {
 		t.Errorf("read back %q %q %q", got.PassportNumber, got.PassportExpiry, got.DateOfBirth)
 	}
-	if err := db.Backup(ctx, filepath.Join(t.TempDir(), "copy.db")); err != nil {
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, backup); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{db.Path(), db.Path() + "-wal"} {
+	for _, f := range []string{db.Path(), db.Path() + "-wal", backup} {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			continue
