@@ -26,7 +26,7 @@ import (
 //	go test -run '^$' -bench LoadRegistrations -benchtime 3000x .
 func BenchmarkLoadRegistrations(b *testing.B) {
 	dir := b.TempDir()
-	base, stop := startServerB(b, map[string]string{"DELEGATE_DB": filepath.Join(dir, "load.db"), "DELEGATE_RATE_LIMIT": "0"})
+	base, stop := startServer(b, map[string]string{"DELEGATE_DB": filepath.Join(dir, "load.db"), "DELEGATE_RATE_LIMIT": "0"})
 	defer stop()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
@@ -119,42 +119,4 @@ func loadRegistration(i int) map[string]any {
 		"category": "city_official", "language": "en", "arrival_date": "2015-09-27", "departure_date": "2015-10-01",
 		"arrival_flight": "VN 123", "dietary": []string{"vegetarian"}, "consent_privacy": true,
 	}
-}
-
-// startServerB is startServer for benchmarks.
-func startServerB(b *testing.B, vars map[string]string) (string, func() error) {
-	ctx, cancel := context.WithCancel(context.Background())
-	out := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, environment(vars), nil, out, io.Discard)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		var addr string
-		if _, err := fmt.Sscanf(out.String(), "delegate: serving %s", &addr); err == nil {
-			return addr, func() error { cancel(); return <-done }
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	cancel()
-	b.Fatal("server did not start")
-	return "", nil
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }

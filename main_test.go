@@ -25,7 +25,7 @@ func environment(vars map[string]string) func(string) string {
 
 // startServer runs `delegate serve` on a free port and returns its address
 // and a function that stops it and returns what run returned.
-func startServer(t *testing.T, vars map[string]string) (string, func() error) {
+func startServer(t testing.TB, vars map[string]string) (string, func() error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -47,8 +47,10 @@ func startServer(t *testing.T, vars map[string]string) (string, func() error) {
 	case a := <-addr:
 		return a, func() error { cancel(); return <-done }
 	case err := <-done:
+		cancel()
 		t.Fatalf("server stopped: %v", err)
 	case <-time.After(10 * time.Second):
+		cancel()
 		t.Fatal("server did not start")
 	}
 	return "", nil
