@@ -3,8 +3,10 @@ package mailer
 
 import (
 	"bytes"
+	htmlstd "html"
 	htmltemplate "html/template"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 
 	"delegate/i18n"
@@ -18,7 +20,27 @@ type Composer struct {
 	baseURL string
 	text    *texttemplate.Template
 	html    *htmltemplate.Template
+
+	// cache keeps each message as rendered for a kind of delegate, with
+	// stand-ins for the name, reference and link secret: most messages
+	// differ only in those.
+	cache sync.Map // cacheKey → store.Email
 }
+
+// cacheKey is everything but the name, reference and link that a message
+// depends on.
+type cacheKey struct {
+	kind, lang, status, category, payment, currency string
+	fee                                             int64
+	settings                                        int64 // version: UpdatedAt
+}
+
+// Stand-ins rendered into cached messages, replaced per delegate.
+const (
+	nameMark  = "__delegate_name__"
+	refMark   = "__delegate_reference__"
+	tokenMark = "__delegate_token__"
+)
 
 // NewComposer parses the email templates; links point at baseURL.
 func NewComposer(baseURL string) (*Composer, error) {
@@ -53,6 +75,36 @@ type message struct {
 
 // Compose writes the message of kind for r.
 func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
+	if r.StatusReason != "" && (kind == store.MailRejected || kind == store.MailCancelled) {
+		return c.compose(kind, r, s) // the organisers' note makes it unique
+	}
+	key := cacheKey{kind, r.Language, r.Status, r.Category, r.PaymentStatus, r.Fee.Currency, r.Fee.Amount, s.UpdatedAt.UnixNano()}
+	e, ok := c.cache.Load(key)
+	if !ok {
+		marked := *r
+		marked.GivenNames, marked.FamilyName, marked.Reference, marked.ManageToken = nameMark, "", refMark, tokenMark
+		fresh, err := c.compose(kind, &marked, s)
+		if err != nil {
+			return store.Email{}, err
+		}
+		e, _ = c.cache.LoadOrStore(key, fresh)
+	}
+	return personal(e.(store.Email), r), nil
+}
+
+// personal puts a delegate's name, reference and link secret into a
+// cached message, escaped for HTML in the HTML part.
+func personal(e store.Email, r *store.Registration) store.Email {
+	fill := func(s, name string) string {
+		s = strings.ReplaceAll(s, nameMark, name)
+		s = strings.ReplaceAll(s, refMark, r.Reference)
+		return strings.ReplaceAll(s, tokenMark, r.ManageToken)
+	}
+	name := r.FullName()
+	return store.Email{Subject: fill(e.Subject, name), Text: fill(e.Text, name), HTML: fill(e.HTML, htmlstd.EscapeString(name))}
+}
+
+func (c *Composer) compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
 	m := c.base(kind, r, s)
 	if kind == store.MailRejected || kind == store.MailCancelled {
 		m.Reason = r.StatusReason

@@ -66,6 +66,27 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 	}
 }
 
+// TestComposeFromCache writes the same kind of message for two delegates:
+// each gets their own name, reference and link, escaped in HTML.
+func TestComposeFromCache(t *testing.T) {
+	c, _ := mailer.NewComposer("https://iclc.example.org")
+	s := store.DefaultSettings()
+	a, b := sampleRegistration("en"), sampleRegistration("en")
+	b.GivenNames, b.FamilyName, b.Reference, b.ManageToken = "Seán", "O'Brien <Jr>", "ICLC-OTHER2", "tok456"
+	ma, _ := c.Compose(store.MailReceived, a, &s)
+	mb, _ := c.Compose(store.MailReceived, b, &s)
+	if !strings.Contains(ma.Text, "Dear Nguyễn Thị Hương,") || !strings.Contains(ma.Subject, "ICLC-7K3M9P") {
+		t.Errorf("first: %q", ma.Subject)
+	}
+	if !strings.Contains(mb.Text, "Dear Seán O'Brien <Jr>,") || !strings.Contains(mb.HTML, "Dear Seán O&#39;Brien &lt;Jr&gt;,") ||
+		!strings.Contains(mb.Subject, "ICLC-OTHER2") || !strings.Contains(mb.HTML, "/r/tok456") || strings.Contains(mb.Text+mb.HTML, "tok123") {
+		t.Errorf("second, from the cache:\n%s", mb.Text)
+	}
+	if strings.Contains(ma.Text+ma.HTML+mb.Text+mb.HTML, "__delegate_") {
+		t.Error("a stand-in was left in a message")
+	}
+}
+
 func BenchmarkCompose(b *testing.B) {
 	c, err := mailer.NewComposer("https://iclc.example.org")
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // maxBatch is how many transactions one commit may carry.
-const maxBatch = 64
+const maxBatch = 128
 
 // job is one unit of work for the writer: fn runs inside a savepoint of the
 // batch's transaction, and done receives its result after the commit.
