@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,5 +146,49 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 	}
 	if status != "En attente d'approbation" || !strings.HasPrefix(reference, "ICLC-") || !strings.Contains(url, "/r/") {
 		t.Errorf("private page: status %q, reference %q, at %s", status, reference, url)
+	}
+}
+
+// TestOrganiserInABrowser creates the first admin through the setup link,
+// lists the pending registrations matching "jose", ticks both and approves
+// them at once, as organisers would.
+func TestOrganiserInABrowser(t *testing.T) {
+	ctx := newBrowser(t, "en")
+	dbPath := filepath.Join(t.TempDir(), "o.db")
+	base, stop := startServerWithOutput(t, map[string]string{"DELEGATE_DB": dbPath})
+	defer stop.stop()
+	setup := base + stop.setupPath(t)
+	for i, name := range []string{"José", "Josefa", "Ana"} {
+		body := `{"given_names":"` + name + `","family_name":"Núñez","email":"n` + string(rune('a'+i)) + `@example.mx","organisation":"Ciudad de México",` +
+			`"job_title":"Officer","country":"MX","category":"member_state","consent_privacy":true}`
+		resp, err := http.Post(base+"/api/v1/registrations", "application/json", strings.NewReader(body))
+		if err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("register %s: %v %v", name, err, resp.Status)
+		}
+		resp.Body.Close()
+	}
+	var heading, count, flash string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(setup),
+		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+		chromedp.SendKeys(`#confirm`, "correct horse battery staple", chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		chromedp.Text(`h1`, &heading, chromedp.ByQuery),
+		chromedp.Navigate(base+"/admin/registrations?status=pending&q=jose"),
+		chromedp.WaitVisible(`.count`, chromedp.ByQuery),
+		chromedp.Text(`.count`, &count, chromedp.ByQuery),
+		chromedp.Click(`tbody tr:nth-child(1) input[name=ref]`, chromedp.ByQuery),
+		chromedp.Click(`tbody tr:nth-child(2) input[name=ref]`, chromedp.ByQuery),
+		chromedp.Click(`button[value=approve]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.notice.ok`, chromedp.ByQuery),
+		chromedp.Text(`.notice.ok`, &flash, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("organiser in the browser: %v", err)
+	}
+	if heading != "Dashboard" || count != "(2)" || !strings.Contains(flash, "2 approved") {
+		t.Errorf("heading %q, search count %q, flash %q", heading, count, flash)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,33 +28,8 @@ func environment(vars map[string]string) func(string) string {
 // and a function that stops it and returns what run returned.
 func startServer(t testing.TB, vars map[string]string) (string, func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, environment(vars), nil, pw, io.Discard)
-		pw.Close()
-	}()
-	lines := bufio.NewScanner(pr)
-	addr := make(chan string, 1)
-	go func() {
-		for lines.Scan() {
-			if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return a, func() error { cancel(); return <-done }
-	case err := <-done:
-		cancel()
-		t.Fatalf("server stopped: %v", err)
-	case <-time.After(10 * time.Second):
-		cancel()
-		t.Fatal("server did not start")
-	}
-	return "", nil
+	base, rs := startServerWithOutput(t, vars)
+	return base, rs.stop
 }
 
 func TestServeAndShutDownGracefully(t *testing.T) {
@@ -223,4 +199,63 @@ func TestMailLeavesThroughSMTP(t *testing.T) {
 	if got[0].Mail.Header.Get("Content-Language") != "fr" {
 		t.Errorf("language %q", got[0].Mail.Header.Get("Content-Language"))
 	}
+}
+
+// runningServer is a server started by startServerWithOutput.
+type runningServer struct {
+	stop func() error
+	mu   sync.Mutex
+	out  []string
+}
+
+// setupPath is the path of the first-start link the server printed.
+func (s *runningServer) setupPath(t testing.TB) string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range s.out {
+		if i := strings.Index(l, "/admin/setup?token="); i >= 0 {
+			return l[i:]
+		}
+	}
+	t.Fatalf("no setup link in %q", s.out)
+	return ""
+}
+
+// startServerWithOutput is startServer that keeps what the server printed
+// on stdout.
+func startServerWithOutput(t testing.TB, vars map[string]string) (string, *runningServer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	rs := &runningServer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, environment(vars), nil, pw, io.Discard)
+		pw.Close()
+	}()
+	addr := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(pr)
+		for lines.Scan() {
+			rs.mu.Lock()
+			rs.out = append(rs.out, lines.Text())
+			rs.mu.Unlock()
+			if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	rs.stop = func() error { cancel(); return <-done }
+	select {
+	case a := <-addr:
+		return a, rs
+	case err := <-done:
+		cancel()
+		t.Fatalf("server stopped: %v", err)
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("server did not start")
+	}
+	return "", nil
 }
