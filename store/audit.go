@@ -19,6 +19,7 @@ type Actor struct {
 // System is the actor for changes nobody asked for directly.
 var System = Actor{Kind: "system"}
 
+// String names the actor as the audit log records it, e.g. "user:a@b.org".
 func (a Actor) String() string {
 	if a.Name == "" {
 		return a.Kind

@@ -17,6 +17,7 @@ type ConflictError struct {
 	Reason string // a short word, e.g. "not_pending"
 }
 
+// Error says which state the change did not fit.
 func (e *ConflictError) Error() string { return "conflict: " + e.Reason }
 
 // Is makes errors.Is(err, ErrConflict) true.
@@ -33,6 +34,7 @@ type ValidationError struct {
 	Fields map[string]Message
 }
 
+// Error lists the fields and their message keys, for logs.
 func (e *ValidationError) Error() string {
 	keys := make([]string, 0, len(e.Fields))
 	for k, m := range e.Fields {
