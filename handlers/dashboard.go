@@ -97,6 +97,8 @@ type dashboardView struct {
 	PerDay       chart
 	CheckinsDay  chart
 	PendingCount int
+	// Live is set while delegates arrive today: the page then refreshes.
+	Live bool
 }
 
 func (h *Handler) showDashboard(c *gin.Context) {
@@ -107,7 +109,7 @@ func (h *Handler) showDashboard(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	v := dashboardView{S: st}
+	v := dashboardView{S: st, Live: st.CheckinsByDay[h.db.Now().In(s.Location()).Format(store.DateLayout)] > 0}
 	if st.Capacity > 0 {
 		v.LivePct = min(100, 100*float64(st.Live)/float64(st.Capacity))
 	}

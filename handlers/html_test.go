@@ -81,6 +81,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"compose":       {method: "GET", path: "/admin/messages/new", session: admin},
 		"campaign":      {method: "GET", path: "/admin/messages/1", session: admin},
 		"badges":        {method: "GET", path: "/admin/badges", session: admin},
+		"checkin":       {method: "GET", path: "/admin/checkin?q=a", session: admin},
+		"checkin-scan":  {method: "POST", path: "/admin/checkin", session: admin, form: url.Values{"reference": {ref}}},
 		"letters":       {method: "GET", path: "/admin/letters?lang=fr", session: admin},
 		"verify":        {method: "GET", path: "/verify/" + verifyCode},
 		"compose-preview": {method: "POST", path: "/admin/messages", session: admin, form: url.Values{"status": {"approved"},

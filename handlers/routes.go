@@ -51,6 +51,7 @@ func (h *Handler) routes(r *gin.Engine) {
 		{"GET", "/stats", "viewer", h.getStats},
 		{"GET", "/registrations/:reference/badge.pdf", "desk", h.oneBadge},
 		{"GET", "/badges.pdf", "desk", h.batchBadges},
+		{"POST", "/checkins", "desk", h.postCheckin},
 		{"GET", "/conference", "viewer", h.getConference},
 		{"PUT", "/conference", "admin", h.putConference},
 	} {
@@ -128,6 +129,8 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 		{"admin", "POST", "/messages", h.submitCompose},
 		{"viewer", "GET", "/messages/:id", h.showCampaign},
 		{"desk", "GET", "/badges", h.showBadges},
+		{"desk", "GET", "/checkin", h.showDesk},
+		{"desk", "POST", "/checkin", h.submitDesk},
 		{"desk", "GET", "/badges.pdf", h.batchBadges},
 		{"desk", "GET", "/registrations/:reference/badge.pdf", h.oneBadge},
 		{"desk", "POST", "/registrations/:reference/reissue-badge", h.reissueBadge},

@@ -91,6 +91,9 @@ func usedKeys(t *testing.T) []string {
 	for _, x := range []string{"newest", "oldest", "name", "country", "status"} {
 		keys = append(keys, "admin.list.sort."+x)
 	}
+	for _, x := range []string{"revoked_badge", "not_approved", "payment_due"} {
+		keys = append(keys, "admin.checkin."+x, "error."+x)
+	}
 	for _, x := range []string{"a6", "a4-4up", "cr80"} {
 		keys = append(keys, "admin.badges.layout."+x)
 	}

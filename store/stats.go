@@ -15,7 +15,7 @@ type Stats struct {
 	ByCountry        map[string]int `json:"by_country"`
 	ByPayment        map[string]int `json:"by_payment"`
 	CheckedIn        int            `json:"checked_in"`
-	CheckinsByDay    map[string]int `json:"checkins_by_day"`
+	CheckinsByDay    map[string]int `json:"checkins_by_day"` // delegates checked in each day, venue time
 	LettersRequested int            `json:"letters_requested"`
 	LettersIssued    int            `json:"letters_issued"` // valid letters
 	// RegistrationsByDay counts registrations by the day they arrived, in
@@ -64,7 +64,21 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		}
 		rows.Close()
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT created_at, coalesce(checked_in_at, ''), payment_status,
+	rows, err := db.read.QueryContext(ctx, "SELECT day, count(DISTINCT registration_id) FROM checkins GROUP BY day")
+	if err != nil {
+		return st, fmt.Errorf("stats: %w", err)
+	}
+	for rows.Next() {
+		var day string
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			rows.Close()
+			return st, err
+		}
+		st.CheckinsByDay[day] = n
+	}
+	rows.Close()
+	rows, err = db.read.QueryContext(ctx, `SELECT created_at, coalesce(checked_in_at, ''), payment_status,
 		fee_amount, fee_currency FROM registrations`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
@@ -79,7 +93,6 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		st.RegistrationsByDay[parseTime(created).In(loc).Format(DateLayout)]++
 		if checkedIn != "" {
 			st.CheckedIn++
-			st.CheckinsByDay[parseTime(checkedIn).In(loc).Format(DateLayout)]++
 		}
 		if payment == PaymentPaid {
 			st.Received[currency] += fee
