@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,6 +32,15 @@ type listView struct {
 	CatNames   map[string]string
 	Colours    map[string]string
 	L          *i18n.Localizer
+	Query      template.URL // the filters, for the export links
+}
+
+// exportQuery is the request's filters without paging, encoded by
+// url.Values and so safe in a link as it is.
+func exportQuery(c *gin.Context) template.URL {
+	q := c.Request.URL.Query()
+	q.Del("page")
+	return template.URL(q.Encode())
 }
 
 const adminPerPage = 50
@@ -39,11 +49,9 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
 	s := h.db.Settings()
-	q := c.Request.URL.Query()
-	f := store.Filter{Status: q.Get("status"), Category: q.Get("category"), Country: q.Get("country"),
-		Q: q.Get("q"), Letter: q.Get("letter"), Payment: q.Get("payment"), Hotel: q.Get("hotel"),
-		Visit: q.Get("visit"), Sort: q.Get("sort"), PerPage: adminPerPage}
-	f.Page, _ = strconv.Atoi(q.Get("page"))
+	f := listFilter(c)
+	f.PerPage = adminPerPage
+	f.Page, _ = strconv.Atoi(c.Query("page"))
 	f.Page = max(f.Page, 1)
 	rows, total, err := h.db.FindRegistrations(ctx, f)
 	if err != nil {
@@ -56,7 +64,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		return
 	}
 	v := listView{F: f, Rows: rows, Total: total, Pages: (total + adminPerPage - 1) / adminPerPage, L: l,
-		CatNames: map[string]string{}, Colours: map[string]string{}}
+		CatNames: map[string]string{}, Colours: map[string]string{}, Query: exportQuery(c)}
 	v.Prev, v.Next = pager(c, f.Page, f.Page < v.Pages)
 	for _, x := range store.Statuses {
 		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})

@@ -52,6 +52,8 @@ func (h *Handler) routes(r *gin.Engine) {
 		{"GET", "/registrations/:reference/badge.pdf", "desk", h.oneBadge},
 		{"GET", "/badges.pdf", "desk", h.batchBadges},
 		{"POST", "/checkins", "desk", h.postCheckin},
+		{"GET", "/export/registrations.csv", "viewer", h.exportRegistrations("csv")},
+		{"GET", "/export/registrations.xlsx", "viewer", h.exportRegistrations("xlsx")},
 		{"GET", "/conference", "viewer", h.getConference},
 		{"PUT", "/conference", "admin", h.putConference},
 	} {
@@ -135,6 +137,8 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 		{"desk", "GET", "/registrations/:reference/badge.pdf", h.oneBadge},
 		{"desk", "POST", "/registrations/:reference/reissue-badge", h.reissueBadge},
 		{"viewer", "GET", "/letters", h.showLetters},
+		{"viewer", "GET", "/export/registrations.csv", h.exportRegistrations("csv")},
+		{"viewer", "GET", "/export/registrations.xlsx", h.exportRegistrations("xlsx")},
 		{"viewer", "GET", "/participants.pdf", h.participants},
 	} {
 		h.add(g, p.role, p.method, p.path, h.organiser(p.role), p.handle)

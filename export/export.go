@@ -1,0 +1,107 @@
+// Package export writes tables (the attendee list, and later the logistics
+// reports) as CSV and XLSX from plain rows; it imports nothing of ours.
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Table is a header and rows of text.
+type Table struct {
+	Name   string // the sheet's name
+	Header []string
+	Rows   [][]string
+}
+
+// safe keeps a spreadsheet from reading a cell as a formula: text that
+// starts with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe (OWASP's advice for CSV injection).
+func safe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteCSV writes t as UTF-8 CSV with a byte-order mark, which spreadsheet
+// programs need to read accents right.
+func WriteCSV(w io.Writer, t Table) error {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	row := make([]string, len(t.Header))
+	for i, h := range t.Header {
+		row[i] = safe(h)
+	}
+	if err := cw.Write(row); err != nil {
+		return err
+	}
+	for _, r := range t.Rows {
+		row = row[:0]
+		for _, c := range r {
+			row = append(row, safe(c))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteXLSX writes t as an Excel workbook with one sheet, a bold frozen
+// header row and filters. Cells are text, so nothing is read as a formula.
+func WriteXLSX(w io.Writer, t Table) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	name := t.Name
+	if name == "" {
+		name = "Sheet1"
+	}
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	cells := make([]any, len(t.Header))
+	for i, h := range t.Header {
+		cells[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := sw.SetRow("A1", cells); err != nil {
+		return err
+	}
+	for n, r := range t.Rows {
+		cells = cells[:0]
+		for _, c := range r {
+			cells = append(cells, c)
+		}
+		if err := sw.SetRow(fmt.Sprintf("A%d", n+2), cells); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if len(t.Header) > 0 {
+		last, _ := excelize.CoordinatesToCellName(len(t.Header), len(t.Rows)+1)
+		if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
+			return err
+		}
+	}
+	return f.Write(w)
+}
