@@ -83,21 +83,27 @@ func (h *Handler) exportRegistrations(format string) gin.HandlerFunc {
 			return
 		}
 		s := h.db.Settings()
-		t := attendeeTable(list, &s, h.localizer(c))
-		var buf bytes.Buffer
-		ctype := "text/csv; charset=utf-8"
-		if format == "xlsx" {
-			ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-			err = export.WriteXLSX(&buf, t)
-		} else {
-			err = export.WriteCSV(&buf, t)
-		}
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		c.Header("Content-Disposition", `attachment; filename="registrations.`+format+`"`)
-		c.Header("Cache-Control", "no-store")
-		c.Data(http.StatusOK, ctype, buf.Bytes())
+		h.sendTable(c, "registrations", format, attendeeTable(list, &s, h.localizer(c)))
 	}
+}
+
+// sendTable writes a table as an attachment, CSV or XLSX, rendered into a
+// buffer first so that a failure is a clean error.
+func (h *Handler) sendTable(c *gin.Context, name, format string, t export.Table) {
+	var buf bytes.Buffer
+	var err error
+	ctype := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		err = export.WriteXLSX(&buf, t)
+	} else {
+		err = export.WriteCSV(&buf, t)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, ctype, buf.Bytes())
 }

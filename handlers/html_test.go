@@ -82,6 +82,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"campaign":      {method: "GET", path: "/admin/messages/1", session: admin},
 		"badges":        {method: "GET", path: "/admin/badges", session: admin},
 		"checkin":       {method: "GET", path: "/admin/checkin?q=a", session: admin},
+		"reports":       {method: "GET", path: "/admin/reports?lang=es", session: admin},
 		"checkin-scan":  {method: "POST", path: "/admin/checkin", session: admin, form: url.Values{"reference": {ref}}},
 		"letters":       {method: "GET", path: "/admin/letters?lang=fr", session: admin},
 		"verify":        {method: "GET", path: "/verify/" + verifyCode},

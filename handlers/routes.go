@@ -54,6 +54,7 @@ func (h *Handler) routes(r *gin.Engine) {
 		{"POST", "/checkins", "desk", h.postCheckin},
 		{"GET", "/export/registrations.csv", "viewer", h.exportRegistrations("csv")},
 		{"GET", "/export/registrations.xlsx", "viewer", h.exportRegistrations("xlsx")},
+		{"GET", "/reports/:file", "viewer", h.sendReport},
 		{"GET", "/conference", "viewer", h.getConference},
 		{"PUT", "/conference", "admin", h.putConference},
 	} {
@@ -139,6 +140,8 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 		{"viewer", "GET", "/letters", h.showLetters},
 		{"viewer", "GET", "/export/registrations.csv", h.exportRegistrations("csv")},
 		{"viewer", "GET", "/export/registrations.xlsx", h.exportRegistrations("xlsx")},
+		{"viewer", "GET", "/reports", h.showReports},
+		{"viewer", "GET", "/reports/:file", h.sendReport},
 		{"viewer", "GET", "/participants.pdf", h.participants},
 	} {
 		h.add(g, p.role, p.method, p.path, h.organiser(p.role), p.handle)

@@ -42,7 +42,7 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 func usedKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	literal := regexp.MustCompile(`"((?:admin|role|letter|verify|export|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
+	literal := regexp.MustCompile(`"((?:admin|role|letter|verify|export|report|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
 	add := func(text string) {
 		for _, m := range literal.FindAllStringSubmatch(text, -1) {
 			if !strings.HasSuffix(m[1], ".") {
@@ -90,6 +90,9 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, x := range []string{"newest", "oldest", "name", "country", "status"} {
 		keys = append(keys, "admin.list.sort."+x)
+	}
+	for _, x := range []string{"arrivals", "rooming", "meals", "accessibility", "visits"} {
+		keys = append(keys, "report."+x, "report."+x+".desc")
 	}
 	for _, x := range []string{"revoked_badge", "not_approved", "payment_due"} {
 		keys = append(keys, "admin.checkin."+x, "error."+x)
