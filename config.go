@@ -29,6 +29,9 @@ type config struct {
 	trustedProxies []string
 	smtpURL        string
 	mailFrom       string
+	stripeKey      string
+	stripeWebhook  string
+	stripeAPIBase  string
 }
 
 // flags defines the flags every command shares, with the environment as
@@ -45,6 +48,8 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.baseURL, "base-url", env("DELEGATE_BASE_URL", "http://localhost:8080"), "public address for links")
 	c.secret = getenv("DELEGATE_SECRET")
 	c.smtpURL = getenv("DELEGATE_SMTP_URL")
+	c.stripeKey, c.stripeWebhook = getenv("STRIPE_SECRET_KEY"), getenv("STRIPE_WEBHOOK_SECRET")
+	c.stripeAPIBase = getenv("STRIPE_API_BASE")
 	c.mailFrom = env("DELEGATE_MAIL_FROM", "ICLC 2015 <noreply@localhost>")
 	c.rateLimit = 30
 	if v := getenv("DELEGATE_RATE_LIMIT"); v != "" {

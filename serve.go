@@ -15,6 +15,7 @@ import (
 
 	"delegate/handlers"
 	"delegate/mailer"
+	"delegate/payment"
 	"delegate/store"
 )
 
@@ -89,8 +90,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			}
 		}
 	}()
+	var pay *payment.Client
+	if cfg.stripeKey != "" {
+		pay = payment.New(cfg.stripeKey, cfg.stripeWebhook, cfg.stripeAPIBase)
+		log.Info("online payment with Stripe")
+	}
 	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
-		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies})
+		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies, Payments: pay})
 	if err != nil {
 		return err
 	}

@@ -143,6 +143,7 @@ type detailView struct {
 	R store.Registration
 	labels
 	Notes    []store.Note
+	Payments []store.Payment
 	Messages []store.OutboxMessage
 	History  []store.AuditEntry
 	Errors   map[string]string
@@ -164,6 +165,10 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 		return
 	}
 	v := detailView{R: r, labels: labelsOf(&r, &s, l), Errors: fieldMessages(l, ve), Reason: reason, Note: note}
+	if v.Payments, err = h.db.Payments(ctx, r.ID); err != nil {
+		h.fail(c, err)
+		return
+	}
 	if v.Notes, err = h.db.Notes(ctx, r.ID); err == nil {
 		if v.Messages, err = h.db.FindOutbox(ctx, store.OutboxFilter{RegistrationID: r.ID}); err == nil {
 			v.History, err = h.db.History(ctx, r.ID)

@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 
+	"delegate/payment"
 	"delegate/store"
 )
 
@@ -27,6 +28,8 @@ type Deps struct {
 	// TrustedProxies name the reverse proxies whose X-Forwarded-For is
 	// believed; none by default.
 	TrustedProxies []string
+	// Payments takes fees by card; nil when Stripe is not configured.
+	Payments *payment.Client
 }
 
 // Handler holds the routes' shared state.
@@ -37,6 +40,7 @@ type Handler struct {
 	pages    map[string]*template.Template
 	limiter  *limiter
 	sessions *scs.SessionManager
+	pay      *payment.Client
 	logins   *loginGuard
 	// roles maps "METHOD /path" of every route to the weakest role that
 	// may call it, or "public".
@@ -76,6 +80,7 @@ func New(d Deps) (*Server, error) {
 		pages:   pages,
 		limiter: newLimiter(d.RateLimit),
 		logins:  newLoginGuard(),
+		pay:     d.Payments,
 		roles:   map[string]string{},
 	}
 	h.sessions = newSessions(d.DB, h.secureCookies())

@@ -40,9 +40,11 @@ type manageView struct {
 	R     store.Registration
 	Token string
 	labels
-	Notice string
-	Badge  bool // the badge can be downloaded
-	Letter bool // an invitation letter can be downloaded
+	Notice  string
+	Badge   bool // the badge can be downloaded
+	Letter  bool // an invitation letter can be downloaded
+	Receipt bool // the fee is paid: a receipt can be downloaded
+	Payable bool // the fee can be paid online now
 }
 
 // registrationByToken finds the registration of the private link in the
@@ -67,6 +69,8 @@ func (h *Handler) showManage(c *gin.Context) {
 	s := h.db.Settings()
 	v := manageView{R: r, Token: c.Param("token"), labels: labelsOf(&r, &s, l)}
 	v.Badge = r.Status == store.StatusApproved
+	v.Receipt = r.PaymentStatus == store.PaymentPaid
+	v.Payable = h.payable(&r)
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
 		v.Letter = true
 	}
@@ -77,6 +81,10 @@ func (h *Handler) showManage(c *gin.Context) {
 		v.Notice = l.T("manage.saved")
 	case c.Query("cancelled") != "":
 		v.Notice = l.T("manage.cancelled")
+	case c.Query("paid") != "" && r.PaymentStatus == store.PaymentPaid:
+		v.Notice = l.T("manage.paid")
+	case c.Query("paid") != "":
+		v.Notice = l.T("manage.paying") // the webhook is on its way
 	}
 	h.render(c, http.StatusOK, "manage", l.T("manage.title"), v)
 }

@@ -35,6 +35,9 @@ func (h *Handler) routes(r *gin.Engine) {
 	pub("POST", "/r/:token/cancel", h.rateLimited, limitBody, h.submitCancel)
 	pub("GET", "/r/:token/badge.pdf", h.myBadge)
 	pub("GET", "/r/:token/letter.pdf", h.myLetter)
+	pub("GET", "/r/:token/receipt.pdf", h.myReceipt)
+	pub("GET", "/r/:token/pay", h.startPayment)
+	pub("POST", "/stripe/webhook", limitBody, h.stripeWebhook)
 	pub("GET", "/verify/:code", h.verifyLetter)
 
 	api := r.Group("/api/v1", limitBody)
@@ -137,6 +140,7 @@ func (h *Handler) adminRoutes(g *gin.RouterGroup) {
 		{"desk", "GET", "/badges.pdf", h.batchBadges},
 		{"desk", "GET", "/registrations/:reference/badge.pdf", h.oneBadge},
 		{"desk", "POST", "/registrations/:reference/reissue-badge", h.reissueBadge},
+		{"finance", "POST", "/registrations/:reference/payment", h.deskPayment},
 		{"viewer", "GET", "/letters", h.showLetters},
 		{"viewer", "GET", "/export/registrations.csv", h.exportRegistrations("csv")},
 		{"viewer", "GET", "/export/registrations.xlsx", h.exportRegistrations("xlsx")},

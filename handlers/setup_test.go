@@ -29,6 +29,12 @@ type env struct {
 
 func newEnv(t *testing.T, rateLimit int) *env {
 	t.Helper()
+	return newEnvWith(t, func(d *handlers.Deps) { d.RateLimit = rateLimit })
+}
+
+// newEnvWith is newEnv with the dependencies changed by set.
+func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
+	t.Helper()
 	store.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32)})
@@ -42,7 +48,9 @@ func newEnv(t *testing.T, rateLimit int) *env {
 	}
 	db.Compose = composer
 	db.Now = func() time.Time { return time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC) }
-	h, err := handlers.New(handlers.Deps{DB: db, BaseURL: "https://iclc.example.org", RateLimit: rateLimit})
+	deps := handlers.Deps{DB: db, BaseURL: "https://iclc.example.org"}
+	set(&deps)
+	h, err := handlers.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}

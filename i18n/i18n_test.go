@@ -42,10 +42,10 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 func usedKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	literal := regexp.MustCompile(`"((?:admin|role|letter|verify|export|report|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
+	literal := regexp.MustCompile(`"((?:admin|role|letter|verify|export|report|receipt|error|field|register|manage|home|nav|footer|common|status|payment|email|gnlc|dietary|title|lang|format|month)\.[A-Za-z0-9_.]+)"`)
 	add := func(text string) {
 		for _, m := range literal.FindAllStringSubmatch(text, -1) {
-			if !strings.HasSuffix(m[1], ".") {
+			if !strings.HasSuffix(m[1], ".") && !strings.HasSuffix(m[1], "_") {
 				keys = append(keys, m[1])
 			}
 		}
@@ -93,6 +93,12 @@ func usedKeys(t *testing.T) []string {
 	}
 	for _, x := range []string{"arrivals", "rooming", "meals", "accessibility", "visits"} {
 		keys = append(keys, "report."+x, "report."+x+".desc")
+	}
+	for _, x := range []string{"card", "desk"} {
+		keys = append(keys, "receipt.method."+x)
+	}
+	for _, x := range []string{"paid", "waived"} {
+		keys = append(keys, "admin.done.payment_"+x)
 	}
 	for _, x := range []string{"revoked_badge", "not_approved", "payment_due"} {
 		keys = append(keys, "admin.checkin."+x, "error."+x)

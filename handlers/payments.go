@@ -1,0 +1,148 @@
+package handlers
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"delegate/i18n"
+	"delegate/payment"
+	"delegate/pdf"
+	"delegate/store"
+)
+
+// payable reports whether the delegate can pay online now.
+func (h *Handler) payable(r *store.Registration) bool {
+	return h.pay != nil && r.Live() && r.PaymentStatus == store.PaymentUnpaid && r.Fee.Amount > 0
+}
+
+// startPayment sends the delegate to Stripe Checkout for their fee.
+func (h *Handler) startPayment(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	if !h.payable(&r) {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	s := h.db.Settings()
+	l := i18n.For(r.Language)
+	back := h.baseURL + "/r/" + c.Param("token")
+	_, url, err := h.pay.CreateCheckout(c.Request.Context(), payment.Checkout{
+		Reference: r.Reference, Email: r.Email, Amount: r.Fee.Amount, Currency: r.Fee.Currency, Locale: r.Language,
+		Description: s.ShortName + " · " + l.T("field.fee") + " · " + r.Reference,
+		SuccessURL:  back + "?paid=1", CancelURL: back,
+	})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, url)
+}
+
+// stripeWebhook records Stripe's signed events: a completed or later
+// succeeded checkout marks the fee paid; a refunded charge, refunded. A
+// bad signature is a 400; an event seen before is a 200 that does nothing.
+func (h *Handler) stripeWebhook(c *gin.Context) {
+	if h.pay == nil {
+		c.Status(http.StatusNotFound)
+		return
+	}
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ev, err := h.pay.ParseEvent(body, c.GetHeader("Stripe-Signature"))
+	if errors.Is(err, payment.ErrSignature) {
+		c.JSON(http.StatusBadRequest, apiError{Error: "bad signature"})
+		return
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	kind := ""
+	switch {
+	case (ev.Type == "checkout.session.completed" || ev.Type == "checkout.session.async_payment_succeeded") && ev.Paid:
+		kind = store.PaymentPaid
+	case ev.Type == "charge.refunded":
+		kind = store.PaymentRefunded
+	}
+	if kind == "" || ev.Reference == "" {
+		c.JSON(http.StatusOK, gin.H{"received": ev.ID})
+		return
+	}
+	_, _, err = h.db.RecordPayment(c.Request.Context(), store.Actor{Kind: "stripe", Address: c.ClientIP()}, ev.Reference,
+		store.Payment{EventID: ev.ID, Kind: kind, Amount: ev.Amount, Currency: ev.Currency, Method: "card", ProviderRef: ev.PaymentIntent})
+	var ce *store.ConflictError
+	if err != nil && !asError(err, &ce) && !errors.Is(err, store.ErrNotFound) {
+		h.fail(c, err) // Stripe tries again later
+		return
+	}
+	// a payment that no longer applies, or an unknown reference, is logged
+	// and acknowledged: retrying would not change it
+	if err != nil {
+		h.log.Warn("stripe event not applied", "event", ev.ID, "reference", ev.Reference, "err", err)
+	}
+	c.JSON(http.StatusOK, gin.H{"received": ev.ID})
+}
+
+// deskPayment records a fee paid or waived at the desk (finance).
+func (h *Handler) deskPayment(c *gin.Context) {
+	ctx := c.Request.Context()
+	r, err := h.db.FindRegistration(ctx, c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	kind := c.PostForm("status")
+	if kind != store.PaymentPaid && kind != store.PaymentWaived {
+		h.failStatus(c, http.StatusUnprocessableEntity, "error.choice", nil)
+		return
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	_, _, err = h.db.RecordPayment(ctx, caller(c), r.Reference, store.Payment{EventID: "desk-" + hex.EncodeToString(b),
+		Kind: kind, Amount: r.Fee.Amount, Currency: r.Fee.Currency, Method: "desk"})
+	h.afterChange(c, err, "admin.done.payment_"+kind, "")
+}
+
+// myReceipt is the delegate's receipt once paid.
+func (h *Handler) myReceipt(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	p, err := h.db.Receipt(c.Request.Context(), r.ID)
+	if err != nil || r.PaymentStatus != store.PaymentPaid {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	s := h.db.Settings()
+	l := i18n.For(r.Language)
+	sec := s.Secretariat
+	rc := pdf.Receipt{
+		Title:  l.T("receipt.title"),
+		Event:  s.Name.In(l.Lang),
+		Serial: l.T("receipt.serial", strconv.FormatInt(p.ID, 10), l.Date(p.CreatedAt.In(s.Location()))),
+		To:     r.FullName(),
+		Lines: [][2]string{
+			{l.T("field.reference"), r.Reference},
+			{l.T("field.organisation"), r.Organisation},
+			{l.T("field.category"), labelsOf(&r, &s, l).Category},
+			{l.T("receipt.method"), l.T("receipt.method." + p.Method)},
+		},
+		Amount: l.Money(p.Amount, p.Currency),
+		Note:   l.T("receipt.note", s.Name.In(l.Lang)),
+		Footer: []string{sec.Name + ", " + sec.Address, sec.Email + " · " + sec.Phone},
+	}
+	h.sendPDF(c, "receipt-"+r.Reference+".pdf", func(b *bytes.Buffer) error { return pdf.WriteReceipt(b, rc) })
+}

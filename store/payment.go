@@ -1,0 +1,114 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Payment is money received, refunded or waived for a registration.
+type Payment struct {
+	ID          int64
+	EventID     string // Stripe's event id, or a desk entry's own
+	Kind        string // PaymentPaid, PaymentRefunded or PaymentWaived
+	Amount      int64
+	Currency    string
+	Method      string // "card" or "desk"
+	ProviderRef string // Stripe's payment intent
+	Actor       string
+	CreatedAt   time.Time
+}
+
+// RecordPayment writes a payment and the payment status it brings, with
+// the delegate's message and their letter, in one transaction. A payment
+// whose event was recorded before changes nothing and reports done false.
+func (db *DB) RecordPayment(ctx context.Context, actor Actor, reference string, p Payment) (r Registration, done bool, err error) {
+	if p.Kind != PaymentPaid && p.Kind != PaymentRefunded && p.Kind != PaymentWaived {
+		return r, false, fmt.Errorf("payment kind %q", p.Kind)
+	}
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ?", p.EventID).Scan(&n); err != nil {
+			return err
+		}
+		r, err = db.findForUpdate(ctx, tx, strings.ToUpper(strings.TrimSpace(reference)))
+		if err != nil || n > 0 {
+			return err // a repeated event: nothing to do
+		}
+		switch {
+		case p.Kind == PaymentRefunded && r.PaymentStatus != PaymentPaid:
+			return &ConflictError{Reason: "not_paid"}
+		case p.Kind != PaymentRefunded && r.PaymentStatus != PaymentUnpaid:
+			return &ConflictError{Reason: "payment_" + r.PaymentStatus}
+		}
+		s, err := db.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := db.Now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
+			provider_ref, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, p.EventID, p.Kind, p.Amount,
+			strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
+			return fmt.Errorf("record payment: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET payment_status = ?, updated_at = ? WHERE id = ?",
+			p.Kind, formatTime(now), r.ID); err != nil {
+			return err
+		}
+		old := r.PaymentStatus
+		r.PaymentStatus, r.UpdatedAt = p.Kind, now
+		if err := db.audit(ctx, tx, actor, "registration.payment", r.ID, map[string]any{
+			"payment_status": []string{old, p.Kind}, "amount": p.Amount, "method": p.Method}); err != nil {
+			return err
+		}
+		if p.Kind == PaymentPaid {
+			if err := db.queue(ctx, tx, MailPaid, &r, s); err != nil {
+				return err
+			}
+		}
+		done = true
+		return db.syncAndTell(ctx, tx, &r, s, false) // a paid fee may release the letter
+	})
+	if err == nil && done {
+		db.signalQueued()
+	}
+	return r, done, err
+}
+
+// Payments lists a registration's payments, oldest first.
+func (db *DB) Payments(ctx context.Context, registrationID int64) ([]Payment, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, event_id, kind, amount, currency, method, provider_ref, actor,
+		created_at FROM payments WHERE registration_id = ? ORDER BY id`, registrationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []Payment
+	for rows.Next() {
+		var p Payment
+		var at string
+		if err := rows.Scan(&p.ID, &p.EventID, &p.Kind, &p.Amount, &p.Currency, &p.Method, &p.ProviderRef, &p.Actor, &at); err != nil {
+			return nil, err
+		}
+		p.CreatedAt = parseTime(at)
+		list = append(list, p)
+	}
+	return list, rows.Err()
+}
+
+// Receipt is the last card or desk payment of a paid registration.
+func (db *DB) Receipt(ctx context.Context, registrationID int64) (Payment, error) {
+	list, err := db.Payments(ctx, registrationID)
+	if err != nil {
+		return Payment{}, err
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].Kind == PaymentPaid {
+			return list[i], nil
+		}
+	}
+	return Payment{}, ErrNotFound
+}
+
