@@ -111,4 +111,3 @@ func (db *DB) Receipt(ctx context.Context, registrationID int64) (Payment, error
 	}
 	return Payment{}, ErrNotFound
 }
-
