@@ -47,6 +47,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		{"SELECT category, count(*) FROM registrations" + live + " GROUP BY 1", st.ByCategory},
 		{"SELECT country, count(*) FROM registrations" + live + " GROUP BY 1", st.ByCountry},
 		{"SELECT payment_status, count(*) FROM registrations" + live + " GROUP BY 1", st.ByPayment},
+		{"SELECT day, count(DISTINCT registration_id) FROM checkins GROUP BY 1", st.CheckinsByDay},
 	}
 	for _, g := range groups {
 		rows, err := db.read.QueryContext(ctx, g.q)
@@ -64,21 +65,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		}
 		rows.Close()
 	}
-	rows, err := db.read.QueryContext(ctx, "SELECT day, count(DISTINCT registration_id) FROM checkins GROUP BY day")
-	if err != nil {
-		return st, fmt.Errorf("stats: %w", err)
-	}
-	for rows.Next() {
-		var day string
-		var n int
-		if err := rows.Scan(&day, &n); err != nil {
-			rows.Close()
-			return st, err
-		}
-		st.CheckinsByDay[day] = n
-	}
-	rows.Close()
-	rows, err = db.read.QueryContext(ctx, `SELECT created_at, coalesce(checked_in_at, ''), payment_status,
+	rows, err := db.read.QueryContext(ctx, `SELECT created_at, coalesce(checked_in_at, ''), payment_status,
 		fee_amount, fee_currency FROM registrations`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
