@@ -50,6 +50,8 @@ type deskView struct {
 	Q        string
 	Found    []store.Registration
 	CanForce bool
+	CanTake  bool // may take the fee at the desk (finance)
+	Due      bool // refused because the fee is due
 }
 
 func (h *Handler) showDesk(c *gin.Context) {
@@ -79,8 +81,20 @@ func (h *Handler) submitDesk(c *gin.Context) {
 		}
 		code = h.db.CheckinCode(r)
 	}
-	force := c.PostForm("force") != "" && store.RoleAtLeast(c.GetString("role"), "admin")
-	v := deskView{CanForce: store.RoleAtLeast(c.GetString("role"), "admin")}
+	role := c.GetString("role")
+	force := c.PostForm("force") != "" && store.RoleAtLeast(role, "admin")
+	v := deskView{CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance")}
+	if c.PostForm("paid") != "" && v.CanTake {
+		// the delegate pays at the desk: record it, then check in
+		if ref, _, ok := h.db.ParseCheckinCode(code); ok {
+			if r, err := h.db.FindRegistration(ctx, ref); err == nil && r.PaymentStatus == store.PaymentUnpaid {
+				if err := h.takeAtDesk(c, r, store.PaymentPaid); err != nil {
+					h.fail(c, err)
+					return
+				}
+			}
+		}
+	}
 	res, err := h.db.CheckIn(ctx, caller(c), code, force)
 	var ce *store.ConflictError
 	status := http.StatusOK
@@ -96,6 +110,7 @@ func (h *Handler) submitDesk(c *gin.Context) {
 	case asError(err, &ce):
 		status = http.StatusConflict
 		v.Outcome, v.Message, v.Code = "warn", l.T("admin.checkin."+ce.Reason), code
+		v.Due = ce.Reason == "payment_due"
 		if ce.Reason == "revoked_badge" {
 			v.Outcome, v.Code = "stop", ""
 		}

@@ -73,8 +73,23 @@ func TestCheckinAPIAndDesk(t *testing.T) {
 		{name: "a desk force is ignored", req: request{method: "POST", path: "/admin/checkin?lang=en", session: desk, form: url.Values{"code": {feeCode}, "force": {"1"}}},
 			wantStatus: http.StatusConflict, want: []string{"outcome-warn", "The fee is not paid yet"}, notWant: []string{"Check in anyway"}},
 	})
+	// journey 6: amber for the unpaid fee, paid at the desk, checked in
+	_, due := e.privateLink(t, with(valid("due@example.org"), "category", "academia", "hotel", "", "study_visit", ""))
+	e.db.ApproveRegistration(ctx, store.System, due)
+	finance := e.login(t, "finance")
+	rec = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: finance, form: url.Values{"code": {code(due)}}})
+	if rec.Code != http.StatusConflict || !strings.Contains(rec.Body.String(), "Fee paid here: record it and check in") {
+		t.Fatalf("unpaid at the desk: %d", rec.Code)
+	}
+	if body := e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: desk, form: url.Values{"code": {code(due)}}}).Body.String(); strings.Contains(body, "Fee paid here") {
+		t.Error("desk staff without finance rights are offered to take the fee")
+	}
+	rec = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: finance, form: url.Values{"code": {code(due)}, "paid": {"1"}}})
+	if r, _ := e.db.FindRegistration(ctx, due); rec.Code != 200 || r.PaymentStatus != store.PaymentPaid || r.CheckedInAt == nil {
+		t.Errorf("paid and checked in at the desk: %d %s", rec.Code, r.PaymentStatus)
+	}
 	dash := e.do(t, request{method: "GET", path: "/admin?lang=en", session: desk}).Body.String()
-	if !strings.Contains(dash, "Check-ins per day") || !strings.Contains(dash, `<p class="num">3</p><p>checked in</p>`) ||
+	if !strings.Contains(dash, "Check-ins per day") || !strings.Contains(dash, `<p class="num">4</p><p>checked in</p>`) ||
 		!strings.Contains(dash, `data-refresh="30"`) {
 		t.Errorf("dashboard does not count the arrivals")
 	}

@@ -108,11 +108,17 @@ func (h *Handler) deskPayment(c *gin.Context) {
 		h.failStatus(c, http.StatusUnprocessableEntity, "error.choice", nil)
 		return
 	}
+	err = h.takeAtDesk(c, r, kind)
+	h.afterChange(c, err, "admin.done.payment_"+kind, "")
+}
+
+// takeAtDesk records a registration's fee paid or waived at the desk.
+func (h *Handler) takeAtDesk(c *gin.Context, r store.Registration, kind string) error {
 	b := make([]byte, 8)
 	rand.Read(b)
-	_, _, err = h.db.RecordPayment(ctx, caller(c), r.Reference, store.Payment{EventID: "desk-" + hex.EncodeToString(b),
+	_, _, err := h.db.RecordPayment(c.Request.Context(), caller(c), r.Reference, store.Payment{EventID: "desk-" + hex.EncodeToString(b),
 		Kind: kind, Amount: r.Fee.Amount, Currency: r.Fee.Currency, Method: "desk"})
-	h.afterChange(c, err, "admin.done.payment_"+kind, "")
+	return err
 }
 
 // myReceipt is the delegate's receipt once paid.
