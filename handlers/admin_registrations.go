@@ -30,7 +30,6 @@ type listView struct {
 	Visits     []option
 	Sorts      []option
 	CatNames   map[string]string
-	Colours    map[string]string
 	L          *i18n.Localizer
 	Query      template.URL // the filters, for the export links
 }
@@ -64,7 +63,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		return
 	}
 	v := listView{F: f, Rows: rows, Total: total, Pages: (total + adminPerPage - 1) / adminPerPage, L: l,
-		CatNames: map[string]string{}, Colours: map[string]string{}, Query: exportQuery(c)}
+		CatNames: map[string]string{}, Query: exportQuery(c)}
 	v.Prev, v.Next = pager(c, f.Page, f.Page < v.Pages)
 	for _, x := range store.Statuses {
 		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})
@@ -75,7 +74,6 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	for _, cat := range s.Categories {
 		v.Categories = append(v.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 		v.CatNames[cat.Code] = cat.Name.In(l.Lang)
-		v.Colours[cat.Code] = cat.Colour
 	}
 	for code := range st.ByCountry {
 		v.Countries = append(v.Countries, option{Value: code, Label: l.CountryName(code)})

@@ -90,13 +90,12 @@ func columnChart(id, title string, byDay map[string]int, l *i18n.Localizer) char
 }
 
 type dashboardView struct {
-	S            store.Stats
-	LivePct      float64
-	Received     []string
-	Charts       []chart
-	PerDay       chart
-	CheckinsDay  chart
-	PendingCount int
+	S           store.Stats
+	LivePct     float64
+	Received    []string
+	Charts      []chart
+	PerDay      chart
+	CheckinsDay chart
 	// Live is set while delegates arrive today: the page then refreshes.
 	Live bool
 }

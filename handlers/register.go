@@ -74,7 +74,11 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 	for _, x := range store.DietaryNeeds {
 		f.Dietary = append(f.Dietary, option{Value: x, Label: l.T("dietary." + x)})
 	}
-	keeps := func(code, had string) bool { return current != nil && current.Live() && code == had }
+	// the hotel and visit a live registration already holds are never full for it
+	var hadHotel, hadVisit string
+	if current != nil && current.Live() {
+		hadHotel, hadVisit = current.Hotel, current.StudyVisit
+	}
 	// few places left are worth saying; many are not
 	left := func(label string, n int) string {
 		if n > 0 && n <= 10 {
@@ -83,11 +87,11 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 		return label
 	}
 	for _, ht := range s.Hotels {
-		full := hotels[ht.Code] >= ht.Rooms && !keeps(ht.Code, currentHotel(current))
+		full := hotels[ht.Code] >= ht.Rooms && ht.Code != hadHotel
 		f.Hotels = append(f.Hotels, option{Value: ht.Code, Label: left(ht.Name, ht.Rooms-hotels[ht.Code]), Full: full})
 	}
 	for _, v := range s.StudyVisits {
-		full := visits[v.Code] >= v.Capacity && !keeps(v.Code, currentVisit(current))
+		full := visits[v.Code] >= v.Capacity && v.Code != hadVisit
 		label := v.Name.In(l.Lang) + " — " + l.DateString(v.Date)
 		f.Visits = append(f.Visits, option{Value: v.Code, Label: left(label, v.Capacity-visits[v.Code]), Full: full})
 	}
@@ -95,20 +99,6 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 		f.CategoryLocked = current.Status == store.StatusApproved
 	}
 	return f, nil
-}
-
-func currentHotel(r *store.Registration) string {
-	if r == nil {
-		return ""
-	}
-	return r.Hotel
-}
-
-func currentVisit(r *store.Registration) string {
-	if r == nil {
-		return ""
-	}
-	return r.StudyVisit
 }
 
 func (h *Handler) showRegistrationForm(c *gin.Context) {

@@ -18,7 +18,6 @@ import (
 
 // Outgoing is one message to hand to the mail server.
 type Outgoing struct {
-	ID        int64
 	MessageID string
 	To        string
 	ToName    string

@@ -91,7 +91,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			batch = append(batch, Outgoing{ID: m.ID, MessageID: w.messageID(m), To: m.To, ToName: m.ToName,
+			batch = append(batch, Outgoing{MessageID: w.messageID(m), To: m.To, ToName: m.ToName,
 				Language: m.Language, Email: e})
 			msgs = append(msgs, m)
 		}

@@ -203,7 +203,7 @@ func TestHeadersCannotBeInjected(t *testing.T) {
 		t.Fatal(err)
 	}
 	errs := s.Send(context.Background(), []mailer.Outgoing{{
-		ID: 1, MessageID: "x.1@iclc.example.org", To: "victim@example.org", ToName: "Ελένη\r\nBcc: evil@example.org",
+		MessageID: "x.1@iclc.example.org", To: "victim@example.org", ToName: "Ελένη\r\nBcc: evil@example.org",
 		Language: "en", Email: store.Email{Subject: "Héllo\r\nBcc: evil@example.org", Text: "body", HTML: "<p>body</p>"},
 	}})
 	if errs[0] != nil {
