@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"delegate/clock"
 	"delegate/demo"
 	"delegate/i18n"
 	"delegate/store"
@@ -23,7 +24,13 @@ var cliActor = store.Actor{Kind: "system", Name: "cli"}
 // defines), opens the store and runs fn with it.
 func withStore(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer,
 	extra func(*flag.FlagSet), fn func(*store.DB, *flag.FlagSet) error) error {
-	var cfg config
+	return withStoreOn(ctx, nil, name, args, getenv, stderr, extra, fn)
+}
+
+// withStoreOn is withStore with the store on clock now (nil: the real one).
+func withStoreOn(ctx context.Context, now func() time.Time, name string, args []string, getenv func(string) string,
+	stderr io.Writer, extra func(*flag.FlagSet), fn func(*store.DB, *flag.FlagSet) error) error {
+	cfg := config{now: now}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfg.flags(fs, getenv)
@@ -98,12 +105,14 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var n *int
 	var seed *uint64
-	return withStore(ctx, "demo", args, getenv, stderr, func(fs *flag.FlagSet) {
+	// the registrations are dated over the months before now
+	clk := clock.At(time.Now())
+	return withStoreOn(ctx, clk.Now, "demo", args, getenv, stderr, func(fs *flag.FlagSet) {
 		n = fs.Int("registrations", 100, "how many sample registrations to add")
 		seed = fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed, for the same data again")
 	}, func(db *store.DB, _ *flag.FlagSet) error {
 		start := time.Now()
-		sum, err := demo.Fill(ctx, db, *n, rand.New(rand.NewPCG(*seed, 2015)))
+		sum, err := demo.Fill(ctx, db, clk, *n, rand.New(rand.NewPCG(*seed, 2015)))
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"delegate/mailer"
 	"delegate/store"
@@ -32,6 +33,8 @@ type config struct {
 	stripeKey      string
 	stripeWebhook  string
 	stripeAPIBase  string
+	// now is the store's clock; nil for the real one (the demo sets its own)
+	now func() time.Time
 }
 
 // flags defines the flags every command shares, with the environment as
@@ -112,17 +115,11 @@ func (c *config) open(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, c.dbPath, store.Options{Secret: key})
-	if err != nil {
-		return nil, err
-	}
 	composer, err := mailer.NewComposer(c.baseURL)
 	if err != nil {
-		db.Close()
 		return nil, err
 	}
-	db.Compose = composer
-	return db, nil
+	return store.Open(ctx, c.dbPath, store.Options{Secret: key, Composer: composer, Now: c.now})
 }
 
 func newLogger(w io.Writer) *slog.Logger {

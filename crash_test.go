@@ -110,8 +110,8 @@ func TestKilledServerLosesNothingAcknowledged(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	key, _ := decodeKey(secret)
-	db, err := store.Open(ctx, dbPath, store.Options{Secret: key})
+	cfg := config{dbPath: dbPath, secret: secret}
+	db, err := cfg.open(ctx)
 	if err != nil {
 		t.Fatalf("reopen after the kill: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"delegate/clock"
 	"delegate/store"
 )
 
@@ -94,20 +95,21 @@ type Summary struct {
 }
 
 // Fill adds n sample registrations through the same path as the form, then
-// approves, rejects and cancels some of them as organisers would.
-func Fill(ctx context.Context, db *store.DB, n int, rnd *rand.Rand) (Summary, error) {
+// approves, rejects and cancels some of them as organisers would. clk is
+// the store's clock (Options.Now): Fill turns it back to date each
+// registration over the four months before it, then sets it as it was.
+func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, n int, rnd *rand.Rand) (Summary, error) {
 	s := db.Settings()
 	sum := Summary{ByStatus: map[string]int{}}
 	actor := store.Actor{Kind: "system", Name: "demo"}
 	// Registrations arrive over the four months before now, as they would.
-	clock := db.Now
-	defer func() { db.Now = clock }()
-	end := clock()
+	end := clk.Now()
+	defer clk.Set(end)
 	start := end.AddDate(0, -4, 0)
 	var made []store.Registration
 	for i := 0; i < n; i++ {
 		at := start.Add(time.Duration(float64(end.Sub(start)) * (float64(i) + rnd.Float64()) / float64(n)))
-		db.Now = func() time.Time { return at }
+		clk.Set(at)
 		d := sample(rnd, &s, i)
 		r, err := db.CreateRegistration(ctx, actor, d)
 		if store.IsDuplicate(err) {
@@ -123,7 +125,7 @@ func Fill(ctx context.Context, db *store.DB, n int, rnd *rand.Rand) (Summary, er
 		made = append(made, r)
 		sum.Added++
 	}
-	db.Now = clock
+	clk.Set(end)
 	for _, r := range made {
 		var err error
 		switch x := rnd.IntN(100); {

@@ -176,22 +176,21 @@ func (h *Handler) submitCompose(c *gin.Context) {
 	if c.PostForm("send") == "" {
 		// a preview: the message for the first recipient in each language,
 		// or a sample delegate where none speaks it
-		s := h.db.Settings()
 		for _, lang := range store.Languages {
-			r := store.Registration{Reference: "ICLC-XXXXXX", Status: store.StatusApproved, ManageToken: "•••••",
+			r := store.Registration{Reference: "ICLC-XXXXXX", Status: store.StatusApproved,
 				Details: store.Details{GivenNames: l.T("admin.compose.sample_name"), Language: lang}}
 			for _, x := range recipients {
 				if x.Language == lang {
 					r = x
-					r.ManageToken = "•••••"
 					break
 				}
 			}
-			e, err := h.db.Compose.ComposeMessage(&r, &s, texts[lang].Subject, texts[lang].Body)
+			e, err := h.db.PreviewMessage(&r, texts[lang].Subject, texts[lang].Body)
 			if err != nil {
 				h.fail(c, err)
 				return
 			}
+			e.Text, e.HTML = shown(e.Text), shown(e.HTML)
 			v.Previews = append(v.Previews, e)
 		}
 		h.render(c, http.StatusOK, "compose", l.T("admin.compose.title"), v)

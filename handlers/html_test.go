@@ -34,7 +34,7 @@ func htmlValidate(t *testing.T) string {
 func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	e := newEnv(t, 0)
 	ctx := context.Background()
-	if _, err := demo.Fill(ctx, e.db, 150, rand.New(rand.NewPCG(1, 2))); err != nil {
+	if _, err := demo.Fill(ctx, e.db, e.clock, 150, rand.New(rand.NewPCG(1, 2))); err != nil {
 		t.Fatal(err)
 	}
 	reg := e.register(t, valid("pages@example.org"))

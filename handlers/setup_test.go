@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"delegate/clock"
 	"delegate/handlers"
 	"delegate/mailer"
 	"delegate/store"
@@ -23,6 +24,7 @@ import (
 // env is a service on a real SQLite file, served in-process.
 type env struct {
 	db     *store.DB
+	clock  *clock.Manual // the store's clock, at 15 June 2015 noon UTC
 	h      *handlers.Server
 	tokens map[string]string // role → bearer token
 }
@@ -35,26 +37,25 @@ func newEnv(t *testing.T, rateLimit int) *env {
 // newEnvWith is newEnv with the dependencies changed by set.
 func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 	t.Helper()
-	store.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	composer, err := mailer.NewComposer("https://iclc.example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Compose = composer
-	db.Now = func() time.Time { return time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC) }
+	clk := clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC))
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32),
+		Composer: composer, Now: clk.Now, PasswordCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
 	deps := handlers.Deps{DB: db, BaseURL: "https://iclc.example.org"}
 	set(&deps)
 	h, err := handlers.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, h: h, tokens: map[string]string{}}
+	e := &env{db: db, clock: clk, h: h, tokens: map[string]string{}}
 	for _, role := range store.Roles {
 		secret, _, err := db.CreateToken(ctx, store.System, role+" token", role)
 		if err != nil {

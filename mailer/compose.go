@@ -22,12 +22,12 @@ type Composer struct {
 	html    *htmltemplate.Template
 
 	// cache keeps each message as rendered for a kind of delegate, with
-	// stand-ins for the name, reference and link secret: most messages
-	// differ only in those.
+	// stand-ins for the name and reference: most messages differ only in
+	// those (and in the link's secret, which no message holds).
 	cache sync.Map // cacheKey → store.Email
 }
 
-// cacheKey is everything but the name, reference and link that a message
+// cacheKey is everything but the name and reference that a message
 // depends on.
 type cacheKey struct {
 	kind, lang, status, category, payment, currency string
@@ -37,9 +37,8 @@ type cacheKey struct {
 
 // Stand-ins rendered into cached messages, replaced per delegate.
 const (
-	nameMark  = "__delegate_name__"
-	refMark   = "__delegate_reference__"
-	tokenMark = "__delegate_token__"
+	nameMark = "__delegate_name__"
+	refMark  = "__delegate_reference__"
 )
 
 // NewComposer parses the email templates; links point at baseURL.
@@ -73,7 +72,8 @@ type message struct {
 	Contact    store.Contact
 }
 
-// Compose writes the message of kind for r.
+// Compose writes the message of kind for r. The private link is written
+// with store.TokenPlaceholder; r.ManageToken is never read.
 func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
 	if r.StatusReason != "" && (kind == store.MailRejected || kind == store.MailCancelled) {
 		return c.compose(kind, r, s) // the organisers' note makes it unique
@@ -82,7 +82,7 @@ func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings
 	e, ok := c.cache.Load(key)
 	if !ok {
 		marked := *r
-		marked.GivenNames, marked.FamilyName, marked.Reference, marked.ManageToken = nameMark, "", refMark, tokenMark
+		marked.GivenNames, marked.FamilyName, marked.Reference = nameMark, "", refMark
 		fresh, err := c.compose(kind, &marked, s)
 		if err != nil {
 			return store.Email{}, err
@@ -92,13 +92,12 @@ func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings
 	return personal(e.(store.Email), r), nil
 }
 
-// personal puts a delegate's name, reference and link secret into a
-// cached message, escaped for HTML in the HTML part.
+// personal puts a delegate's name and reference into a cached message,
+// escaped for HTML in the HTML part.
 func personal(e store.Email, r *store.Registration) store.Email {
 	fill := func(s, name string) string {
 		s = strings.ReplaceAll(s, nameMark, name)
-		s = strings.ReplaceAll(s, refMark, r.Reference)
-		return strings.ReplaceAll(s, tokenMark, r.ManageToken)
+		return strings.ReplaceAll(s, refMark, r.Reference)
 	}
 	name := r.FullName()
 	return store.Email{Subject: fill(e.Subject, name), Text: fill(e.Text, name), HTML: fill(e.HTML, htmlstd.EscapeString(name))}
@@ -137,7 +136,7 @@ func (c *Composer) base(kind string, r *store.Registration, s *store.Settings) m
 		Reference:  r.Reference,
 		Status:     l.T("status." + r.Status),
 		Next:       l.T("email." + kind + ".next"),
-		Link:       c.baseURL + "/r/" + r.ManageToken,
+		Link:       c.baseURL + "/r/" + store.TokenPlaceholder,
 		Team:       l.T("email.team", s.ShortName),
 		Contact:    s.Secretariat,
 	}

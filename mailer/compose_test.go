@@ -44,8 +44,12 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 					t.Errorf("%s %s lacks %q", lang, kind, p)
 				}
 			}
-			if !strings.Contains(m.Text, "https://iclc.example.org/r/tok123") || !strings.Contains(m.HTML, `href="https://iclc.example.org/r/tok123"`) {
+			link := "https://iclc.example.org/r/" + store.TokenPlaceholder
+			if !strings.Contains(m.Text, link) || !strings.Contains(m.HTML, `href="`+link+`"`) {
 				t.Errorf("%s %s lacks the private link", lang, kind)
+			}
+			if strings.Contains(m.Text+m.HTML, "tok123") {
+				t.Errorf("%s %s holds the private link's secret", lang, kind)
 			}
 			if kind == store.MailRejected && !strings.Contains(m.HTML, "Nombre &lt;b&gt;complet&lt;/b&gt;") {
 				t.Errorf("%s: the organisers' note is not escaped in HTML", lang)
@@ -67,7 +71,8 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 }
 
 // TestComposeFromCache writes the same kind of message for two delegates:
-// each gets their own name, reference and link, escaped in HTML.
+// each gets their own name and reference, escaped in HTML, and neither
+// message holds a link's secret.
 func TestComposeFromCache(t *testing.T) {
 	c, _ := mailer.NewComposer("https://iclc.example.org")
 	s := store.DefaultSettings()
@@ -79,7 +84,7 @@ func TestComposeFromCache(t *testing.T) {
 		t.Errorf("first: %q", ma.Subject)
 	}
 	if !strings.Contains(mb.Text, "Dear Seán O'Brien <Jr>,") || !strings.Contains(mb.HTML, "Dear Seán O&#39;Brien &lt;Jr&gt;,") ||
-		!strings.Contains(mb.Subject, "ICLC-OTHER2") || !strings.Contains(mb.HTML, "/r/tok456") || strings.Contains(mb.Text+mb.HTML, "tok123") {
+		!strings.Contains(mb.Subject, "ICLC-OTHER2") || strings.Contains(ma.Text+ma.HTML+mb.Text+mb.HTML, "tok456") {
 		t.Errorf("second, from the cache:\n%s", mb.Text)
 	}
 	if strings.Contains(ma.Text+ma.HTML+mb.Text+mb.HTML, "__delegate_") {

@@ -20,6 +20,9 @@ type Worker struct {
 	Log    *slog.Logger
 	// Domain ends each Message-ID.
 	Domain string
+	// Now is the clock of back-offs and due times; the store's (DB.Now)
+	// when nil, so that both agree on what is due.
+	Now func() time.Time
 
 	Poll        time.Duration // how often to look without a wake-up; default 30s
 	Batch       int           // messages per connection; default 50
@@ -50,6 +53,9 @@ func (w *Worker) defaults() {
 	if w.Domain == "" {
 		w.Domain = "delegate.invalid"
 	}
+	if w.Now == nil {
+		w.Now = w.DB.Now
+	}
 }
 
 // Run sends until ctx is done.
@@ -76,7 +82,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.defaults()
 	sent := 0
 	for ctx.Err() == nil {
-		due, err := w.DB.DueMessages(ctx, time.Now(), w.Batch)
+		due, err := w.DB.DueMessages(ctx, w.Now(), w.Batch)
 		if err != nil || len(due) == 0 {
 			return sent, err
 		}
@@ -122,7 +128,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 
 // outcome says what becomes of a message after one attempt.
 func (w *Worker) outcome(m store.OutboxMessage, err error) store.Delivery {
-	now := time.Now()
+	now := w.Now()
 	switch {
 	case err == nil:
 		w.Log.Info("mail sent", "id", m.ID, "kind", m.Kind)

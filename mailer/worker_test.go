@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"delegate/clock"
 	"delegate/handlers"
 	"delegate/mailer"
 	"delegate/mailer/smtptest"
@@ -23,17 +24,26 @@ import (
 
 func openStore(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"), store.Options{Secret: bytes.Repeat([]byte{3}, 32)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db, _ := openStoreAt(t)
+	return db
+}
+
+// openStoreAt opens a store on a clock of its own, which the store and the
+// worker read and the test moves.
+func openStoreAt(t testing.TB) (*store.DB, *clock.Manual) {
+	t.Helper()
 	c, err := mailer.NewComposer("https://iclc.example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Compose = c
-	return db
+	clk := clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC))
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "m.db"),
+		store.Options{Secret: bytes.Repeat([]byte{3}, 32), Composer: c, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, clk
 }
 
 func register(t testing.TB, db *store.DB, email, lang string) store.Registration {
@@ -139,13 +149,18 @@ func TestDeliveryOverSMTP(t *testing.T) {
 
 func TestTemporaryFailuresAreRetried(t *testing.T) {
 	srv := smtptest.Start(t)
-	db := openStore(t)
+	db, clk := openStoreAt(t)
 	ctx := context.Background()
 	register(t, db, "retry@example.vn", "en")
 	srv.Refuse(451, 451)
 	w := worker(t, db, srv.URL())
 	for attempt := 1; attempt <= 3; attempt++ {
-		time.Sleep(60 * time.Millisecond) // past the back-off
+		if attempt > 1 {
+			if sent, _ := w.Drain(ctx); sent != 0 {
+				t.Fatalf("try %d went before its back-off was over", attempt)
+			}
+		}
+		clk.Advance(w.MaxDelay * 2) // past the back-off
 		if _, err := w.Drain(ctx); err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +187,7 @@ func TestTemporaryFailuresAreRetried(t *testing.T) {
 
 func TestPermanentFailureThenResend(t *testing.T) {
 	srv := smtptest.Start(t)
-	db := openStore(t)
+	db, clk := openStoreAt(t)
 	ctx := context.Background()
 	register(t, db, "unknown@example.vn", "fr")
 	srv.Refuse(550)
@@ -184,7 +199,7 @@ func TestPermanentFailureThenResend(t *testing.T) {
 	if len(failed) != 1 || !strings.Contains(failed[0].LastError, "550") {
 		t.Fatalf("after a 550: %d failed: %+v", len(failed), failed)
 	}
-	time.Sleep(60 * time.Millisecond)
+	clk.Advance(time.Hour)
 	if sent, _ := w.Drain(ctx); sent != 0 {
 		t.Fatal("a failed message was sent again without a resend")
 	}
@@ -230,7 +245,7 @@ func TestHeadersCannotBeInjected(t *testing.T) {
 // down: the web answers at once, and when the server comes back every
 // message arrives exactly once.
 func TestOutageLosesNothing(t *testing.T) {
-	db := openStore(t)
+	db, clk := openStoreAt(t)
 	// a free port with nothing listening yet
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -265,7 +280,16 @@ func TestOutageLosesNothing(t *testing.T) {
 	if slowest > 250*time.Millisecond {
 		t.Errorf("slowest registration took %s while the mail server was down", slowest)
 	}
-	time.Sleep(200 * time.Millisecond) // the worker tries and fails meanwhile
+	// the worker tries each message and fails
+	waitFor(t, "every message tried once", func() bool {
+		msgs, _ := db.FindOutbox(context.Background(), store.OutboxFilter{})
+		for _, m := range msgs {
+			if m.Attempts == 0 {
+				return false
+			}
+		}
+		return len(msgs) == n
+	})
 	counts, _ := db.OutboxCounts(context.Background(), 0)
 	if counts[store.OutboxSent] != 0 || counts[store.OutboxQueued] != n {
 		t.Fatalf("while down: %v", counts)
@@ -273,9 +297,14 @@ func TestOutageLosesNothing(t *testing.T) {
 
 	srv := smtptest.Listen(t, addr)
 	defer srv.Close()
-	got := srv.Wait(n, 10*time.Second)
-	time.Sleep(300 * time.Millisecond) // time for any duplicate to show up
-	got = srv.Messages()
+	clk.Advance(time.Hour) // past every back-off: the next poll sends
+	// once every row is marked sent nothing more can go: a duplicate
+	// would have reached the server before its row was marked
+	waitFor(t, "every message sent", func() bool {
+		counts, _ := db.OutboxCounts(context.Background(), 0)
+		return counts[store.OutboxSent] == n
+	})
+	got := srv.Messages()
 	ids := map[string]bool{}
 	for _, m := range got {
 		ids[m.Mail.Header.Get("Message-Id")] = true
@@ -286,6 +315,18 @@ func TestOutageLosesNothing(t *testing.T) {
 	counts, _ = db.OutboxCounts(context.Background(), 0)
 	if counts[store.OutboxSent] != n {
 		t.Errorf("outbox after the outage: %v", counts)
+	}
+}
+
+// waitFor polls cond until it holds, for at most ten seconds.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -59,9 +59,6 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 	if err := ValidateTexts(texts); err != nil {
 		return Campaign{}, 0, err
 	}
-	if db.Compose == nil {
-		return Campaign{}, 0, fmt.Errorf("no composer")
-	}
 	recipients, err := db.Recipients(ctx, f)
 	if err != nil {
 		return Campaign{}, 0, err
@@ -73,10 +70,8 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 	// written before the transaction: the single writer only inserts
 	mails := make([]Email, len(recipients))
 	for i := range recipients {
-		masked := recipients[i]
-		masked.ManageToken = TokenPlaceholder
-		t := texts[masked.Language]
-		if mails[i], err = db.Compose.ComposeMessage(&masked, &s, t.Subject, t.Body); err != nil {
+		t := texts[recipients[i].Language]
+		if mails[i], err = db.composer.ComposeMessage(&recipients[i], &s, t.Subject, t.Body); err != nil {
 			return Campaign{}, 0, err
 		}
 	}

@@ -26,7 +26,7 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 	for attempt := 0; ; attempt++ {
 		r := Registration{Details: d, ManageToken: token, CreatedAt: now, UpdatedAt: now, BadgeVersion: 1,
 			Reference: newReference()}
-		err := db.createRegistration(ctx, actor, &r, hash, &s)
+		err := db.createRegistration(ctx, actor, &r, hash)
 		if errors.Is(err, errReferenceTaken) && attempt < 5 {
 			continue
 		}
@@ -59,19 +59,7 @@ func admit(r *Registration, s *Settings, live int, now time.Time) {
 	}
 }
 
-func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registration, hash []byte, cached *Settings) error {
-	// The message is written before the transaction, for the likely case of
-	// a place being free, so that the single writer spends its time on SQL.
-	live := 0
-	if db.full.Load() {
-		live = cached.Capacity
-	}
-	admit(r, cached, live, r.CreatedAt)
-	guess := r.Status
-	msg, err := db.compose(mailFor(guess), r, cached)
-	if err != nil {
-		return err
-	}
+func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registration, hash []byte) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		s, err := db.settingsIn(ctx, tx)
 		if err != nil {
@@ -95,12 +83,6 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 			return err
 		}
 		admit(r, s, live, r.CreatedAt)
-		db.full.Store(r.Status == StatusWaitlisted)
-		if r.Status != guess || !s.UpdatedAt.Equal(cached.UpdatedAt) {
-			if msg, err = db.compose(mailFor(r.Status), r, s); err != nil {
-				return err
-			}
-		}
 		if err := db.insert(ctx, tx, r, hash); err != nil {
 			if strings.Contains(err.Error(), "registrations.reference") {
 				return errReferenceTaken
@@ -110,7 +92,7 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		if err := db.audit(ctx, tx, actor, "registration.create", r.ID, map[string]any{"status": r.Status}); err != nil {
 			return err
 		}
-		if err := db.insertOutbox(ctx, tx, mailFor(r.Status), r, msg); err != nil {
+		if err := db.queue(ctx, tx, mailFor(r.Status), r, s); err != nil {
 			return err
 		}
 		if r.InvitationLetter && r.Status == StatusApproved {

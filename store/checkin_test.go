@@ -10,7 +10,7 @@ import (
 )
 
 func TestCheckIn(t *testing.T) {
-	db := mustOpen(t)
+	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
 	desk := store.Actor{Kind: "user", Name: "desk@uil.example"}
 	conflict := func(err error) string {
@@ -31,7 +31,7 @@ func TestCheckIn(t *testing.T) {
 
 	// the morning of 28 September in Mexico City is still the 28th in UTC;
 	// 03:00 UTC on the 29th is the evening of the 28th there
-	db.Now = func() time.Time { return time.Date(2015, 9, 28, 15, 0, 0, 0, time.UTC) }
+	clk.Set(time.Date(2015, 9, 28, 15, 0, 0, 0, time.UTC))
 	if _, err := db.CheckIn(ctx, desk, "ICLC-AAAAAA-1-AAAAAAAAAAAA", false); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("forged code: %v", err)
 	}
@@ -45,12 +45,12 @@ func TestCheckIn(t *testing.T) {
 	if err != nil || first.Already || first.Registration.CheckedInAt == nil {
 		t.Fatalf("first check-in: %+v %v", first, err)
 	}
-	db.Now = func() time.Time { return time.Date(2015, 9, 29, 3, 0, 0, 0, time.UTC) }
+	clk.Set(time.Date(2015, 9, 29, 3, 0, 0, 0, time.UTC))
 	again, err := db.CheckIn(ctx, desk, db.CheckinCode(ok), false)
 	if err != nil || !again.Already {
 		t.Errorf("same evening in Mexico City: already %v, %v", again.Already, err)
 	}
-	db.Now = func() time.Time { return time.Date(2015, 9, 29, 14, 0, 0, 0, time.UTC) }
+	clk.Set(time.Date(2015, 9, 29, 14, 0, 0, 0, time.UTC))
 	next, _ := db.CheckIn(ctx, desk, db.CheckinCode(ok), false)
 	if next.Already || !next.Registration.CheckedInAt.Equal(*first.Registration.CheckedInAt) {
 		t.Errorf("next day: already %v, first arrival kept: %v", next.Already, next.Registration.CheckedInAt)

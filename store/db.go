@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -29,11 +28,11 @@ type DB struct {
 	write *sql.DB
 	path  string
 
-	// Now returns the current time; tests replace it.
-	Now func() time.Time
-	// Compose writes the email a change causes; main wires the mailer's
-	// composer here. Without it no outbox rows are written.
-	Compose Composer
+	now          func() time.Time
+	composer     Composer
+	passwordCost int
+	dummyOnce    sync.Once
+	dummy        []byte // see dummyHash
 
 	passportKey []byte
 	codeKey     []byte // signs check-in and letter codes
@@ -44,10 +43,6 @@ type DB struct {
 
 	// notify is signalled (without blocking) after a commit that queued mail.
 	notify chan struct{}
-
-	// full remembers whether the last registration found the conference
-	// full, to guess which message a new one gets before its transaction.
-	full atomic.Bool
 
 	jobs       chan job      // work for the writer
 	stopped    chan struct{} // closed by Close
@@ -60,6 +55,15 @@ type Options struct {
 	// Secret is the 32-byte installation key; passport data is encrypted
 	// under a key derived from it.
 	Secret []byte
+	// Composer writes the message each change causes, inside the change's
+	// transaction. It is required: a change that tells a delegate nothing
+	// would be a silent loss.
+	Composer Composer
+	// Now is the clock of every change and of the mail worker; time.Now
+	// when nil.
+	Now func() time.Time
+	// PasswordCost is the bcrypt cost of new password hashes; 12 when 0.
+	PasswordCost int
 }
 
 // Open opens (creating if needed) the database at path, runs the pending
@@ -67,6 +71,15 @@ type Options struct {
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	if len(opts.Secret) < 32 {
 		return nil, errors.New("store: secret must be at least 32 bytes")
+	}
+	if opts.Composer == nil {
+		return nil, errors.New("store: Options.Composer is required to write the messages changes cause")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.PasswordCost == 0 {
+		opts.PasswordCost = 12
 	}
 	dsn := DSN(path)
 	write, err := sql.Open("sqlite3", dsn+"&_txlock=immediate")
@@ -87,16 +100,18 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxIdleConns(n)
 
 	db := &DB{
-		read:        read,
-		write:       write,
-		path:        path,
-		Now:         time.Now,
-		passportKey: deriveKey(opts.Secret, "delegate passport v1"),
-		codeKey:     deriveKey(opts.Secret, "delegate codes v1"),
-		notify:      make(chan struct{}, 1),
-		jobs:        make(chan job),
-		stopped:     make(chan struct{}),
-		writerDone:  make(chan struct{}),
+		read:         read,
+		write:        write,
+		path:         path,
+		now:          opts.Now,
+		composer:     opts.Composer,
+		passwordCost: opts.PasswordCost,
+		passportKey:  deriveKey(opts.Secret, "delegate passport v1"),
+		codeKey:      deriveKey(opts.Secret, "delegate codes v1"),
+		notify:       make(chan struct{}, 1),
+		jobs:         make(chan job),
+		stopped:      make(chan struct{}),
+		writerDone:   make(chan struct{}),
 	}
 	// Checkpoint the WAL less often than the default 1,000 pages: the
 	// index pages a burst of registrations touches are copied back once,
@@ -142,6 +157,9 @@ func (db *DB) Close() error {
 	<-db.writerDone
 	return errors.Join(db.read.Close(), db.write.Close())
 }
+
+// Now is the time by the store's clock (Options.Now).
+func (db *DB) Now() time.Time { return db.now() }
 
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.path }

@@ -35,12 +35,18 @@ type Email struct {
 
 // Composer writes the message of kind for registration r under settings s.
 // It runs inside the transaction of the change, so it must not touch the
-// database.
+// database. A message never holds the delegate's private-link secret: the
+// link is written with TokenPlaceholder, which the delivery puts right.
 type Composer interface {
 	Compose(kind string, r *Registration, s *Settings) (Email, error)
 	// ComposeMessage wraps the organisers' own subject and body.
 	ComposeMessage(r *Registration, s *Settings, subject, body string) (Email, error)
 }
+
+// TokenPlaceholder stands for the delegate's private-link secret in
+// composed and stored messages, so that the outbox never holds it;
+// Deliverable puts the real one in when the message is sent.
+const TokenPlaceholder = "__manage_token__"
 
 // OutboxMessage is a row of the outbox.
 type OutboxMessage struct {
@@ -60,46 +66,27 @@ type OutboxMessage struct {
 	CampaignID    int64
 }
 
-// TokenPlaceholder stands for the delegate's private-link secret in stored
-// messages, so that the outbox never holds it; Deliverable puts the real
-// one in when the message is sent.
-const TokenPlaceholder = "__manage_token__"
-
-// queue writes the message of kind for r into the outbox, in tx.
+// queue composes the message of kind for r and writes it into the
+// outbox, in tx: once, from the state the transaction has fixed.
 func (db *DB) queue(ctx context.Context, tx *sql.Tx, kind string, r *Registration, s *Settings) error {
-	m, err := db.compose(kind, r, s)
+	m, err := db.composer.Compose(kind, r, s)
 	if err != nil {
-		return err
-	}
-	return db.insertOutbox(ctx, tx, kind, r, m)
-}
-
-// compose writes the message of kind for r, with the private link's secret
-// left out. It touches no database, so it can run before a transaction.
-func (db *DB) compose(kind string, r *Registration, s *Settings) (*Email, error) {
-	if db.Compose == nil {
-		return nil, nil
-	}
-	masked := *r
-	masked.ManageToken = TokenPlaceholder
-	m, err := db.Compose.Compose(kind, &masked, s)
-	if err != nil {
-		return nil, fmt.Errorf("compose %s for %s: %w", kind, r.Reference, err)
-	}
-	return &m, nil
-}
-
-func (db *DB) insertOutbox(ctx context.Context, tx *sql.Tx, kind string, r *Registration, m *Email) error {
-	if m == nil {
-		return nil
+		return fmt.Errorf("compose %s for %s: %w", kind, r.Reference, err)
 	}
 	now := formatTime(db.Now())
-	_, err := tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
+	_, err = tx.StmtContext(ctx, db.stmts.insertOutbox).ExecContext(ctx,
 		r.ID, kind, r.Email, r.FullName(), r.Language, m.Subject, m.Text, m.HTML, now, now)
 	if err != nil {
 		return fmt.Errorf("queue %s for %s: %w", kind, r.Reference, err)
 	}
 	return nil
+}
+
+// PreviewMessage is the organisers' message as r would read it, with the
+// private link's secret still a placeholder.
+func (db *DB) PreviewMessage(r *Registration, subject, body string) (Email, error) {
+	s := db.Settings()
+	return db.composer.ComposeMessage(r, &s, subject, body)
 }
 
 // OutboxFilter selects outbox rows.

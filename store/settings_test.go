@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"delegate/clock"
 	"delegate/store"
 )
 
@@ -59,7 +60,7 @@ func TestSettingsChanges(t *testing.T) {
 func TestReopenKeepsDataAndRunsNoMigrationTwice(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "re.db")
 	ctx := context.Background()
-	db, err := store.Open(ctx, path, store.Options{Secret: testSecret})
+	db, err := store.Open(ctx, path, options(t, clock.At(june15)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestReopenKeepsDataAndRunsNoMigrationTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = store.Open(ctx, path, store.Options{Secret: testSecret})
+	db, err = store.Open(ctx, path, options(t, clock.At(june15)))
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}

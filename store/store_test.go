@@ -7,34 +7,61 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"delegate/clock"
 	"delegate/mailer"
 	"delegate/store"
 )
 
 var testSecret = bytes.Repeat([]byte{7}, 32)
 
-// mustOpen opens a fresh database in a temporary folder, with the real mail
-// composer, and a clock set before the early-bird deadline.
-func mustOpen(t testing.TB) *store.DB {
+// june15 is before the early-bird deadline and while registration is open.
+var june15 = time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC)
+
+// options are what a test store opens with: the real mail composer, the
+// test key and the clock clk.
+func options(t testing.TB, clk *clock.Manual) store.Options {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"), store.Options{Secret: testSecret})
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
 	composer, err := mailer.NewComposer("https://iclc.example.org")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.Compose = composer
-	db.Now = func() time.Time { return time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC) }
-	t.Cleanup(func() { db.Close() })
+	return store.Options{Secret: testSecret, Composer: composer, Now: clk.Now, PasswordCost: bcrypt.MinCost}
+}
+
+// mustOpen opens a fresh database in a temporary folder on a clock set to
+// june15.
+func mustOpen(t testing.TB) *store.DB {
+	t.Helper()
+	db, _ := mustOpenAt(t, june15)
 	return db
+}
+
+// mustOpenAt opens a fresh database on a clock set to at, which the test
+// may move.
+func mustOpenAt(t testing.TB, at time.Time) (*store.DB, *clock.Manual) {
+	t.Helper()
+	clk := clock.At(at)
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"), options(t, clk))
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, clk
+}
+
+func TestOpenNeedsAComposer(t *testing.T) {
+	_, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"), store.Options{Secret: testSecret})
+	if err == nil || !strings.Contains(err.Error(), "Composer") {
+		t.Errorf("open without a composer: %v, want an error naming it", err)
+	}
 }
 
 // details is a valid registration; change what a test needs.
@@ -121,8 +148,7 @@ func TestCreateRegistrationStatusFeeAndMessage(t *testing.T) {
 }
 
 func TestFeeAfterEarlyBirdDeadline(t *testing.T) {
-	db := mustOpen(t)
-	db.Now = func() time.Time { return time.Date(2015, 8, 1, 12, 0, 0, 0, time.UTC) }
+	db, _ := mustOpenAt(t, time.Date(2015, 8, 1, 12, 0, 0, 0, time.UTC))
 	d := details("late@example.org")
 	d.Category = "city_official"
 	r, err := db.CreateRegistration(context.Background(), store.System, d)
@@ -212,15 +238,14 @@ func TestConcurrentRegistrationsNeverOversell(t *testing.T) {
 }
 
 func TestCancellationPromotesOldestWaitlisted(t *testing.T) {
-	db := mustOpen(t)
+	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
 	setCapacity(t, db, 2)
 	var regs []store.Registration
-	clock := time.Date(2015, 6, 1, 9, 0, 0, 0, time.UTC)
+	at := time.Date(2015, 6, 1, 9, 0, 0, 0, time.UTC)
 	for i, cat := range []string{"member_state", "member_state", "speaker", "member_state"} {
-		clock = clock.Add(time.Minute)
-		now := clock
-		db.Now = func() time.Time { return now }
+		at = at.Add(time.Minute)
+		clk.Set(at)
 		d := details(fmt.Sprintf("w%d@example.org", i))
 		d.Category = cat
 		d.Language = []string{"en", "en", "fr", "es"}[i]
@@ -322,7 +347,9 @@ func TestPassportDataIsEncrypted(t *testing.T) {
 		}
 	}
 	// a different key cannot read it
-	other, err := store.Open(ctx, db.Path(), store.Options{Secret: bytes.Repeat([]byte{8}, 32)})
+	opts := options(t, clock.At(june15))
+	opts.Secret = bytes.Repeat([]byte{8}, 32)
+	other, err := store.Open(ctx, db.Path(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,5 +385,60 @@ func TestUpdateRegistrationKeepsHistoryWithoutSecrets(t *testing.T) {
 	}
 	if h[1].Detail["passport_number"] != "changed" {
 		t.Errorf("passport change recorded as %v, want only 'changed'", h[1].Detail["passport_number"])
+	}
+}
+
+// countingComposer is the real composer, counting the messages it writes.
+type countingComposer struct {
+	*mailer.Composer
+	mu    sync.Mutex
+	kinds []string
+}
+
+func (c *countingComposer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
+	c.mu.Lock()
+	c.kinds = append(c.kinds, kind)
+	c.mu.Unlock()
+	return c.Composer.Compose(kind, r, s)
+}
+
+// TestEachMessageIsComposedOnce fills the conference and registers once
+// more: the late delegate's message is written once, as a waiting-list
+// message, and the stored message never holds the link's secret.
+func TestEachMessageIsComposedOnce(t *testing.T) {
+	real, err := mailer.NewComposer("https://iclc.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counting := &countingComposer{Composer: real}
+	opts := options(t, clock.At(june15))
+	opts.Composer = counting
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "once.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	setCapacity(t, db, 1)
+	ctx := context.Background()
+	first, err := db.CreateRegistration(ctx, store.System, details("first@example.org"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	late, err := db.CreateRegistration(ctx, store.System, details("late@example.org"))
+	if err != nil || late.Status != store.StatusWaitlisted {
+		t.Fatalf("late registration: %s, %v", late.Status, err)
+	}
+	if want := []string{store.MailReceived, store.MailWaitlisted}; !slices.Equal(counting.kinds, want) {
+		t.Errorf("composed %v, want %v: one message a registration", counting.kinds, want)
+	}
+	for _, r := range []store.Registration{first, late} {
+		m := outbox(t, db, r)[0]
+		if strings.Contains(m.Text+m.HTML, r.ManageToken) || !strings.Contains(m.Text, store.TokenPlaceholder) {
+			t.Errorf("%s: stored message holds the secret or lacks the placeholder", r.Reference)
+		}
+		e, err := db.Deliverable(ctx, m)
+		if err != nil || !strings.Contains(e.Text, "/r/"+r.ManageToken) || strings.Contains(e.HTML, store.TokenPlaceholder) {
+			t.Errorf("%s: delivered message lacks the private link: %v", r.Reference, err)
+		}
 	}
 }

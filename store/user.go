@@ -43,10 +43,6 @@ type APIToken struct {
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 12
 
-// PasswordCost is the bcrypt cost of new password hashes. Tests lower it
-// to keep the suite fast; a running server keeps the default.
-var PasswordCost = 12
-
 // SaveUser creates the organiser with email, or updates their role and
 // password when they exist.
 func (db *DB) SaveUser(ctx context.Context, actor Actor, email, password, role string) (User, error) {
@@ -64,7 +60,7 @@ func (db *DB) SaveUser(ctx context.Context, actor Actor, email, password, role s
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost)
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)
 	}

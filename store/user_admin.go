@@ -12,8 +12,14 @@ import (
 )
 
 // dummyHash is compared against when no account matches, so that a wrong
-// email takes as long to refuse as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such organiser here"), 12)
+// email takes as long to refuse as a wrong password. It is made at the
+// first such login, at the cost of real hashes, not at every start.
+func (db *DB) dummyHash() []byte {
+	db.dummyOnce.Do(func() {
+		db.dummy, _ = bcrypt.GenerateFromPassword([]byte("no such organiser here"), db.passwordCost)
+	})
+	return db.dummy
+}
 
 // Authenticate returns the enabled organiser with email and password. Any
 // mismatch is ErrNotFound, whichever of the two was wrong.
@@ -23,7 +29,7 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 	err := db.read.QueryRowContext(ctx, `SELECT id, email, role, disabled, password_hash, created_at
 		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &hash, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
 		return User{}, ErrNotFound
 	}
 	if err != nil {
@@ -111,7 +117,7 @@ func (db *DB) SetPassword(ctx context.Context, actor Actor, id int64, password s
 	if len([]rune(password)) < MinPasswordLength {
 		return &ValidationError{Fields: map[string]Message{"password": {Key: "error.password_short", Args: []any{MinPasswordLength}}}}
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost)
 	if err != nil {
 		return err
 	}
