@@ -91,13 +91,13 @@ func columnChart(id, title string, byDay map[string]int, l *i18n.Localizer) char
 
 type dashboardView struct {
 	S           store.Stats
-	LivePct     float64
+	TakenPct    float64
 	Received    []string
 	Charts      []chart
 	PerDay      chart
 	CheckinsDay chart
-	// Live is set while delegates arrive today: the page then refreshes.
-	Live bool
+	// Arriving is set while delegates arrive today: the page then refreshes.
+	Arriving bool
 }
 
 func (h *Handler) showDashboard(c *gin.Context) {
@@ -108,9 +108,9 @@ func (h *Handler) showDashboard(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	v := dashboardView{S: st, Live: st.CheckinsByDay[h.db.Now().In(s.Location()).Format(store.DateLayout)] > 0}
+	v := dashboardView{S: st, Arriving: st.CheckinsByDay[h.db.Now().In(s.Location()).Format(store.DateLayout)] > 0}
 	if st.Capacity > 0 {
-		v.LivePct = min(100, 100*float64(st.Live)/float64(st.Capacity))
+		v.TakenPct = min(100, 100*float64(st.PlacesTaken)/float64(st.Capacity))
 	}
 	for cur, amount := range st.Received {
 		v.Received = append(v.Received, l.Money(amount, cur))

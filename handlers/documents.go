@@ -156,7 +156,7 @@ func (h *Handler) reissueBadge(c *gin.Context) {
 		return
 	}
 	h.flash(c, h.localizer(c).T("admin.done.reissued"))
-	c.Redirect(http.StatusSeeOther, "/admin/registrations/"+strings.ToUpper(c.Param("reference")))
+	c.Redirect(http.StatusSeeOther, "/admin/registrations/"+store.NormalReference(c.Param("reference")))
 }
 
 // participants is the list of participants: approved delegates by

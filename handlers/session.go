@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,7 +16,7 @@ import (
 
 func newSessions(db *store.DB, secure bool) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = db.Sessions()
+	sm.Store = sessionStore{db}
 	sm.Lifetime = 12 * time.Hour
 	sm.IdleTimeout = 2 * time.Hour
 	sm.Cookie.Name = "delegate_admin"
@@ -25,6 +26,33 @@ func newSessions(db *store.DB, secure bool) *scs.SessionManager {
 	sm.Cookie.Secure = secure
 	return sm
 }
+
+// sessionStore keeps scs's sessions in the database. Expiry is scs's, so
+// it is read on the real clock, not the store's.
+type sessionStore struct{ db *store.DB }
+
+func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	return s.db.FindSession(ctx, token, time.Now())
+}
+
+func (s sessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	return s.db.SaveSession(ctx, token, data, expiry, time.Now())
+}
+
+func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
+	return s.db.DeleteSession(ctx, token)
+}
+
+// Find, Commit and Delete complete scs.Store; scs calls the Ctx forms.
+func (s sessionStore) Find(token string) ([]byte, bool, error) {
+	return s.FindCtx(context.Background(), token)
+}
+
+func (s sessionStore) Commit(token string, data []byte, expiry time.Time) error {
+	return s.CommitCtx(context.Background(), token, data, expiry)
+}
+
+func (s sessionStore) Delete(token string) error { return s.DeleteCtx(context.Background(), token) }
 
 // organiser loads the signed-in organiser for pages of role or stronger:
 // without a session it sends the browser to the login page; a role too

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -60,24 +61,30 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, a Actor, action string, reg
 
 // History returns the recorded changes of a registration, oldest first.
 func (db *DB) History(ctx context.Context, registrationID int64) ([]AuditEntry, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, actor, address, action, detail FROM audit
+	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit
 		WHERE registration_id = ? ORDER BY id`, registrationID)
+	list, err := collect(rows, err, func(row scanner) (AuditEntry, error) { return scanAuditEntry(row) })
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
 	}
-	defer rows.Close()
-	var list []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		var at, detail string
-		if err := rows.Scan(&e.ID, &at, &e.Actor, &e.Address, &e.Action, &detail); err != nil {
-			return nil, err
-		}
-		e.At, e.RegistrationID = parseTime(at), registrationID
-		e.Detail = decodeDetail(detail)
-		list = append(list, e)
-	}
-	return list, rows.Err()
+	return list, nil
+}
+
+const auditColumns = "id, at, actor, address, action, coalesce(registration_id, 0), detail"
+
+func scanAuditEntry(row scanner, extra ...any) (AuditEntry, error) {
+	var e AuditEntry
+	var at, detail string
+	err := row.Scan(append([]any{&e.ID, &at, &e.Actor, &e.Address, &e.Action, &e.RegistrationID, &detail}, extra...)...)
+	e.At, e.Detail = parseTime(at), decodeDetail(detail)
+	return e, err
+}
+
+func scanAuditRow(row scanner) (AuditRow, error) {
+	var r AuditRow
+	var err error
+	r.AuditEntry, err = scanAuditEntry(row, &r.Reference)
+	return r, err
 }
 
 func decodeDetail(s string) map[string]any {
@@ -87,4 +94,51 @@ func decodeDetail(s string) map[string]any {
 	var m map[string]any
 	json.Unmarshal([]byte(s), &m)
 	return m
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Actor     string // part of the actor's name
+	Action    string // prefix, e.g. "registration." or "user."
+	Reference string // a registration's reference
+	From, To  string // YYYY-MM-DD, inclusive, in UTC
+	Page      int
+	PerPage   int
+}
+
+// AuditRow is an audit entry with the reference of its registration.
+type AuditRow struct {
+	AuditEntry
+	Reference string
+}
+
+// FindAudit returns one page of audit entries, newest first, and how many
+// match in all.
+func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]AuditRow, int, error) {
+	var c conditions
+	c.addIf("instr(lower(a.actor), lower(?)) > 0", f.Actor)
+	if f.Action != "" {
+		c.add("a.action LIKE ? ESCAPE '\\'", strings.NewReplacer("%", `\%`, "_", `\_`).Replace(f.Action)+"%")
+	}
+	c.addIf("r.reference = ?", NormalReference(f.Reference))
+	c.addIf("a.at >= ?", f.From)
+	if f.To != "" {
+		to, err := ParseDate(f.To)
+		if err != nil {
+			return nil, 0, &ValidationError{Fields: map[string]Message{"to": {Key: "error.date"}}}
+		}
+		c.add("a.at < ?", to.AddDate(0, 0, 1).Format(DateLayout))
+	}
+	where, args := c.where()
+	from := " FROM audit a LEFT JOIN registrations r ON r.id = a.registration_id"
+	var total int
+	if err := db.read.QueryRowContext(ctx, "SELECT count(*)"+from+where, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	per := max(f.PerPage, 1)
+	q := "SELECT a.id, a.at, a.actor, a.address, a.action, coalesce(a.registration_id, 0), a.detail, coalesce(r.reference, '')" +
+		from + where + fmt.Sprintf(" ORDER BY a.id DESC LIMIT %d OFFSET %d", per, (max(f.Page, 1)-1)*per)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	list, err := collect(rows, err, scanAuditRow)
+	return list, total, err
 }

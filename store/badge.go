@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"unicode"
 )
 
@@ -26,7 +25,7 @@ func (db *DB) ReissueBadge(ctx context.Context, actor Actor, reference string) (
 	var r Registration
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var err error
-		r, err = db.findForUpdate(ctx, tx, strings.ToUpper(strings.TrimSpace(reference)))
+		r, err = db.findForUpdate(ctx, tx, reference)
 		if err != nil {
 			return err
 		}

@@ -47,7 +47,7 @@ func (db *DB) Recipients(ctx context.Context, f Filter) ([]Registration, error) 
 		} else {
 			where += " AND "
 		}
-		where += "status IN ('pending','approved','waitlisted')"
+		where += sqlLive
 	}
 	return db.scanAll(db.read.QueryContext(ctx, "SELECT "+detailColumns+" FROM registrations"+where+" ORDER BY id", args...))
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"time"
 )
 
 // CreateRegistration validates d and stores a new registration. Whether it
@@ -40,25 +39,6 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 
 var errReferenceTaken = errors.New("reference taken")
 
-// admit decides the status and fee of a new registration r under s, with
-// live registrations counting against the capacity.
-func admit(r *Registration, s *Settings, live int, now time.Time) {
-	cat, _ := s.Category(r.Category)
-	switch {
-	case live >= s.Capacity:
-		r.Status = StatusWaitlisted
-	case cat.NeedsApproval:
-		r.Status = StatusPending
-	default:
-		r.Status = StatusApproved
-	}
-	r.Fee = Money{Amount: s.FeeFor(cat, now), Currency: s.Currency}
-	r.PaymentStatus = PaymentNotRequired
-	if r.Fee.Amount > 0 {
-		r.PaymentStatus = PaymentUnpaid
-	}
-}
-
 func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registration, hash []byte) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		s, err := db.settingsIn(ctx, tx)
@@ -78,11 +58,11 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		if err := v.Err(); err != nil {
 			return err
 		}
-		var live int
-		if err := tx.StmtContext(ctx, db.stmts.countLive).QueryRowContext(ctx).Scan(&live); err != nil {
+		var taken int
+		if err := tx.StmtContext(ctx, db.stmts.countHoldingPlaces).QueryRowContext(ctx).Scan(&taken); err != nil {
 			return err
 		}
-		admit(r, s, live, r.CreatedAt)
+		admit(r, s, taken, r.CreatedAt)
 		if err := db.insert(ctx, tx, r, hash); err != nil {
 			if strings.Contains(err.Error(), "registrations.reference") {
 				return errReferenceTaken
@@ -146,37 +126,6 @@ func searchText(r *Registration) string {
 	return Fold(strings.Join([]string{r.GivenNames, r.FamilyName, r.BadgeName, r.Email, r.Reference, r.Organisation}, " "))
 }
 
-// settingsIn returns the settings as the transaction sees them, reading the
-// row again only when another process or transaction changed it.
-func (db *DB) settingsIn(ctx context.Context, tx *sql.Tx) (*Settings, error) {
-	var updated string
-	if err := tx.StmtContext(ctx, db.stmts.settingsVersion).QueryRowContext(ctx).Scan(&updated); err != nil {
-		return nil, err
-	}
-	db.mu.RLock()
-	s := db.settings
-	db.mu.RUnlock()
-	if formatTime(s.UpdatedAt) == updated {
-		return s, nil
-	}
-	var data string
-	if err := tx.QueryRowContext(ctx, "SELECT data FROM settings WHERE id = 1").Scan(&data); err != nil {
-		return nil, err
-	}
-	var fresh Settings
-	if err := json.Unmarshal([]byte(data), &fresh); err != nil {
-		return nil, err
-	}
-	fresh.UpdatedAt = parseTime(updated)
-	return &fresh, nil
-}
-
-func countLive(ctx context.Context, tx *sql.Tx) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE status IN ('pending','approved')").Scan(&n)
-	return n, err
-}
-
 func checkEmailFree(ctx context.Context, tx *sql.Tx, db *DB, v *ValidationError, email string, self int64) error {
 	var n int
 	err := tx.StmtContext(ctx, db.stmts.countEmail).QueryRowContext(ctx, strings.ToLower(email), self).Scan(&n)
@@ -184,67 +133,6 @@ func checkEmailFree(ctx context.Context, tx *sql.Tx, db *DB, v *ValidationError,
 		v.Add("email", "error.duplicate_email")
 	}
 	return err
-}
-
-// checkPlaces refuses a hotel or study visit that is full. A registration
-// that keeps the one it already had (old) is never refused.
-func checkPlaces(ctx context.Context, tx *sql.Tx, v *ValidationError, s *Settings, d *Details, old *Registration) error {
-	if d.Hotel != "" && (old == nil || old.Hotel != d.Hotel || !old.Live()) {
-		h, _ := s.Hotel(d.Hotel)
-		n, err := countTaking(ctx, tx, "hotel", d.Hotel)
-		if err != nil {
-			return err
-		}
-		if n >= h.Rooms {
-			v.Add("hotel", "error.full")
-		}
-	}
-	if d.StudyVisit != "" && (old == nil || old.StudyVisit != d.StudyVisit || !old.Live()) {
-		sv, _ := s.StudyVisit(d.StudyVisit)
-		n, err := countTaking(ctx, tx, "study_visit", d.StudyVisit)
-		if err != nil {
-			return err
-		}
-		if n >= sv.Capacity {
-			v.Add("study_visit", "error.full")
-		}
-	}
-	return nil
-}
-
-// countTaking counts the live registrations holding a place in a hotel or
-// study visit; waitlisted ones keep theirs so that moving up never loses it.
-func countTaking(ctx context.Context, tx *sql.Tx, column, code string) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE "+column+
-		" = ? AND status IN ('pending','approved','waitlisted')", code).Scan(&n)
-	return n, err
-}
-
-// Taken counts the places held in every hotel and study visit, by code.
-func (db *DB) Taken(ctx context.Context) (hotels, visits map[string]int, err error) {
-	hotels, visits = map[string]int{}, map[string]int{}
-	for _, c := range []struct {
-		column string
-		into   map[string]int
-	}{{"hotel", hotels}, {"study_visit", visits}} {
-		rows, err := db.read.QueryContext(ctx, "SELECT "+c.column+", count(*) FROM registrations WHERE "+
-			c.column+" <> '' AND status IN ('pending','approved','waitlisted') GROUP BY 1")
-		if err != nil {
-			return nil, nil, err
-		}
-		for rows.Next() {
-			var code string
-			var n int
-			if err := rows.Scan(&code, &n); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			c.into[code] = n
-		}
-		rows.Close()
-	}
-	return hotels, visits, nil
 }
 
 // UpdateRegistration replaces what the delegate told us with d, under the

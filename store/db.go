@@ -236,3 +236,12 @@ func parseTime(s string) time.Time {
 	t, _ := time.Parse(timeLayout, s)
 	return t
 }
+
+// parseTimeNull reads a column that may be NULL: nil when it is.
+func parseTimeNull(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := parseTime(s.String)
+	return &t
+}

@@ -1,17 +1,14 @@
 package store
 
+// Delivery: what the mail worker reads from the outbox and records of each
+// attempt. Writing messages into the outbox is in outbox.go.
+
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
-)
-
-// Outbox statuses.
-const (
-	OutboxQueued = "queued"
-	OutboxSent   = "sent"
-	OutboxFailed = "failed"
 )
 
 // DueMessages returns up to limit queued messages whose time has come,
@@ -53,70 +50,6 @@ func (db *DB) RecordDeliveries(ctx context.Context, ds []Delivery) error {
 	})
 }
 
-// Resend queues failed messages again: the one with id, or every failed
-// one when id is 0. It returns how many.
-func (db *DB) Resend(ctx context.Context, actor Actor, id int64) (int, error) {
-	var n int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		q := "UPDATE outbox SET status = 'queued', next_attempt_at = ? WHERE status = 'failed'"
-		args := []any{formatTime(db.Now())}
-		if id != 0 {
-			q += " AND id = ?"
-			args = append(args, id)
-		}
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		if id != 0 && n == 0 {
-			return &ConflictError{Reason: "not_failed"}
-		}
-		return db.audit(ctx, tx, actor, "mail.resend", 0, map[string]any{"message": id, "count": n})
-	})
-	if err == nil && n > 0 {
-		db.signalQueued()
-	}
-	return int(n), err
-}
-
-// FindMessage returns one outbox row.
-func (db *DB) FindMessage(ctx context.Context, id int64) (OutboxMessage, error) {
-	list, err := db.findOutbox(ctx, " WHERE id = ?", id)
-	if err != nil {
-		return OutboxMessage{}, err
-	}
-	if len(list) == 0 {
-		return OutboxMessage{}, ErrNotFound
-	}
-	return list[0], nil
-}
-
-// OutboxCounts counts outbox rows by status, for one campaign or (0) all.
-func (db *DB) OutboxCounts(ctx context.Context, campaign int64) (map[string]int, error) {
-	q := "SELECT status, count(*) FROM outbox"
-	var args []any
-	if campaign != 0 {
-		q += " WHERE campaign_id = ?"
-		args = append(args, campaign)
-	}
-	rows, err := db.read.QueryContext(ctx, q+" GROUP BY 1", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int{OutboxQueued: 0, OutboxSent: 0, OutboxFailed: 0}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			return nil, err
-		}
-		out[s] = n
-	}
-	return out, rows.Err()
-}
-
 func clip(s string, n int) string {
 	if len(s) > n {
 		return s[:n]
@@ -124,29 +57,25 @@ func clip(s string, n int) string {
 	return s
 }
 
-func (db *DB) findOutbox(ctx context.Context, where string, args ...any) ([]OutboxMessage, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, coalesce(registration_id, 0), kind, to_addr, to_name,
-		language, subject, body_text, body_html, status, attempts, last_error, next_attempt_at, created_at,
-		sent_at, coalesce(campaign_id, 0) FROM outbox`+where, args...)
+// Deliverable is the message as the recipient gets it: the private link
+// with its real secret.
+func (db *DB) Deliverable(ctx context.Context, m OutboxMessage) (Email, error) {
+	e := m.Email
+	if m.RegistrationID == 0 || !strings.Contains(e.Text+e.HTML, TokenPlaceholder) {
+		return e, nil
+	}
+	var reference string
+	var sealed []byte
+	err := db.read.QueryRowContext(ctx, "SELECT reference, token_sealed FROM registrations WHERE id = ?",
+		m.RegistrationID).Scan(&reference, &sealed)
 	if err != nil {
-		return nil, fmt.Errorf("find outbox: %w", err)
+		return e, fmt.Errorf("message %d: %w", m.ID, err)
 	}
-	defer rows.Close()
-	var list []OutboxMessage
-	for rows.Next() {
-		var m OutboxMessage
-		var next, created string
-		var sent sql.NullString
-		if err := rows.Scan(&m.ID, &m.RegistrationID, &m.Kind, &m.To, &m.ToName, &m.Language, &m.Subject,
-			&m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &next, &created, &sent, &m.CampaignID); err != nil {
-			return nil, err
-		}
-		m.NextAttemptAt, m.CreatedAt = parseTime(next), parseTime(created)
-		if sent.Valid {
-			t := parseTime(sent.String)
-			m.SentAt = &t
-		}
-		list = append(list, m)
+	token, err := open(db.passportKey, sealed, []byte("token:"+reference))
+	if err != nil {
+		return e, fmt.Errorf("message %d: private link: %w", m.ID, err)
 	}
-	return list, rows.Err()
+	e.Text = strings.ReplaceAll(e.Text, TokenPlaceholder, string(token))
+	e.HTML = strings.ReplaceAll(e.HTML, TokenPlaceholder, string(token))
+	return e, nil
 }

@@ -46,10 +46,7 @@ func scanLetter(row scanner) (Letter, error) {
 		return l, ErrNotFound
 	}
 	l.IssuedAt = parseTime(issued)
-	if superseded.Valid {
-		t := parseTime(superseded.String)
-		l.SupersededAt = &t
-	}
+	l.SupersededAt = parseTimeNull(superseded)
 	return l, err
 }
 
@@ -124,19 +121,7 @@ func (db *DB) syncLetter(ctx context.Context, tx *sql.Tx, r *Registration, s *Se
 // references.
 func (db *DB) FindLetters(ctx context.Context, limit int) ([]Letter, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT "+letterColumns+" FROM letters ORDER BY id DESC LIMIT ?", limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []Letter
-	for rows.Next() {
-		l, err := scanLetter(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, l)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanLetter)
 }
 
 // PurgePassports erases the passport data of every registration; letters

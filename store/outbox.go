@@ -1,11 +1,21 @@
 package store
 
+// The outbox, written: every message a change causes is composed and
+// queued in the change's transaction; organisers read it in the mail
+// viewer. Its delivery is in delivery.go.
+
 import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
+)
+
+// Outbox statuses.
+const (
+	OutboxQueued = "queued"
+	OutboxSent   = "sent"
+	OutboxFailed = "failed"
 )
 
 // Kinds of message the system sends to a delegate.
@@ -100,20 +110,11 @@ type OutboxFilter struct {
 
 // FindOutbox returns outbox rows, newest first.
 func (db *DB) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, error) {
-	where := " WHERE 1=1"
-	var args []any
-	if f.RegistrationID != 0 {
-		where += " AND registration_id = ?"
-		args = append(args, f.RegistrationID)
-	}
-	if f.Status != "" {
-		where += " AND status = ?"
-		args = append(args, f.Status)
-	}
-	if f.CampaignID != 0 {
-		where += " AND campaign_id = ?"
-		args = append(args, f.CampaignID)
-	}
+	var c conditions
+	c.addIf("registration_id = ?", f.RegistrationID)
+	c.addIf("status = ?", f.Status)
+	c.addIf("campaign_id = ?", f.CampaignID)
+	where, args := c.where()
 	where += " ORDER BY id DESC"
 	if f.Limit > 0 {
 		where += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
@@ -121,25 +122,74 @@ func (db *DB) FindOutbox(ctx context.Context, f OutboxFilter) ([]OutboxMessage, 
 	return db.findOutbox(ctx, where, args...)
 }
 
-// Deliverable is the message as the recipient gets it: the private link
-// with its real secret.
-func (db *DB) Deliverable(ctx context.Context, m OutboxMessage) (Email, error) {
-	e := m.Email
-	if m.RegistrationID == 0 || !strings.Contains(e.Text+e.HTML, TokenPlaceholder) {
-		return e, nil
+// Resend queues failed messages again: the one with id, or every failed
+// one when id is 0. It returns how many.
+func (db *DB) Resend(ctx context.Context, actor Actor, id int64) (int, error) {
+	var n int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		q := "UPDATE outbox SET status = 'queued', next_attempt_at = ? WHERE status = 'failed'"
+		args := []any{formatTime(db.Now())}
+		if id != 0 {
+			q += " AND id = ?"
+			args = append(args, id)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		if id != 0 && n == 0 {
+			return &ConflictError{Reason: "not_failed"}
+		}
+		return db.audit(ctx, tx, actor, "mail.resend", 0, map[string]any{"message": id, "count": n})
+	})
+	if err == nil && n > 0 {
+		db.signalQueued()
 	}
-	var reference string
-	var sealed []byte
-	err := db.read.QueryRowContext(ctx, "SELECT reference, token_sealed FROM registrations WHERE id = ?",
-		m.RegistrationID).Scan(&reference, &sealed)
+	return int(n), err
+}
+
+// FindMessage returns one outbox row.
+func (db *DB) FindMessage(ctx context.Context, id int64) (OutboxMessage, error) {
+	list, err := db.findOutbox(ctx, " WHERE id = ?", id)
 	if err != nil {
-		return e, fmt.Errorf("message %d: %w", m.ID, err)
+		return OutboxMessage{}, err
 	}
-	token, err := open(db.passportKey, sealed, []byte("token:"+reference))
+	if len(list) == 0 {
+		return OutboxMessage{}, ErrNotFound
+	}
+	return list[0], nil
+}
+
+// OutboxCounts counts outbox rows by status, for one campaign or (0) all.
+func (db *DB) OutboxCounts(ctx context.Context, campaign int64) (map[string]int, error) {
+	q := "SELECT status, count(*) FROM outbox"
+	var args []any
+	if campaign != 0 {
+		q += " WHERE campaign_id = ?"
+		args = append(args, campaign)
+	}
+	out := map[string]int{OutboxQueued: 0, OutboxSent: 0, OutboxFailed: 0}
+	return out, countInto(ctx, db.read, out, q+" GROUP BY 1", args...)
+}
+
+func (db *DB) findOutbox(ctx context.Context, where string, args ...any) ([]OutboxMessage, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, coalesce(registration_id, 0), kind, to_addr, to_name,
+		language, subject, body_text, body_html, status, attempts, last_error, next_attempt_at, created_at,
+		sent_at, coalesce(campaign_id, 0) FROM outbox`+where, args...)
+	list, err := collect(rows, err, scanOutbox)
 	if err != nil {
-		return e, fmt.Errorf("message %d: private link: %w", m.ID, err)
+		return nil, fmt.Errorf("find outbox: %w", err)
 	}
-	e.Text = strings.ReplaceAll(e.Text, TokenPlaceholder, string(token))
-	e.HTML = strings.ReplaceAll(e.HTML, TokenPlaceholder, string(token))
-	return e, nil
+	return list, nil
+}
+
+func scanOutbox(row scanner) (OutboxMessage, error) {
+	var m OutboxMessage
+	var next, created string
+	var sent sql.NullString
+	err := row.Scan(&m.ID, &m.RegistrationID, &m.Kind, &m.To, &m.ToName, &m.Language, &m.Subject,
+		&m.Text, &m.HTML, &m.Status, &m.Attempts, &m.LastError, &next, &created, &sent, &m.CampaignID)
+	m.NextAttemptAt, m.CreatedAt, m.SentAt = parseTime(next), parseTime(created), parseTimeNull(sent)
+	return m, err
 }

@@ -33,7 +33,7 @@ func (db *DB) RecordPayment(ctx context.Context, actor Actor, reference string, 
 		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ?", p.EventID).Scan(&n); err != nil {
 			return err
 		}
-		r, err = db.findForUpdate(ctx, tx, strings.ToUpper(strings.TrimSpace(reference)))
+		r, err = db.findForUpdate(ctx, tx, reference)
 		if err != nil || n > 0 {
 			return err // a repeated event: nothing to do
 		}
@@ -81,21 +81,15 @@ func (db *DB) RecordPayment(ctx context.Context, actor Actor, reference string, 
 func (db *DB) Payments(ctx context.Context, registrationID int64) ([]Payment, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, event_id, kind, amount, currency, method, provider_ref, actor,
 		created_at FROM payments WHERE registration_id = ? ORDER BY id`, registrationID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []Payment
-	for rows.Next() {
-		var p Payment
-		var at string
-		if err := rows.Scan(&p.ID, &p.EventID, &p.Kind, &p.Amount, &p.Currency, &p.Method, &p.ProviderRef, &p.Actor, &at); err != nil {
-			return nil, err
-		}
-		p.CreatedAt = parseTime(at)
-		list = append(list, p)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanPayment)
+}
+
+func scanPayment(row scanner) (Payment, error) {
+	var p Payment
+	var at string
+	err := row.Scan(&p.ID, &p.EventID, &p.Kind, &p.Amount, &p.Currency, &p.Method, &p.ProviderRef, &p.Actor, &at)
+	p.CreatedAt = parseTime(at)
+	return p, err
 }
 
 // Receipt is the last card or desk payment of a paid registration.

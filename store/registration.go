@@ -117,12 +117,6 @@ type Registration struct {
 	ManageToken string `json:"-"`
 }
 
-// Live reports whether the registration still counts (not cancelled or
-// rejected).
-func (r Registration) Live() bool {
-	return r.Status == StatusPending || r.Status == StatusApproved || r.Status == StatusWaitlisted
-}
-
 // passport is what is sealed in passport_sealed.
 type passport struct {
 	Number      string `json:"n"`
@@ -139,8 +133,6 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 
 // detailColumns are the extra columns a single-row read decrypts.
 const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
-
-type scanner interface{ Scan(dest ...any) error }
 
 func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	var r Registration
@@ -161,12 +153,12 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	}
 	r.Dietary = splitList(dietary)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
-	if checkedIn.Valid {
-		t := parseTime(checkedIn.String)
-		r.CheckedInAt = &t
-	}
+	r.CheckedInAt = parseTimeNull(checkedIn)
 	return r, nil
 }
+
+// scanListed reads a row of registrationColumns: no secrets.
+func scanListed(row scanner) (Registration, error) { return scanRegistration(row) }
 
 // scanDetailed reads a row of detailColumns and decrypts its secrets.
 func (db *DB) scanDetailed(row scanner) (Registration, error) {
@@ -200,10 +192,14 @@ func splitList(s string) []string {
 	return strings.Split(s, ",")
 }
 
+// NormalReference is a reference as stored: what a person types or a URL
+// holds ("iclc-7k3m9p ") is found all the same.
+func NormalReference(reference string) string { return strings.ToUpper(strings.TrimSpace(reference)) }
+
 // FindRegistration returns the registration with reference.
 func (db *DB) FindRegistration(ctx context.Context, reference string) (Registration, error) {
 	row := db.read.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE reference = ?",
-		strings.ToUpper(strings.TrimSpace(reference)))
+		NormalReference(reference))
 	return db.scanDetailed(row)
 }
 
@@ -216,7 +212,8 @@ func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (Regist
 }
 
 func (db *DB) findForUpdate(ctx context.Context, tx *sql.Tx, reference string) (Registration, error) {
-	row := tx.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE reference = ?", reference)
+	row := tx.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE reference = ?",
+		NormalReference(reference))
 	return db.scanDetailed(row)
 }
 
@@ -246,52 +243,33 @@ var SortOrders = map[string]string{
 }
 
 func (f Filter) where() (string, []any) {
-	var conds []string
-	var args []any
-	if f.Status != "" {
-		conds = append(conds, "status = ?")
-		args = append(args, f.Status)
-	}
-	if f.Category != "" {
-		conds = append(conds, "category = ?")
-		args = append(args, f.Category)
-	}
-	if f.Country != "" {
-		conds = append(conds, "country = ?")
-		args = append(args, strings.ToUpper(f.Country))
-	}
+	var c conditions
+	c.addIf("status = ?", f.Status)
+	c.addIf("category = ?", f.Category)
+	c.addIf("country = ?", strings.ToUpper(f.Country))
 	if f.Letter != "" {
-		conds = append(conds, "invitation_letter = ?")
-		args = append(args, f.Letter == "yes")
+		c.add("invitation_letter = ?", f.Letter == "yes")
 	}
-	if f.Payment != "" {
-		conds = append(conds, "payment_status = ?")
-		args = append(args, f.Payment)
-	}
-	for _, c := range []struct{ column, value string }{{"hotel", f.Hotel}, {"study_visit", f.Visit}} {
-		switch c.value {
+	c.addIf("payment_status = ?", f.Payment)
+	for _, p := range []struct{ column, value string }{{"hotel", f.Hotel}, {"study_visit", f.Visit}} {
+		switch p.value {
 		case "":
 		case "none":
-			conds = append(conds, c.column+" = ''")
+			c.add(p.column + " = ''")
 		default:
-			conds = append(conds, c.column+" = ?")
-			args = append(args, c.value)
+			c.add(p.column+" = ?", p.value)
 		}
 	}
 	switch f.Printed {
 	case "no":
-		conds = append(conds, "badge_printed_count = 0")
+		c.add("badge_printed_count = 0")
 	case "yes":
-		conds = append(conds, "badge_printed_count > 0")
+		c.add("badge_printed_count > 0")
 	}
 	for _, word := range strings.Fields(Fold(f.Q)) {
-		conds = append(conds, "instr(search, ?) > 0")
-		args = append(args, word)
+		c.add("instr(search, ?) > 0", word)
 	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return c.where()
 }
 
 // FindRegistrations returns one page of the registrations that match f,
@@ -312,17 +290,14 @@ func (db *DB) FindRegistrations(ctx context.Context, f Filter) ([]Registration, 
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage, (page-1)*f.PerPage)
 	}
 	rows, err := db.read.QueryContext(ctx, q, args...)
+	list, err := collect(rows, err, scanListed)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find registrations: %w", err)
 	}
-	defer rows.Close()
-	list := []Registration{}
-	for rows.Next() {
-		r, err := scanRegistration(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		list = append(list, r)
-	}
-	return list, total, rows.Err()
+	return list, total, nil
+}
+
+// scanAll reads every row of a query of detailColumns, secrets decrypted.
+func (db *DB) scanAll(rows *sql.Rows, err error) ([]Registration, error) {
+	return collect(rows, err, db.scanDetailed)
 }

@@ -5,9 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -181,113 +179,6 @@ const DateLayout = "2006-01-02"
 // ParseDate reads a YYYY-MM-DD date.
 func ParseDate(s string) (time.Time, error) { return time.Parse(DateLayout, s) }
 
-var (
-	codePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
-	colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
-	currencyCode  = regexp.MustCompile(`^[A-Z]{3}$`)
-)
-
-// Validate checks the settings and says which field is wrong.
-func (s *Settings) Validate() error {
-	v := &ValidationError{}
-	if strings.TrimSpace(s.Name.En) == "" {
-		v.Add("name.en", "error.required")
-	}
-	start, err1 := ParseDate(s.StartDate)
-	if err1 != nil {
-		v.Add("start_date", "error.date")
-	}
-	end, err2 := ParseDate(s.EndDate)
-	if err2 != nil {
-		v.Add("end_date", "error.date")
-	}
-	if err1 == nil && err2 == nil && end.Before(start) {
-		v.Add("end_date", "error.end_before_start")
-	}
-	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
-		v.Add("time_zone", "error.time_zone")
-	}
-	if s.Capacity < 0 {
-		v.Add("capacity", "error.not_negative")
-	}
-	if s.PassportRetentionDays < 0 {
-		v.Add("passport_retention_days", "error.not_negative")
-	}
-	for _, f := range []struct{ name, value string }{
-		{"registration_opens", s.RegistrationOpens}, {"registration_closes", s.RegistrationCloses},
-	} {
-		if f.value != "" {
-			if _, err := ParseDate(f.value); err != nil {
-				v.Add(f.name, "error.date")
-			}
-		}
-	}
-	if !currencyCode.MatchString(s.Currency) {
-		v.Add("currency", "error.currency")
-	}
-	if len(s.Categories) == 0 {
-		v.Add("categories", "error.required")
-	}
-	seen := map[string]bool{}
-	for i, c := range s.Categories {
-		f := fmt.Sprintf("categories.%d.", i)
-		checkCode(v, seen, f+"code", c.Code)
-		if strings.TrimSpace(c.Name.En) == "" {
-			v.Add(f+"name.en", "error.required")
-		}
-		if !colourPattern.MatchString(c.Colour) {
-			v.Add(f+"colour", "error.colour")
-		}
-		if c.Fee < 0 {
-			v.Add(f+"fee", "error.not_negative")
-		}
-		if c.EarlyFee < 0 || c.EarlyFee > c.Fee {
-			v.Add(f+"early_fee", "error.early_fee")
-		}
-		if c.EarlyDeadline != "" {
-			if _, err := ParseDate(c.EarlyDeadline); err != nil {
-				v.Add(f+"early_deadline", "error.date")
-			}
-		}
-	}
-	seen = map[string]bool{}
-	for i, h := range s.Hotels {
-		f := fmt.Sprintf("hotels.%d.", i)
-		checkCode(v, seen, f+"code", h.Code)
-		if strings.TrimSpace(h.Name) == "" {
-			v.Add(f+"name", "error.required")
-		}
-		if h.Rooms < 0 {
-			v.Add(f+"rooms", "error.not_negative")
-		}
-	}
-	seen = map[string]bool{}
-	for i, sv := range s.StudyVisits {
-		f := fmt.Sprintf("study_visits.%d.", i)
-		checkCode(v, seen, f+"code", sv.Code)
-		if strings.TrimSpace(sv.Name.En) == "" {
-			v.Add(f+"name.en", "error.required")
-		}
-		if _, err := ParseDate(sv.Date); err != nil {
-			v.Add(f+"date", "error.date")
-		}
-		if sv.Capacity < 0 {
-			v.Add(f+"capacity", "error.not_negative")
-		}
-	}
-	return v.Err()
-}
-
-func checkCode(v *ValidationError, seen map[string]bool, field, code string) {
-	switch {
-	case !codePattern.MatchString(code):
-		v.Add(field, "error.code")
-	case seen[code]:
-		v.Add(field, "error.code_taken")
-	}
-	seen[code] = true
-}
-
 // Settings returns the current conference settings (a copy the caller may
 // change).
 func (db *DB) Settings() Settings {
@@ -321,102 +212,27 @@ func (db *DB) loadSettings(ctx context.Context) (Settings, error) {
 	return s.clone(), nil
 }
 
-func writeSettings(ctx context.Context, tx *sql.Tx, s *Settings, now time.Time) error {
-	data, err := json.Marshal(s)
-	if err != nil {
-		return err
+// settingsIn returns the settings as the transaction sees them, reading the
+// row again only when another process or transaction changed it.
+func (db *DB) settingsIn(ctx context.Context, tx *sql.Tx) (*Settings, error) {
+	var updated string
+	if err := tx.StmtContext(ctx, db.stmts.settingsVersion).QueryRowContext(ctx).Scan(&updated); err != nil {
+		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO settings (id, data, updated_at) VALUES (1, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
-		string(data), formatTime(now))
-	return err
-}
-
-// UpdateSettings replaces the conference settings. A code that live
-// registrations use cannot be removed; a higher capacity promotes waitlisted
-// registrations at once; new dates tell every live delegate.
-func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Settings, error) {
-	if err := s.Validate(); err != nil {
-		return Settings{}, err
+	db.mu.RLock()
+	s := db.settings
+	db.mu.RUnlock()
+	if formatTime(s.UpdatedAt) == updated {
+		return s, nil
 	}
-	old := db.Settings()
-	now := db.Now()
-	var queued bool
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		v := &ValidationError{}
-		for _, use := range []struct {
-			field, column string
-			has           func(string) bool
-		}{
-			{"categories", "category", func(c string) bool { _, ok := s.Category(c); return ok }},
-			{"hotels", "hotel", func(c string) bool { _, ok := s.Hotel(c); return ok }},
-			{"study_visits", "study_visit", func(c string) bool { _, ok := s.StudyVisit(c); return ok }},
-		} {
-			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+use.column+` FROM registrations
-				WHERE `+use.column+` <> '' AND status IN ('pending','approved','waitlisted')`)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var code string
-				if err := rows.Scan(&code); err != nil {
-					rows.Close()
-					return err
-				}
-				if !use.has(code) {
-					v.Add(use.field, "error.code_in_use", code)
-				}
-			}
-			rows.Close()
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := writeSettings(ctx, tx, &s, now); err != nil {
-			return err
-		}
-		if err := db.audit(ctx, tx, actor, "settings.update", 0, settingsChanges(&old, &s)); err != nil {
-			return err
-		}
-		if old.StartDate != s.StartDate || old.EndDate != s.EndDate {
-			n, err := db.tellLive(ctx, tx, &s, MailDatesChanged)
-			if err != nil {
-				return err
-			}
-			queued = queued || n > 0
-			// letters print the dates: every one is reissued (the dates
-			// message tells the delegate)
-			live, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
-				WHERE status = 'approved' AND invitation_letter`))
-			if err != nil {
-				return err
-			}
-			for i := range live {
-				if _, err := db.syncLetter(ctx, tx, &live[i], &s, true); err != nil {
-					return err
-				}
-			}
-		}
-		n, err := db.promote(ctx, tx, &s, actor)
-		queued = queued || n > 0
-		return err
-	})
-	if err != nil {
-		return Settings{}, err
+	var data string
+	if err := tx.QueryRowContext(ctx, "SELECT data FROM settings WHERE id = 1").Scan(&data); err != nil {
+		return nil, err
 	}
-	if queued {
-		db.signalQueued()
+	var fresh Settings
+	if err := json.Unmarshal([]byte(data), &fresh); err != nil {
+		return nil, err
 	}
-	return db.loadSettings(ctx)
-}
-
-func settingsChanges(old, s *Settings) map[string]any {
-	ch := map[string]any{}
-	if old.StartDate != s.StartDate || old.EndDate != s.EndDate {
-		ch["dates"] = []string{old.StartDate + "/" + old.EndDate, s.StartDate + "/" + s.EndDate}
-	}
-	if old.Capacity != s.Capacity {
-		ch["capacity"] = []int{old.Capacity, s.Capacity}
-	}
-	return ch
+	fresh.UpdatedAt = parseTime(updated)
+	return &fresh, nil
 }

@@ -9,7 +9,7 @@ import (
 type Stats struct {
 	Total            int            `json:"total"`
 	Capacity         int            `json:"capacity"`
-	Live             int            `json:"live"` // pending and approved: what counts against the capacity
+	PlacesTaken      int            `json:"places_taken"` // pending and approved: what counts against the capacity
 	ByStatus         map[string]int `json:"by_status"`
 	ByCategory       map[string]int `json:"by_category"`
 	ByCountry        map[string]int `json:"by_country"`
@@ -37,7 +37,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	for _, x := range Statuses {
 		st.ByStatus[x] = 0
 	}
-	const live = " WHERE status IN ('pending','approved','waitlisted')"
+	const live = " WHERE " + sqlLive
 	loc := s.Location()
 	groups := []struct {
 		q    string
@@ -50,20 +50,9 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		{"SELECT day, count(DISTINCT registration_id) FROM checkins GROUP BY 1", st.CheckinsByDay},
 	}
 	for _, g := range groups {
-		rows, err := db.read.QueryContext(ctx, g.q)
-		if err != nil {
+		if err := countInto(ctx, db.read, g.into, g.q); err != nil {
 			return st, fmt.Errorf("stats: %w", err)
 		}
-		for rows.Next() {
-			var k string
-			var n int
-			if err := rows.Scan(&k, &n); err != nil {
-				rows.Close()
-				return st, err
-			}
-			g.into[k] = n
-		}
-		rows.Close()
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT created_at, coalesce(checked_in_at, ''), payment_status,
 		fee_amount, fee_currency FROM registrations`)
@@ -93,7 +82,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	for _, n := range st.ByStatus {
 		st.Total += n
 	}
-	st.Live = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved]
+	st.PlacesTaken = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved]
 	st.Countries = len(st.ByCountry)
 	return st, err
 }

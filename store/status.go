@@ -40,7 +40,7 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 		if err != nil {
 			return err
 		}
-		r, err = db.findForUpdate(ctx, tx, strings.ToUpper(strings.TrimSpace(reference)))
+		r, err = db.findForUpdate(ctx, tx, reference)
 		if err != nil {
 			return err
 		}
@@ -85,75 +85,4 @@ func (db *DB) setStatus(ctx context.Context, tx *sql.Tx, r *Registration, to, re
 	}
 	r.Status, r.StatusReason, r.UpdatedAt = to, reason, now
 	return nil
-}
-
-// promote moves the oldest waitlisted registrations up while there is room,
-// telling each delegate. It returns how many moved.
-func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor) (int, error) {
-	live, err := countLive(ctx, tx)
-	if err != nil {
-		return 0, err
-	}
-	free := s.Capacity - live
-	if free <= 0 {
-		return 0, nil
-	}
-	up, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
-		WHERE status = 'waitlisted' ORDER BY created_at, id LIMIT ?`, free))
-	if err != nil {
-		return 0, err
-	}
-	for i := range up {
-		r := &up[i]
-		to := StatusApproved
-		if cat, ok := s.Category(r.Category); !ok || cat.NeedsApproval {
-			to = StatusPending
-		}
-		if err := db.setStatus(ctx, tx, r, to, ""); err != nil {
-			return 0, err
-		}
-		detail := map[string]any{"status": []string{StatusWaitlisted, to}}
-		if err := db.audit(ctx, tx, actor, "registration.promoted", r.ID, detail); err != nil {
-			return 0, err
-		}
-		if err := db.queue(ctx, tx, MailPromoted, r, s); err != nil {
-			return 0, err
-		}
-		if err := db.syncAndTell(ctx, tx, r, s, false); err != nil {
-			return 0, err
-		}
-	}
-	return len(up), nil
-}
-
-// tellLive queues a message of kind to every live registration.
-func (db *DB) tellLive(ctx context.Context, tx *sql.Tx, s *Settings, kind string) (int, error) {
-	list, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
-		WHERE status IN ('pending','approved','waitlisted') ORDER BY id`))
-	if err != nil {
-		return 0, err
-	}
-	for i := range list {
-		if err := db.queue(ctx, tx, kind, &list[i], s); err != nil {
-			return 0, err
-		}
-	}
-	return len(list), nil
-}
-
-// scanAll reads every row of a query of detailColumns.
-func (db *DB) scanAll(rows *sql.Rows, err error) ([]Registration, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []Registration
-	for rows.Next() {
-		r, err := db.scanDetailed(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
 }

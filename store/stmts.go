@@ -13,7 +13,7 @@ type stmts struct {
 	insertRegistration *sql.Stmt
 	insertOutbox       *sql.Stmt
 	insertAudit        *sql.Stmt
-	countLive          *sql.Stmt
+	countHoldingPlaces *sql.Stmt
 	countEmail         *sql.Stmt
 	settingsVersion    *sql.Stmt
 }
@@ -39,9 +39,9 @@ func (db *DB) prepare(ctx context.Context) error {
 			subject, body_text, body_html, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		insertAudit: p(`INSERT INTO audit (at, actor, address, action, registration_id, detail)
 			VALUES (?, ?, ?, ?, ?, ?)`),
-		countLive: p("SELECT count(*) FROM registrations WHERE status IN ('pending','approved')"),
+		countHoldingPlaces: p("SELECT count(*) FROM registrations WHERE " + sqlHoldsPlace),
 		countEmail: p(`SELECT count(*) FROM registrations WHERE email_key = ? AND id <> ?
-			AND status IN ('pending','approved','waitlisted')`),
+			AND ` + sqlLive),
 		settingsVersion: p("SELECT updated_at FROM settings WHERE id = 1"),
 	}
 	return errors.Join(errs...)

@@ -44,35 +44,27 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 
 // FindUser returns the organiser with id.
 func (db *DB) FindUser(ctx context.Context, id int64) (User, error) {
-	var u User
-	var created string
-	err := db.read.QueryRowContext(ctx, "SELECT id, email, role, disabled, created_at FROM users WHERE id = ?", id).
-		Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created)
+	u, err := scanUser(db.read.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
+	return u, err
+}
+
+const userColumns = "id, email, role, disabled, created_at"
+
+func scanUser(row scanner) (User, error) {
+	var u User
+	var created string
+	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created)
 	u.CreatedAt = parseTime(created)
 	return u, err
 }
 
 // FindUsers lists every organiser by email.
 func (db *DB) FindUsers(ctx context.Context) ([]User, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, email, role, disabled, created_at FROM users ORDER BY email")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []User
-	for rows.Next() {
-		var u User
-		var created string
-		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created); err != nil {
-			return nil, err
-		}
-		u.CreatedAt = parseTime(created)
-		list = append(list, u)
-	}
-	return list, rows.Err()
+	rows, err := db.read.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
+	return collect(rows, err, scanUser)
 }
 
 // UpdateUser changes an organiser's role and whether the account is
@@ -137,26 +129,17 @@ func (db *DB) SetPassword(ctx context.Context, actor Actor, id int64, password s
 // FindTokens lists the API tokens, newest first.
 func (db *DB) FindTokens(ctx context.Context) ([]APIToken, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY id DESC")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var list []APIToken
-	for rows.Next() {
-		var t APIToken
-		var created string
-		var revoked sql.NullString
-		if err := rows.Scan(&t.ID, &t.Name, &t.Role, &created, &revoked); err != nil {
-			return nil, err
-		}
-		t.CreatedAt = parseTime(created)
-		if revoked.Valid {
-			r := parseTime(revoked.String)
-			t.RevokedAt = &r
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	return collect(rows, err, scanToken)
+}
+
+func scanToken(row scanner) (APIToken, error) {
+	var t APIToken
+	var created string
+	var revoked sql.NullString
+	err := row.Scan(&t.ID, &t.Name, &t.Role, &created, &revoked)
+	t.CreatedAt = parseTime(created)
+	t.RevokedAt = parseTimeNull(revoked)
+	return t, err
 }
 
 // RevokeToken ends an API token.

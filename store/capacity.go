@@ -1,0 +1,145 @@
+package store
+
+// Capacity: who holds a place at the conference, in a hotel and on a study
+// visit; the waiting list; and promotion from it. Every status rule about
+// places is here.
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// The status rules as SQL, one fragment each, so that no query spells out
+// a status list of its own.
+const (
+	// sqlLive selects live registrations: not rejected or cancelled. A
+	// live registration keeps its email address, its hotel room and its
+	// study-visit place (the waiting list too, so that moving up never
+	// loses them).
+	sqlLive = "status IN ('pending','approved','waitlisted')"
+	// sqlHoldsPlace selects the registrations that count against the
+	// conference capacity: pending and approved, not the waiting list.
+	sqlHoldsPlace = "status IN ('pending','approved')"
+)
+
+// Live reports whether the registration still counts: not rejected or
+// cancelled (sqlLive).
+func (r Registration) Live() bool {
+	return r.Status == StatusPending || r.Status == StatusApproved || r.Status == StatusWaitlisted
+}
+
+// admit decides the status and fee of a new registration r under s, with
+// taken places (sqlHoldsPlace) already counting against the capacity.
+func admit(r *Registration, s *Settings, taken int, now time.Time) {
+	cat, _ := s.Category(r.Category)
+	switch {
+	case taken >= s.Capacity:
+		r.Status = StatusWaitlisted
+	case cat.NeedsApproval:
+		r.Status = StatusPending
+	default:
+		r.Status = StatusApproved
+	}
+	r.Fee = Money{Amount: s.FeeFor(cat, now), Currency: s.Currency}
+	r.PaymentStatus = PaymentNotRequired
+	if r.Fee.Amount > 0 {
+		r.PaymentStatus = PaymentUnpaid
+	}
+}
+
+func countHoldingPlaces(ctx context.Context, tx *sql.Tx) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE "+sqlHoldsPlace).Scan(&n)
+	return n, err
+}
+
+// checkPlaces refuses a hotel or study visit that is full. A registration
+// that keeps the one it already had (old) is never refused.
+func checkPlaces(ctx context.Context, tx *sql.Tx, v *ValidationError, s *Settings, d *Details, old *Registration) error {
+	h, _ := s.Hotel(d.Hotel)
+	sv, _ := s.StudyVisit(d.StudyVisit)
+	for _, p := range []struct {
+		column, code string
+		places       int
+		held         func(*Registration) string
+	}{
+		{"hotel", d.Hotel, h.Rooms, func(r *Registration) string { return r.Hotel }},
+		{"study_visit", d.StudyVisit, sv.Capacity, func(r *Registration) string { return r.StudyVisit }},
+	} {
+		if p.code == "" || (old != nil && old.Live() && p.held(old) == p.code) {
+			continue
+		}
+		n, err := countTaking(ctx, tx, p.column, p.code)
+		if err != nil {
+			return err
+		}
+		if n >= p.places {
+			v.Add(p.column, "error.full")
+		}
+	}
+	return nil
+}
+
+// countTaking counts the live registrations holding a place in a hotel or
+// study visit; waitlisted ones keep theirs so that moving up never loses it.
+func countTaking(ctx context.Context, tx *sql.Tx, column, code string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE "+column+
+		" = ? AND "+sqlLive, code).Scan(&n)
+	return n, err
+}
+
+// Taken counts the places held in every hotel and study visit, by code.
+func (db *DB) Taken(ctx context.Context) (hotels, visits map[string]int, err error) {
+	hotels, visits = map[string]int{}, map[string]int{}
+	for _, c := range []struct {
+		column string
+		into   map[string]int
+	}{{"hotel", hotels}, {"study_visit", visits}} {
+		if err := countInto(ctx, db.read, c.into, "SELECT "+c.column+", count(*) FROM registrations WHERE "+
+			c.column+" <> '' AND "+sqlLive+" GROUP BY 1"); err != nil {
+			return nil, nil, err
+		}
+	}
+	return hotels, visits, nil
+}
+
+// promote moves the oldest waitlisted registrations up while there is room,
+// telling each delegate. It returns how many moved.
+func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor) (int, error) {
+	taken, err := countHoldingPlaces(ctx, tx)
+	if err != nil {
+		return 0, err
+	}
+	free := s.Capacity - taken
+	if free <= 0 {
+		return 0, nil
+	}
+	up, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
+		WHERE status = 'waitlisted' ORDER BY created_at, id LIMIT ?`, free))
+	if err != nil {
+		return 0, err
+	}
+	for i := range up {
+		r := &up[i]
+		to := StatusApproved
+		if cat, ok := s.Category(r.Category); !ok || cat.NeedsApproval {
+			to = StatusPending
+		}
+		if err := db.setStatus(ctx, tx, r, to, ""); err != nil {
+			return 0, err
+		}
+		detail := map[string]any{"status": []string{StatusWaitlisted, to}}
+		if err := db.audit(ctx, tx, actor, "registration.promoted", r.ID, detail); err != nil {
+			return 0, err
+		}
+		if err := db.queue(ctx, tx, MailPromoted, r, s); err != nil {
+			return 0, err
+		}
+		if err := db.syncAndTell(ctx, tx, r, s, false); err != nil {
+			return 0, err
+		}
+	}
+	return len(up), nil
+}

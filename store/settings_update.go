@@ -1,0 +1,246 @@
+package store
+
+// Changing the settings: the checks, the write, and what a change sets off
+// (promotion when the capacity grows, mail and letters when the dates move).
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	codePattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
+	colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	currencyCode  = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+// Validate checks the settings and says which field is wrong.
+func (s *Settings) Validate() error {
+	v := &ValidationError{}
+	if strings.TrimSpace(s.Name.En) == "" {
+		v.Add("name.en", "error.required")
+	}
+	start, err1 := ParseDate(s.StartDate)
+	if err1 != nil {
+		v.Add("start_date", "error.date")
+	}
+	end, err2 := ParseDate(s.EndDate)
+	if err2 != nil {
+		v.Add("end_date", "error.date")
+	}
+	if err1 == nil && err2 == nil && end.Before(start) {
+		v.Add("end_date", "error.end_before_start")
+	}
+	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
+		v.Add("time_zone", "error.time_zone")
+	}
+	if s.Capacity < 0 {
+		v.Add("capacity", "error.not_negative")
+	}
+	if s.PassportRetentionDays < 0 {
+		v.Add("passport_retention_days", "error.not_negative")
+	}
+	for _, f := range []struct{ name, value string }{
+		{"registration_opens", s.RegistrationOpens}, {"registration_closes", s.RegistrationCloses},
+	} {
+		if f.value != "" {
+			if _, err := ParseDate(f.value); err != nil {
+				v.Add(f.name, "error.date")
+			}
+		}
+	}
+	if !currencyCode.MatchString(s.Currency) {
+		v.Add("currency", "error.currency")
+	}
+	if len(s.Categories) == 0 {
+		v.Add("categories", "error.required")
+	}
+	seen := map[string]bool{}
+	for i, c := range s.Categories {
+		f := fmt.Sprintf("categories.%d.", i)
+		checkCode(v, seen, f+"code", c.Code)
+		if strings.TrimSpace(c.Name.En) == "" {
+			v.Add(f+"name.en", "error.required")
+		}
+		if !colourPattern.MatchString(c.Colour) {
+			v.Add(f+"colour", "error.colour")
+		}
+		if c.Fee < 0 {
+			v.Add(f+"fee", "error.not_negative")
+		}
+		if c.EarlyFee < 0 || c.EarlyFee > c.Fee {
+			v.Add(f+"early_fee", "error.early_fee")
+		}
+		if c.EarlyDeadline != "" {
+			if _, err := ParseDate(c.EarlyDeadline); err != nil {
+				v.Add(f+"early_deadline", "error.date")
+			}
+		}
+	}
+	seen = map[string]bool{}
+	for i, h := range s.Hotels {
+		f := fmt.Sprintf("hotels.%d.", i)
+		checkCode(v, seen, f+"code", h.Code)
+		if strings.TrimSpace(h.Name) == "" {
+			v.Add(f+"name", "error.required")
+		}
+		if h.Rooms < 0 {
+			v.Add(f+"rooms", "error.not_negative")
+		}
+	}
+	seen = map[string]bool{}
+	for i, sv := range s.StudyVisits {
+		f := fmt.Sprintf("study_visits.%d.", i)
+		checkCode(v, seen, f+"code", sv.Code)
+		if strings.TrimSpace(sv.Name.En) == "" {
+			v.Add(f+"name.en", "error.required")
+		}
+		if _, err := ParseDate(sv.Date); err != nil {
+			v.Add(f+"date", "error.date")
+		}
+		if sv.Capacity < 0 {
+			v.Add(f+"capacity", "error.not_negative")
+		}
+	}
+	return v.Err()
+}
+
+func checkCode(v *ValidationError, seen map[string]bool, field, code string) {
+	switch {
+	case !codePattern.MatchString(code):
+		v.Add(field, "error.code")
+	case seen[code]:
+		v.Add(field, "error.code_taken")
+	}
+	seen[code] = true
+}
+
+func writeSettings(ctx context.Context, tx *sql.Tx, s *Settings, now time.Time) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO settings (id, data, updated_at) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+		string(data), formatTime(now))
+	return err
+}
+
+// UpdateSettings replaces the conference settings. A code that live
+// registrations use cannot be removed; a higher capacity promotes waitlisted
+// registrations at once; new dates tell every live delegate.
+func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Settings, error) {
+	if err := s.Validate(); err != nil {
+		return Settings{}, err
+	}
+	old := db.Settings()
+	now := db.Now()
+	var queued bool
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := checkCodesInUse(ctx, tx, &s); err != nil {
+			return err
+		}
+		if err := writeSettings(ctx, tx, &s, now); err != nil {
+			return err
+		}
+		if err := db.audit(ctx, tx, actor, "settings.update", 0, settingsChanges(&old, &s)); err != nil {
+			return err
+		}
+		if old.StartDate != s.StartDate || old.EndDate != s.EndDate {
+			n, err := db.moveDates(ctx, tx, &s)
+			if err != nil {
+				return err
+			}
+			queued = n > 0
+		}
+		n, err := db.promote(ctx, tx, &s, actor)
+		queued = queued || n > 0
+		return err
+	})
+	if err != nil {
+		return Settings{}, err
+	}
+	if queued {
+		db.signalQueued()
+	}
+	return db.loadSettings(ctx)
+}
+
+// checkCodesInUse refuses settings that drop a category, hotel or study
+// visit a live registration uses.
+func checkCodesInUse(ctx context.Context, tx *sql.Tx, s *Settings) error {
+	v := &ValidationError{}
+	for _, use := range []struct {
+		field, column string
+		has           func(string) bool
+	}{
+		{"categories", "category", func(c string) bool { _, ok := s.Category(c); return ok }},
+		{"hotels", "hotel", func(c string) bool { _, ok := s.Hotel(c); return ok }},
+		{"study_visits", "study_visit", func(c string) bool { _, ok := s.StudyVisit(c); return ok }},
+	} {
+		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+use.column+` FROM registrations
+			WHERE `+use.column+` <> '' AND `+sqlLive)
+		codes, err := collect(rows, err, scanString)
+		if err != nil {
+			return err
+		}
+		for _, code := range codes {
+			if !use.has(code) {
+				v.Add(use.field, "error.code_in_use", code)
+			}
+		}
+	}
+	return v.Err()
+}
+
+// moveDates tells every live delegate the new dates and reissues every
+// letter, which prints them (the dates message tells the delegate). It
+// returns how many messages it queued.
+func (db *DB) moveDates(ctx context.Context, tx *sql.Tx, s *Settings) (int, error) {
+	n, err := db.tellLive(ctx, tx, s, MailDatesChanged)
+	if err != nil {
+		return 0, err
+	}
+	holders, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
+		WHERE status = 'approved' AND invitation_letter`))
+	if err != nil {
+		return 0, err
+	}
+	for i := range holders {
+		if _, err := db.syncLetter(ctx, tx, &holders[i], s, true); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
+}
+
+func settingsChanges(old, s *Settings) map[string]any {
+	ch := map[string]any{}
+	if old.StartDate != s.StartDate || old.EndDate != s.EndDate {
+		ch["dates"] = []string{old.StartDate + "/" + old.EndDate, s.StartDate + "/" + s.EndDate}
+	}
+	if old.Capacity != s.Capacity {
+		ch["capacity"] = []int{old.Capacity, s.Capacity}
+	}
+	return ch
+}
+
+// tellLive queues a message of kind to every live registration.
+func (db *DB) tellLive(ctx context.Context, tx *sql.Tx, s *Settings, kind string) (int, error) {
+	list, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
+		WHERE `+sqlLive+" ORDER BY id"))
+	if err != nil {
+		return 0, err
+	}
+	for i := range list {
+		if err := db.queue(ctx, tx, kind, &list[i], s); err != nil {
+			return 0, err
+		}
+	}
+	return len(list), nil
+}
