@@ -32,7 +32,7 @@ func (h *Handler) postCheckin(c *gin.Context) {
 		h.failStatus(c, http.StatusForbidden, "error.forbidden", nil)
 		return
 	}
-	res, err := h.db.CheckIn(c.Request.Context(), caller(c), b.Code, b.Force)
+	res, err := h.db.CheckIn(c.Request.Context(), caller(c), store.CheckinRequest{Code: b.Code, Force: b.Force})
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -46,7 +46,10 @@ type deskView struct {
 	Message  string
 	R        *store.Registration
 	Labels   labels
-	Code     string // of a refused scan, for "check in anyway"
+	// Code or Reference is what was checked in; on a refusal with Retry
+	// the page posts it again, to check in anyway or take the fee.
+	Code, Reference string
+	Retry           bool
 	Q        string
 	Found    []store.Registration
 	CanForce bool
@@ -70,38 +73,21 @@ func (h *Handler) showDesk(c *gin.Context) {
 // submitDesk checks in a scanned code, or the registration chosen from a
 // search, and shows green, amber or red.
 func (h *Handler) submitDesk(c *gin.Context) {
-	ctx := c.Request.Context()
 	l := h.localizer(c)
-	code := strings.TrimSpace(c.PostForm("code"))
-	if ref := c.PostForm("reference"); ref != "" {
-		r, err := h.db.FindRegistration(ctx, ref)
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-		code = h.db.CheckinCode(r)
-	}
 	role := c.GetString("role")
-	force := c.PostForm("force") != "" && store.RoleAtLeast(role, "admin")
-	v := deskView{CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance")}
+	v := deskView{CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance"),
+		Code: strings.TrimSpace(c.PostForm("code")), Reference: c.PostForm("reference")}
+	req := store.CheckinRequest{Code: v.Code, Reference: v.Reference,
+		Force: c.PostForm("force") != "" && v.CanForce}
 	if c.PostForm("paid") != "" && v.CanTake {
-		// the delegate pays at the desk: record it, then check in
-		if ref, _, ok := h.db.ParseCheckinCode(code); ok {
-			if r, err := h.db.FindRegistration(ctx, ref); err == nil && r.PaymentStatus == store.PaymentUnpaid {
-				if err := h.takeAtDesk(c, r, store.PaymentPaid); err != nil {
-					h.fail(c, err)
-					return
-				}
-			}
-		}
+		req.Fee = store.PaymentPaid // the delegate pays at the desk: recorded, then checked in
 	}
-	res, err := h.db.CheckIn(ctx, caller(c), code, force)
+	res, err := h.db.CheckIn(c.Request.Context(), caller(c), req)
 	var ce *store.ConflictError
 	status := http.StatusOK
 	switch {
 	case err == nil:
-		r := res.Registration
-		v.R, v.Outcome, v.Message = &r, "ok", l.T("admin.checkin.ok")
+		v.Outcome, v.Message = "ok", l.T("admin.checkin.ok")
 		if res.Already {
 			v.Outcome, v.Message = "again", l.T("admin.checkin.again")
 		}
@@ -109,22 +95,18 @@ func (h *Handler) submitDesk(c *gin.Context) {
 		v.Outcome, v.Message, status = "stop", l.T("admin.checkin.unknown"), http.StatusNotFound
 	case asError(err, &ce):
 		status = http.StatusConflict
-		v.Outcome, v.Message, v.Code = "warn", l.T("admin.checkin."+ce.Reason), code
+		v.Outcome, v.Message, v.Retry = "warn", l.T("admin.checkin."+ce.Reason), true
 		v.Due = ce.Reason == "payment_due"
 		if ce.Reason == "revoked_badge" {
-			v.Outcome, v.Code = "stop", ""
-		}
-		if ref, _, ok := h.db.ParseCheckinCode(code); ok {
-			if r, err := h.db.FindRegistration(ctx, ref); err == nil {
-				v.R = &r
-			}
+			v.Outcome, v.Retry = "stop", false
 		}
 	default:
 		h.fail(c, err)
 		return
 	}
-	if v.R != nil {
+	if res.Registration.ID != 0 {
 		s := h.db.Settings()
+		v.R = &res.Registration
 		v.Labels = labelsOf(v.R, &s, l)
 	}
 	h.render(c, status, "checkin", l.T("admin.checkin.title"), v)

@@ -84,7 +84,14 @@ func TestCheckinAPIAndDesk(t *testing.T) {
 	if body := e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: desk, form: url.Values{"code": {code(due)}}}).Body.String(); strings.Contains(body, "Fee paid here") {
 		t.Error("desk staff without finance rights are offered to take the fee")
 	}
-	rec = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: finance, form: url.Values{"code": {code(due)}, "paid": {"1"}}})
+	// chosen by name from the search: the refusal names the delegate and
+	// the fee form posts the reference again
+	rec = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: finance, form: url.Values{"reference": {due}}})
+	if body := rec.Body.String(); rec.Code != http.StatusConflict || !strings.Contains(body, "<code>"+due+"</code>") ||
+		!strings.Contains(body, `<input type="hidden" name="reference" value="`+due+`"><input type="hidden" name="paid" value="1">`) {
+		t.Fatalf("unpaid, chosen from the search: %d\n%s", rec.Code, clip(body))
+	}
+	rec = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: finance, form: url.Values{"reference": {due}, "paid": {"1"}}})
 	if r, _ := e.db.FindRegistration(ctx, due); rec.Code != 200 || r.PaymentStatus != store.PaymentPaid || r.CheckedInAt == nil {
 		t.Errorf("paid and checked in at the desk: %d %s", rec.Code, r.PaymentStatus)
 	}

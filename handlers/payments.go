@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -114,10 +112,7 @@ func (h *Handler) deskPayment(c *gin.Context) {
 
 // takeAtDesk records a registration's fee paid or waived at the desk.
 func (h *Handler) takeAtDesk(c *gin.Context, r store.Registration, kind string) error {
-	b := make([]byte, 8)
-	rand.Read(b)
-	_, _, err := h.db.RecordPayment(c.Request.Context(), caller(c), r.Reference, store.Payment{EventID: "desk-" + hex.EncodeToString(b),
-		Kind: kind, Amount: r.Fee.Amount, Currency: r.Fee.Currency, Method: "desk"})
+	_, _, err := h.db.RecordPayment(c.Request.Context(), caller(c), r.Reference, store.DeskPayment(r, kind))
 	return err
 }
 

@@ -29,47 +29,16 @@ func (db *DB) RecordPayment(ctx context.Context, actor Actor, reference string, 
 		return r, false, fmt.Errorf("payment kind %q", p.Kind)
 	}
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ?", p.EventID).Scan(&n); err != nil {
-			return err
-		}
 		r, err = db.findForUpdate(ctx, tx, reference)
-		if err != nil || n > 0 {
-			return err // a repeated event: nothing to do
-		}
-		switch {
-		case p.Kind == PaymentRefunded && r.PaymentStatus != PaymentPaid:
-			return &ConflictError{Reason: "not_paid"}
-		case p.Kind != PaymentRefunded && r.PaymentStatus != PaymentUnpaid:
-			return &ConflictError{Reason: "payment_" + r.PaymentStatus}
+		if err != nil {
+			return err
 		}
 		s, err := db.settingsIn(ctx, tx)
 		if err != nil {
 			return err
 		}
-		now := db.Now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
-			provider_ref, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, p.EventID, p.Kind, p.Amount,
-			strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
-			return fmt.Errorf("record payment: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET payment_status = ?, updated_at = ? WHERE id = ?",
-			p.Kind, formatTime(now), r.ID); err != nil {
-			return err
-		}
-		old := r.PaymentStatus
-		r.PaymentStatus, r.UpdatedAt = p.Kind, now
-		if err := db.audit(ctx, tx, actor, "registration.payment", r.ID, map[string]any{
-			"payment_status": []string{old, p.Kind}, "amount": p.Amount, "method": p.Method}); err != nil {
-			return err
-		}
-		if p.Kind == PaymentPaid {
-			if err := db.queue(ctx, tx, MailPaid, &r, s); err != nil {
-				return err
-			}
-		}
-		done = true
-		return db.syncAndTell(ctx, tx, &r, s, false) // a paid fee may release the letter
+		done, err = db.settle(ctx, tx, actor, &r, s, p)
+		return err
 	})
 	if err == nil && done {
 		db.signalQueued()
@@ -90,6 +59,47 @@ func scanPayment(row scanner) (Payment, error) {
 	err := row.Scan(&p.ID, &p.EventID, &p.Kind, &p.Amount, &p.Currency, &p.Method, &p.ProviderRef, &p.Actor, &at)
 	p.CreatedAt = parseTime(at)
 	return p, err
+}
+
+// settle records payment p of r, locked in tx, with the payment status it
+// brings, the delegate's message and their letter. A payment whose event
+// was recorded before changes nothing and reports false.
+func (db *DB) settle(ctx context.Context, tx *sql.Tx, actor Actor, r *Registration, s *Settings, p Payment) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ?", p.EventID).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		return false, nil // a repeated event: nothing to do
+	}
+	switch {
+	case p.Kind == PaymentRefunded && r.PaymentStatus != PaymentPaid:
+		return false, &ConflictError{Reason: "not_paid"}
+	case p.Kind != PaymentRefunded && r.PaymentStatus != PaymentUnpaid:
+		return false, &ConflictError{Reason: "payment_" + r.PaymentStatus}
+	}
+	now := db.Now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
+		provider_ref, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, p.EventID, p.Kind, p.Amount,
+		strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
+		return false, fmt.Errorf("record payment: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET payment_status = ?, updated_at = ? WHERE id = ?",
+		p.Kind, formatTime(now), r.ID); err != nil {
+		return false, err
+	}
+	old := r.PaymentStatus
+	r.PaymentStatus, r.UpdatedAt = p.Kind, now
+	if err := db.audit(ctx, tx, actor, "registration.payment", r.ID, map[string]any{
+		"payment_status": []string{old, p.Kind}, "amount": p.Amount, "method": p.Method}); err != nil {
+		return false, err
+	}
+	if p.Kind == PaymentPaid {
+		if err := db.queue(ctx, tx, MailPaid, r, s); err != nil {
+			return false, err
+		}
+	}
+	return true, db.syncAndTell(ctx, tx, r, s, false) // a paid fee may release the letter
 }
 
 // Receipt is the last card or desk payment of a paid registration.
