@@ -42,19 +42,19 @@ func (h *Handler) postCheckin(c *gin.Context) {
 
 // deskView is the check-in desk page: the last scan's outcome and a search.
 type deskView struct {
-	Outcome  string // "ok", "again", "warn" or "stop"
-	Message  string
-	R        *store.Registration
-	Labels   labels
+	Outcome string // "ok", "again", "warn" or "stop"
+	Message string
+	R       *store.Registration
+	Labels  labels
 	// Code or Reference is what was checked in; on a refusal with Retry
 	// the page posts it again, to check in anyway or take the fee.
 	Code, Reference string
 	Retry           bool
-	Q        string
-	Found    []store.Registration
-	CanForce bool
-	CanTake  bool // may take the fee at the desk (finance)
-	Due      bool // refused because the fee is due
+	Q               string
+	Found           []store.Registration
+	CanForce        bool
+	CanTake         bool // may take the fee at the desk (finance)
+	Due             bool // refused because the fee is due
 }
 
 func (h *Handler) showDesk(c *gin.Context) {
