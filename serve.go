@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,7 +21,7 @@ import (
 )
 
 // serve runs the web server until ctx is done, then lets requests in flight
-// finish and closes the database.
+// finish, stops the workers and closes the database.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -40,77 +41,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer db.Close()
+	if err := offerSetup(ctx, db, cfg.baseURL, stdout); err != nil {
+		return err
+	}
 
-	if n, err := db.CountUsers(ctx); err != nil {
-		return err
-	} else if n == 0 {
-		secret, err := db.CreateSetupToken(ctx)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "delegate: no organiser yet; create the first admin within 24 hours at %s/admin/setup?token=%s\n",
-			strings.TrimRight(cfg.baseURL, "/"), secret)
-	}
-	// Mail: without DELEGATE_SMTP_URL nothing leaves the machine; messages
-	// wait in the outbox and show at /admin/mail.
-	var workerDone chan struct{}
-	workerCtx, stopWorker := context.WithCancel(context.Background())
-	defer stopWorker()
-	if cfg.smtpURL != "" {
-		sender, err := mailer.NewSMTP(cfg.smtpURL, cfg.mailFrom)
-		if err != nil {
-			return err
-		}
-		w := &mailer.Worker{DB: db, Sender: sender, Log: log, Domain: hostOf(cfg.baseURL)}
-		workerDone = make(chan struct{})
-		go func() { defer close(workerDone); w.Run(workerCtx) }()
-		log.Info("mail worker started")
-	} else {
-		log.Info("no DELEGATE_SMTP_URL: messages stay in the outbox, see /admin/mail")
-	}
-	// Passport data goes once the retention after the conference is over:
-	// checked at start and then daily.
-	purgeDone := make(chan struct{})
-	go func() {
-		defer close(purgeDone)
-		tick := time.NewTicker(24 * time.Hour)
-		defer tick.Stop()
-		for {
-			if s := db.Settings(); s.PassportRetentionDays > 0 && s.PurgeDue(s.PassportRetentionDays, time.Now()) {
-				if n, err := db.PurgePassports(workerCtx, store.System); err != nil {
-					log.Error("purge passports", "err", err)
-				} else if n > 0 {
-					log.Info("passport data erased", "registrations", n)
-				}
-			}
-			select {
-			case <-workerCtx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	var pay *payment.Client
-	if cfg.stripeKey != "" {
-		pay = payment.New(cfg.stripeKey, cfg.stripeWebhook, cfg.stripeAPIBase)
-		log.Info("online payment with Stripe")
-	}
-	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
-		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies, Payments: pay})
+	workerCtx, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	mailDone, err := startMail(workerCtx, db, &cfg, log)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.addr)
+	purgeDone := startPurge(workerCtx, db, log)
+
+	srv, ln, err := buildServer(db, &cfg, log)
 	if err != nil {
 		return err
-	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      2 * time.Minute, // large PDF batches take a while
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          nil,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -128,13 +73,98 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	stopWorker()
+	stopWorkers()
 	<-purgeDone
-	if workerDone != nil {
-		<-workerDone // the batch being sent is recorded before the database closes
-	}
+	<-mailDone // the batch being sent is recorded before the database closes
 	log.Info("stopped")
 	return nil
+}
+
+// offerSetup prints the first-admin setup link while there is no organiser.
+func offerSetup(ctx context.Context, db *store.DB, baseURL string, stdout io.Writer) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	secret, err := db.CreateSetupToken(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "delegate: no organiser yet; create the first admin within 24 hours at %s/admin/setup?token=%s\n",
+		strings.TrimRight(baseURL, "/"), secret)
+	return nil
+}
+
+// startMail starts the outbox worker until ctx is done; the channel closes
+// when it has stopped. Without DELEGATE_SMTP_URL nothing leaves the
+// machine: messages wait in the outbox and show at /admin/mail.
+func startMail(ctx context.Context, db *store.DB, cfg *config, log *slog.Logger) (<-chan struct{}, error) {
+	done := make(chan struct{})
+	if cfg.smtpURL == "" {
+		log.Info("no DELEGATE_SMTP_URL: messages stay in the outbox, see /admin/mail")
+		close(done)
+		return done, nil
+	}
+	sender, err := mailer.NewSMTP(cfg.smtpURL, cfg.mailFrom)
+	if err != nil {
+		return nil, err
+	}
+	w := &mailer.Worker{DB: db, Sender: sender, Log: log, Domain: hostOf(cfg.baseURL)}
+	go func() { defer close(done); w.Run(ctx) }()
+	log.Info("mail worker started")
+	return done, nil
+}
+
+// startPurge erases passport data once the retention after the conference
+// is over: checked at start and then daily, until ctx is done.
+func startPurge(ctx context.Context, db *store.DB, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(24 * time.Hour)
+		defer tick.Stop()
+		for {
+			if s := db.Settings(); s.PassportRetentionDays > 0 && s.PurgeDue(s.PassportRetentionDays, db.Now()) {
+				if n, err := db.PurgePassports(ctx, store.System); err != nil {
+					log.Error("purge passports", "err", err)
+				} else if n > 0 {
+					log.Info("passport data erased", "registrations", n)
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return done
+}
+
+// buildServer wires the handlers (with Stripe when configured) into an
+// HTTP server with all four timeouts, listening on cfg.addr.
+func buildServer(db *store.DB, cfg *config, log *slog.Logger) (*http.Server, net.Listener, error) {
+	var pay *payment.Client
+	if cfg.stripeKey != "" {
+		pay = payment.New(cfg.stripeKey, cfg.stripeWebhook, cfg.stripeAPIBase)
+		log.Info("online payment with Stripe")
+	}
+	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
+		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies, Payments: pay})
+	if err != nil {
+		return nil, nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // large PDF batches take a while
+		IdleTimeout:       2 * time.Minute,
+	}, ln, nil
 }
 
 // hostOf is the host name of a URL, for Message-IDs.

@@ -100,19 +100,14 @@ func (h *Handler) bulkRegistrations(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
 	refs := c.PostFormArray("ref")
-	action := c.PostForm("action")
-	if action != "approve" && action != "reject" {
+	d, ok := bulkDecisions[c.PostForm("action")]
+	if !ok {
 		h.failStatus(c, http.StatusBadRequest, "error.bad_request", nil)
 		return
 	}
 	done, skipped := 0, 0
 	for _, ref := range refs {
-		var err error
-		if action == "approve" {
-			_, err = h.db.ApproveRegistration(ctx, caller(c), ref)
-		} else {
-			_, err = h.db.RejectRegistration(ctx, caller(c), ref, c.PostForm("reason"))
-		}
+		_, err := d.take(h.db, ctx, caller(c), ref, c.PostForm("reason"))
 		switch {
 		case err == nil:
 			done++
@@ -123,7 +118,7 @@ func (h *Handler) bulkRegistrations(c *gin.Context) {
 			return
 		}
 	}
-	h.flash(c, l.T("admin.bulk."+action, done, skipped))
+	h.flash(c, l.T("admin.bulk."+d.name, done, skipped))
 	back := c.PostForm("back")
 	if u, err := url.Parse(back); err != nil || u.Path != "/admin/registrations" {
 		back = "/admin/registrations"
@@ -178,21 +173,6 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 	}
 	slices.Reverse(v.History) // newest first, as the messages
 	h.render(c, status, "registration", r.FullName(), v)
-}
-
-func (h *Handler) adminApprove(c *gin.Context) {
-	_, err := h.db.ApproveRegistration(c.Request.Context(), caller(c), c.Param("reference"))
-	h.afterChange(c, err, "admin.done.approved", "")
-}
-
-func (h *Handler) adminReject(c *gin.Context) {
-	_, err := h.db.RejectRegistration(c.Request.Context(), caller(c), c.Param("reference"), c.PostForm("reason"))
-	h.afterChange(c, err, "admin.done.rejected", c.PostForm("reason"))
-}
-
-func (h *Handler) adminCancel(c *gin.Context) {
-	_, err := h.db.CancelRegistration(c.Request.Context(), caller(c), c.Param("reference"), c.PostForm("reason"))
-	h.afterChange(c, err, "admin.done.cancelled", c.PostForm("reason"))
 }
 
 func (h *Handler) addNote(c *gin.Context) {

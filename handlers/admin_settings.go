@@ -1,14 +1,13 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/text/currency"
 
+	"delegate/i18n"
 	"delegate/store"
 )
 
@@ -42,43 +41,6 @@ func rows(n int) []int {
 	return out
 }
 
-// minorUnits is how many decimals a currency's amounts have.
-func minorUnits(code string) int {
-	if u, err := currency.ParseISO(code); err == nil {
-		scale, _ := currency.Standard.Rounding(u)
-		return scale
-	}
-	return 2
-}
-
-func formatAmount(amount int64, code string) string {
-	scale := minorUnits(code)
-	if scale == 0 {
-		return strconv.FormatInt(amount, 10)
-	}
-	div := int64(1)
-	for range scale {
-		div *= 10
-	}
-	return fmt.Sprintf("%d.%0*d", amount/div, scale, amount%div)
-}
-
-// parseAmount reads "150", "150.5" or "150,50" as minor units.
-func parseAmount(s, code string) (int64, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", ".")
-	if s == "" {
-		return 0, true
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	scale := minorUnits(code)
-	if len(frac) > scale {
-		return 0, false
-	}
-	frac += strings.Repeat("0", scale-len(frac))
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	return n, err == nil && n >= 0
-}
-
 func settingsValues(s store.Settings) settingsView {
 	v := map[string]string{}
 	text := func(prefix string, t store.Text) {
@@ -102,7 +64,7 @@ func settingsValues(s store.Settings) settingsView {
 		p := "categories." + strconv.Itoa(i) + "."
 		text(p+"name", c.Name)
 		v[p+"code"], v[p+"colour"], v[p+"early_deadline"] = c.Code, c.Colour, c.EarlyDeadline
-		v[p+"fee"], v[p+"early_fee"] = formatAmount(c.Fee, s.Currency), formatAmount(c.EarlyFee, s.Currency)
+		v[p+"fee"], v[p+"early_fee"] = i18n.PlainAmount(c.Fee, s.Currency), i18n.PlainAmount(c.EarlyFee, s.Currency)
 		if c.NeedsApproval {
 			v[p+"needs_approval"] = "on"
 		}
@@ -219,10 +181,10 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 			c.CostsCovered = old.CostsCovered // edited through the API only
 		}
 		var ok1, ok2 bool
-		if c.Fee, ok1 = parseAmount(f[p+"fee"], s.Currency); !ok1 {
+		if c.Fee, ok1 = i18n.ParseAmount(f[p+"fee"], s.Currency); !ok1 {
 			ve.Add(p+"fee", "error.amount")
 		}
-		if c.EarlyFee, ok2 = parseAmount(f[p+"early_fee"], s.Currency); !ok2 {
+		if c.EarlyFee, ok2 = i18n.ParseAmount(f[p+"early_fee"], s.Currency); !ok2 {
 			ve.Add(p+"early_fee", "error.amount")
 		}
 		s.Categories = append(s.Categories, c)

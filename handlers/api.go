@@ -111,53 +111,6 @@ func (h *Handler) getRegistration(c *gin.Context) {
 	c.JSON(http.StatusOK, toAPI(r))
 }
 
-// reasonBody is the optional body of reject and cancel.
-type reasonBody struct {
-	Reason string `json:"reason"`
-}
-
-func (h *Handler) readReason(c *gin.Context) (string, bool) {
-	var b reasonBody
-	if c.Request.ContentLength == 0 {
-		return "", true
-	}
-	if !h.decodeJSON(c, &b) {
-		return "", false
-	}
-	return b.Reason, true
-}
-
-func (h *Handler) approveRegistration(c *gin.Context) {
-	r, err := h.db.ApproveRegistration(c.Request.Context(), caller(c), c.Param("reference"))
-	h.answerChange(c, r, err)
-}
-
-func (h *Handler) rejectRegistration(c *gin.Context) {
-	reason, ok := h.readReason(c)
-	if !ok {
-		return
-	}
-	r, err := h.db.RejectRegistration(c.Request.Context(), caller(c), c.Param("reference"), reason)
-	h.answerChange(c, r, err)
-}
-
-func (h *Handler) cancelRegistration(c *gin.Context) {
-	reason, ok := h.readReason(c)
-	if !ok {
-		return
-	}
-	r, err := h.db.CancelRegistration(c.Request.Context(), caller(c), c.Param("reference"), reason)
-	h.answerChange(c, r, err)
-}
-
-func (h *Handler) answerChange(c *gin.Context, r store.Registration, err error) {
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toAPI(r))
-}
-
 func (h *Handler) getStats(c *gin.Context) {
 	st, err := h.db.Stats(c.Request.Context())
 	if err != nil {

@@ -129,14 +129,17 @@ func (l *limiter) allow(addr string) bool {
 	return cl.bucket.AllowN(now, 1)
 }
 
-// rateLimited guards public POSTs.
-func (h *Handler) rateLimited(c *gin.Context) {
-	if !h.limiter.allow(c.ClientIP()) {
-		c.Header("Retry-After", "60")
-		h.failStatus(c, http.StatusTooManyRequests, "error.too_many", nil)
-		return
+// limit guards a public form or API call: handle runs only while the
+// client keeps within the rate limit.
+func (h *Handler) limit(handle gin.HandlerFunc) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if !h.limiter.allow(c.ClientIP()) {
+			c.Header("Retry-After", "60")
+			h.failStatus(c, http.StatusTooManyRequests, "error.too_many", nil)
+			return
+		}
+		handle(c)
 	}
-	c.Next()
 }
 
 // maxBody is the largest request body accepted.

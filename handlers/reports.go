@@ -14,9 +14,52 @@ import (
 	"delegate/store"
 )
 
-// reportNames are the logistics reports. Each covers the approved
-// registrations.
-var reportNames = []string{"arrivals", "rooming", "meals", "accessibility", "visits"}
+// logisticsReport is one logistics report over the approved registrations:
+// its columns (catalog keys) and the function that writes its rows.
+type logisticsReport struct {
+	name    string
+	columns []string
+	rows    func(in reportInput) [][]string
+}
+
+// reportInput is what a report's rows are written from.
+type reportInput struct {
+	list []store.Registration // approved, by name
+	s    *store.Settings
+	l    *i18n.Localizer
+}
+
+// logisticsReports are the reports, in the order the reports page lists them.
+var logisticsReports = []logisticsReport{
+	{"arrivals", []string{"field.arrival_date", "field.arrival_flight", "admin.list.name", "field.country",
+		"field.airport_transfer", "field.hotel", "field.phone", "field.departure_date", "field.departure_flight",
+		"field.reference"}, arrivalRows},
+	{"rooming", []string{"field.hotel", "report.night", "admin.list.name", "field.country", "field.reference",
+		"field.accessibility"}, roomingRows},
+	{"meals", []string{"report.day", "field.dietary", "report.count"}, mealRows},
+	{"accessibility", []string{"admin.list.name", "field.country", "field.accessibility", "field.dietary_notes",
+		"field.hotel", "field.phone", "field.email", "field.reference"}, accessibilityRows},
+	{"visits", []string{"field.study_visit", "report.day", "admin.list.name", "field.country", "field.organisation",
+		"field.email", "field.phone", "field.accessibility"}, visitRows},
+}
+
+// findReport returns the report called name.
+func findReport(name string) (logisticsReport, bool) {
+	i := slices.IndexFunc(logisticsReports, func(r logisticsReport) bool { return r.name == name })
+	if i < 0 {
+		return logisticsReport{}, false
+	}
+	return logisticsReports[i], true
+}
+
+// table writes the report in the language of in.l.
+func (rp logisticsReport) table(in reportInput) export.Table {
+	t := export.Table{Name: in.l.T("report." + rp.name), Rows: rp.rows(in)}
+	for _, k := range rp.columns {
+		t.Header = append(t.Header, in.l.T(k))
+	}
+	return t
+}
 
 // stay is the nights a delegate spends, from the arrival date to the day
 // before departure; without dates, the nights of the conference.
@@ -31,115 +74,121 @@ func stay(r *store.Registration, s *store.Settings) (from, to time.Time) {
 	return from, to
 }
 
-// report builds one logistics report in the language of l.
-func report(name string, list []store.Registration, s *store.Settings, l *i18n.Localizer) export.Table {
-	t := export.Table{Name: l.T("report." + name)}
-	head := func(keys ...string) {
-		for _, k := range keys {
-			t.Header = append(t.Header, l.T(k))
+func listName(r *store.Registration) string { return r.FamilyName + ", " + r.GivenNames }
+
+// arrivalRows are by day and flight; those who have not said when they
+// come last.
+func arrivalRows(in reportInput) [][]string {
+	list := slices.Clone(in.list)
+	slices.SortStableFunc(list, func(a, b store.Registration) int {
+		if (a.ArrivalDate == "") != (b.ArrivalDate == "") {
+			if a.ArrivalDate == "" {
+				return 1
+			}
+			return -1
 		}
+		return strings.Compare(a.ArrivalDate+a.ArrivalFlight, b.ArrivalDate+b.ArrivalFlight)
+	})
+	var rows [][]string
+	for _, r := range list {
+		lb := labelsOf(&r, in.s, in.l)
+		transfer := ""
+		if r.AirportTransfer {
+			transfer = in.l.T("common.yes")
+		}
+		rows = append(rows, []string{r.ArrivalDate, r.ArrivalFlight, listName(&r), lb.Country, transfer,
+			lb.Hotel, r.Phone, r.DepartureDate, r.DepartureFlight, r.Reference})
 	}
-	yes := func(b bool) string {
-		if b {
-			return l.T("common.yes")
-		}
-		return ""
-	}
-	name2 := func(r *store.Registration) string { return r.FamilyName + ", " + r.GivenNames }
-	switch name {
-	case "arrivals":
-		head("field.arrival_date", "field.arrival_flight", "admin.list.name", "field.country", "field.airport_transfer",
-			"field.hotel", "field.phone", "field.departure_date", "field.departure_flight", "field.reference")
-		// by day and flight; those who have not said when they come last
-		slices.SortStableFunc(list, func(a, b store.Registration) int {
-			if (a.ArrivalDate == "") != (b.ArrivalDate == "") {
-				if a.ArrivalDate == "" {
-					return 1
-				}
-				return -1
-			}
-			return strings.Compare(a.ArrivalDate+a.ArrivalFlight, b.ArrivalDate+b.ArrivalFlight)
-		})
-		for _, r := range list {
-			lb := labelsOf(&r, s, l)
-			t.Rows = append(t.Rows, []string{r.ArrivalDate, r.ArrivalFlight, name2(&r), lb.Country, yes(r.AirportTransfer),
-				lb.Hotel, r.Phone, r.DepartureDate, r.DepartureFlight, r.Reference})
-		}
-	case "rooming":
-		head("field.hotel", "report.night", "admin.list.name", "field.country", "field.reference", "field.accessibility")
-		for _, h := range s.Hotels {
-			for _, r := range list {
-				if r.Hotel != h.Code {
-					continue
-				}
-				from, to := stay(&r, s)
-				for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-					t.Rows = append(t.Rows, []string{h.Name, d.Format(store.DateLayout), name2(&r), l.CountryName(r.Country),
-						r.Reference, r.Accessibility})
-				}
-			}
-		}
-		slices.SortStableFunc(t.Rows, func(a, b []string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
-	case "meals":
-		head("report.day", "field.dietary", "report.count")
-		needs := append([]string{"none"}, store.DietaryNeeds...)
-		for d := s.Start(); !d.After(s.End()); d = d.AddDate(0, 0, 1) {
-			counts := map[string]int{}
-			total := 0
-			for _, r := range list {
-				from, to := stay(&r, s)
-				if d.Before(from) || d.After(to) {
-					continue
-				}
-				total++
-				if len(r.Dietary) == 0 {
-					counts["none"]++
-				}
-				for _, x := range r.Dietary {
-					counts[x]++
-				}
-			}
-			for _, x := range needs {
-				label := l.T("report.no_need")
-				if x != "none" {
-					label = l.T("dietary." + x)
-				}
-				if counts[x] > 0 {
-					t.Rows = append(t.Rows, []string{d.Format(store.DateLayout), label, strconv.Itoa(counts[x])})
-				}
-			}
-			t.Rows = append(t.Rows, []string{d.Format(store.DateLayout), l.T("report.total"), strconv.Itoa(total)})
-		}
-	case "accessibility":
-		head("admin.list.name", "field.country", "field.accessibility", "field.dietary_notes", "field.hotel", "field.phone",
-			"field.email", "field.reference")
-		for _, r := range list {
-			if r.Accessibility == "" && r.DietaryNotes == "" {
+	return rows
+}
+
+// roomingRows are one a night a delegate stays, by hotel and night.
+func roomingRows(in reportInput) [][]string {
+	var rows [][]string
+	for _, h := range in.s.Hotels {
+		for _, r := range in.list {
+			if r.Hotel != h.Code {
 				continue
 			}
-			lb := labelsOf(&r, s, l)
-			t.Rows = append(t.Rows, []string{name2(&r), lb.Country, r.Accessibility, r.DietaryNotes, lb.Hotel, r.Phone,
-				r.Email, r.Reference})
-		}
-	case "visits":
-		head("field.study_visit", "report.day", "admin.list.name", "field.country", "field.organisation", "field.email",
-			"field.phone", "field.accessibility")
-		for _, v := range s.StudyVisits {
-			for _, r := range list {
-				if r.StudyVisit == v.Code {
-					t.Rows = append(t.Rows, []string{v.Name.In(l.Lang), v.Date, name2(&r), l.CountryName(r.Country),
-						r.Organisation, r.Email, r.Phone, r.Accessibility})
-				}
+			from, to := stay(&r, in.s)
+			for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
+				rows = append(rows, []string{h.Name, d.Format(store.DateLayout), listName(&r), in.l.CountryName(r.Country),
+					r.Reference, r.Accessibility})
 			}
 		}
 	}
-	return t
+	slices.SortStableFunc(rows, func(a, b []string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
+	return rows
+}
+
+// mealRows count, for each conference day, the delegates there by
+// dietary need, then all of them.
+func mealRows(in reportInput) [][]string {
+	var rows [][]string
+	needs := append([]string{"none"}, store.DietaryNeeds...)
+	for d := in.s.Start(); !d.After(in.s.End()); d = d.AddDate(0, 0, 1) {
+		counts := map[string]int{}
+		total := 0
+		for _, r := range in.list {
+			from, to := stay(&r, in.s)
+			if d.Before(from) || d.After(to) {
+				continue
+			}
+			total++
+			if len(r.Dietary) == 0 {
+				counts["none"]++
+			}
+			for _, x := range r.Dietary {
+				counts[x]++
+			}
+		}
+		for _, x := range needs {
+			label := in.l.T("report.no_need")
+			if x != "none" {
+				label = in.l.T("dietary." + x)
+			}
+			if counts[x] > 0 {
+				rows = append(rows, []string{d.Format(store.DateLayout), label, strconv.Itoa(counts[x])})
+			}
+		}
+		rows = append(rows, []string{d.Format(store.DateLayout), in.l.T("report.total"), strconv.Itoa(total)})
+	}
+	return rows
+}
+
+// accessibilityRows are the delegates who told us of a need.
+func accessibilityRows(in reportInput) [][]string {
+	var rows [][]string
+	for _, r := range in.list {
+		if r.Accessibility == "" && r.DietaryNotes == "" {
+			continue
+		}
+		lb := labelsOf(&r, in.s, in.l)
+		rows = append(rows, []string{listName(&r), lb.Country, r.Accessibility, r.DietaryNotes, lb.Hotel, r.Phone,
+			r.Email, r.Reference})
+	}
+	return rows
+}
+
+// visitRows are each study visit's roster.
+func visitRows(in reportInput) [][]string {
+	var rows [][]string
+	for _, v := range in.s.StudyVisits {
+		for _, r := range in.list {
+			if r.StudyVisit == v.Code {
+				rows = append(rows, []string{v.Name.In(in.l.Lang), v.Date, listName(&r), in.l.CountryName(r.Country),
+					r.Organisation, r.Email, r.Phone, r.Accessibility})
+			}
+		}
+	}
+	return rows
 }
 
 // sendReport sends a logistics report as CSV or XLSX, by the path's name.
 func (h *Handler) sendReport(c *gin.Context) {
 	name, format, _ := strings.Cut(c.Param("file"), ".")
-	if !slices.Contains(reportNames, name) || (format != "csv" && format != "xlsx") {
+	rp, ok := findReport(name)
+	if !ok || (format != "csv" && format != "xlsx") {
 		h.fail(c, store.ErrNotFound)
 		return
 	}
@@ -149,9 +198,13 @@ func (h *Handler) sendReport(c *gin.Context) {
 		return
 	}
 	s := h.db.Settings()
-	h.sendTable(c, name, format, report(name, list, &s, h.localizer(c)))
+	h.sendTable(c, name, format, rp.table(reportInput{list: list, s: &s, l: h.localizer(c)}))
 }
 
 func (h *Handler) showReports(c *gin.Context) {
-	h.render(c, http.StatusOK, "reports", h.localizer(c).T("admin.reports.title"), reportNames)
+	names := make([]string, len(logisticsReports))
+	for i, rp := range logisticsReports {
+		names[i] = rp.name
+	}
+	h.render(c, http.StatusOK, "reports", h.localizer(c).T("admin.reports.title"), names)
 }

@@ -9,75 +9,133 @@ import (
 	"delegate/static"
 )
 
-// Route is one entry of the route table, with the weakest role that may
-// call it ("" for public routes).
+// Route is one route of the service, with the weakest role that may call
+// it ("public" for everyone).
 type Route struct {
 	Method, Path, Role string
 }
 
-// routes registers every route of the service with the weakest role that
-// may call it; Server.Routes lists them.
-func (h *Handler) routes(r *gin.Engine) {
-	pub := func(method, path string, handlers ...gin.HandlerFunc) { h.add(r, "public", method, path, handlers...) }
-	pub("GET", "/healthz", h.healthz)
-	pub("GET", "/static/style.css", staticFile("style.css"))
-	pub("GET", "/static/form.js", staticFile("form.js"))
-	pub("GET", "/static/categories.css", h.categoriesCSS)
-
-	pub("GET", "/", h.showHome)
-	pub("GET", "/register", h.showRegistrationForm)
-	pub("POST", "/register", h.rateLimited, limitBody, h.submitRegistration)
-
-	pub("GET", "/r/:token", h.showManage)
-	pub("GET", "/r/:token/edit", h.showEditForm)
-	pub("POST", "/r/:token/edit", h.rateLimited, limitBody, h.submitEdit)
-	pub("GET", "/r/:token/cancel", h.showCancel)
-	pub("POST", "/r/:token/cancel", h.rateLimited, limitBody, h.submitCancel)
-	pub("GET", "/r/:token/badge.pdf", h.myBadge)
-	pub("GET", "/r/:token/letter.pdf", h.myLetter)
-	pub("GET", "/r/:token/receipt.pdf", h.myReceipt)
-	pub("GET", "/r/:token/pay", h.startPayment)
-	pub("POST", "/stripe/webhook", limitBody, h.stripeWebhook)
-	pub("GET", "/verify/:code", h.verifyLetter)
-
-	api := r.Group("/api/v1", limitBody)
-	h.add(api, "public", "POST", "/registrations", h.rateLimited, h.createRegistration)
-	for _, rt := range []struct {
-		method, path, role string
-		handle             gin.HandlerFunc
-	}{
-		{"GET", "/registrations", "viewer", h.listRegistrations},
-		{"GET", "/registrations/:reference", "viewer", h.getRegistration},
-		{"POST", "/registrations/:reference/approve", "admin", h.approveRegistration},
-		{"POST", "/registrations/:reference/reject", "admin", h.rejectRegistration},
-		{"POST", "/registrations/:reference/cancel", "admin", h.cancelRegistration},
-		{"GET", "/stats", "viewer", h.getStats},
-		{"GET", "/registrations/:reference/badge.pdf", "desk", h.oneBadge},
-		{"GET", "/badges.pdf", "desk", h.batchBadges},
-		{"POST", "/checkins", "desk", h.postCheckin},
-		{"GET", "/export/registrations.csv", "viewer", h.exportRegistrations("csv")},
-		{"GET", "/export/registrations.xlsx", "viewer", h.exportRegistrations("xlsx")},
-		{"GET", "/reports/:file", "viewer", h.sendReport},
-		{"GET", "/conference", "viewer", h.getConference},
-		{"PUT", "/conference", "admin", h.putConference},
-	} {
-		h.add(api, rt.role, rt.method, rt.path, h.authenticate, h.requireRole(rt.role), rt.handle)
-	}
-
-	h.adminRoutes(r.Group("/admin", limitBody))
+// route is a row of a route table: the weakest role that may call it
+// ("public" for everyone), the method, the path and the handler.
+type route struct {
+	role, method, path string
+	handle             gin.HandlerFunc
 }
 
-// add registers a route and records its role.
-func (h *Handler) add(g gin.IRoutes, role, method, path string, handlers ...gin.HandlerFunc) {
-	full := path
-	if rg, ok := g.(*gin.RouterGroup); ok {
-		full = strings.TrimSuffix(rg.BasePath(), "/") + path
+// routes registers every route of the service; Server.Routes lists them.
+// Every request body is limited in size; a route not public passes its
+// guard first; public forms and the public API call are rate-limited per
+// client (h.limit).
+func (h *Handler) routes(r *gin.Engine) {
+	r.Use(limitBody)
+	for _, rt := range h.routeTable() {
+		h.roles[rt.method+" "+rt.path] = rt.role
+		r.Handle(rt.method, rt.path, append(h.guard(rt), rt.handle)...)
 	}
-	if full != "/" {
-		full = strings.TrimSuffix(full, "/")
+}
+
+// guard is what a route checks before its handler: nothing for a public
+// one, a bearer token of the role under /api/v1, a signed-in organiser of
+// the role under /admin.
+func (h *Handler) guard(rt route) []gin.HandlerFunc {
+	switch {
+	case rt.role == "public":
+		return nil
+	case strings.HasPrefix(rt.path, "/api/"):
+		return []gin.HandlerFunc{h.authenticate, h.requireRole(rt.role)}
+	default:
+		return []gin.HandlerFunc{h.organiser(rt.role)}
 	}
-	h.roles[method+" "+full] = role
-	g.Handle(method, path, handlers...)
+}
+
+// routeTable is every route of the service: the public pages, the
+// delegate's private pages, the API and the organisers' pages.
+func (h *Handler) routeTable() []route {
+	return []route{
+		{"public", "GET", "/healthz", h.healthz},
+		{"public", "GET", "/static/style.css", staticFile("style.css")},
+		{"public", "GET", "/static/form.js", staticFile("form.js")},
+		{"public", "GET", "/static/categories.css", h.categoriesCSS},
+		{"public", "GET", "/", h.showHome},
+		{"public", "GET", "/register", h.showRegistrationForm},
+		{"public", "POST", "/register", h.limit(h.submitRegistration)},
+		{"public", "GET", "/r/:token", h.showManage},
+		{"public", "GET", "/r/:token/edit", h.showEditForm},
+		{"public", "POST", "/r/:token/edit", h.limit(h.submitEdit)},
+		{"public", "GET", "/r/:token/cancel", h.showCancel},
+		{"public", "POST", "/r/:token/cancel", h.limit(h.submitCancel)},
+		{"public", "GET", "/r/:token/badge.pdf", h.myBadge},
+		{"public", "GET", "/r/:token/letter.pdf", h.myLetter},
+		{"public", "GET", "/r/:token/receipt.pdf", h.myReceipt},
+		{"public", "GET", "/r/:token/pay", h.startPayment},
+		{"public", "POST", "/stripe/webhook", h.stripeWebhook},
+		{"public", "GET", "/verify/:code", h.verifyLetter},
+
+		// the JSON API, for a bearer token's role
+		{"public", "POST", "/api/v1/registrations", h.limit(h.createRegistration)},
+		{"viewer", "GET", "/api/v1/registrations", h.listRegistrations},
+		{"viewer", "GET", "/api/v1/registrations/:reference", h.getRegistration},
+		{"admin", "POST", "/api/v1/registrations/:reference/approve", h.apiDecision(approve)},
+		{"admin", "POST", "/api/v1/registrations/:reference/reject", h.apiDecision(reject)},
+		{"admin", "POST", "/api/v1/registrations/:reference/cancel", h.apiDecision(cancel)},
+		{"viewer", "GET", "/api/v1/stats", h.getStats},
+		{"desk", "GET", "/api/v1/registrations/:reference/badge.pdf", h.oneBadge},
+		{"desk", "GET", "/api/v1/badges.pdf", h.batchBadges},
+		{"desk", "POST", "/api/v1/checkins", h.postCheckin},
+		{"viewer", "GET", "/api/v1/export/registrations.csv", h.exportRegistrations("csv")},
+		{"viewer", "GET", "/api/v1/export/registrations.xlsx", h.exportRegistrations("xlsx")},
+		{"viewer", "GET", "/api/v1/reports/:file", h.sendReport},
+		{"viewer", "GET", "/api/v1/conference", h.getConference},
+		{"admin", "PUT", "/api/v1/conference", h.putConference},
+
+		// the organisers' pages, for the signed-in organiser's role
+		{"public", "GET", "/admin/login", h.showLogin},
+		{"public", "POST", "/admin/login", h.limit(h.submitLogin)},
+		{"public", "POST", "/admin/logout", h.logout},
+		{"public", "GET", "/admin/setup", h.showSetup},
+		{"public", "POST", "/admin/setup", h.limit(h.submitSetup)},
+		{"viewer", "GET", "/admin", h.showDashboard},
+		{"viewer", "GET", "/admin/registrations", h.showRegistrations},
+		{"admin", "POST", "/admin/registrations/bulk", h.bulkRegistrations},
+		{"viewer", "GET", "/admin/registrations/:reference", h.showRegistration},
+		{"admin", "GET", "/admin/registrations/:reference/edit", h.showRegistrationEdit},
+		{"admin", "POST", "/admin/registrations/:reference/edit", h.submitRegistrationEdit},
+		{"admin", "POST", "/admin/registrations/:reference/approve", h.adminDecision(approve)},
+		{"admin", "POST", "/admin/registrations/:reference/reject", h.adminDecision(reject)},
+		{"admin", "POST", "/admin/registrations/:reference/cancel", h.adminDecision(cancel)},
+		{"desk", "POST", "/admin/registrations/:reference/notes", h.addNote},
+		{"admin", "GET", "/admin/settings", h.showSettings},
+		{"admin", "POST", "/admin/settings", h.submitSettings},
+		{"admin", "GET", "/admin/users", h.showUsers},
+		{"admin", "POST", "/admin/users", h.createUser},
+		{"admin", "POST", "/admin/users/:id", h.updateUser},
+		{"admin", "POST", "/admin/users/:id/password", h.resetPassword},
+		{"admin", "GET", "/admin/tokens", h.showTokens},
+		{"admin", "POST", "/admin/tokens", h.createTokenPage},
+		{"admin", "POST", "/admin/tokens/:id/revoke", h.revokeToken},
+		{"admin", "GET", "/admin/audit", h.showAudit},
+		{"viewer", "GET", "/admin/mail", h.showMail},
+		{"admin", "POST", "/admin/mail/resend-failed", h.resendFailed},
+		{"viewer", "GET", "/admin/mail/:id", h.showMessage},
+		{"viewer", "GET", "/admin/mail/:id/html", h.messageHTML},
+		{"admin", "POST", "/admin/mail/:id/resend", h.resendMessage},
+		{"admin", "GET", "/admin/messages/new", h.showCompose},
+		{"admin", "POST", "/admin/messages", h.submitCompose},
+		{"viewer", "GET", "/admin/messages/:id", h.showCampaign},
+		{"desk", "GET", "/admin/badges", h.showBadges},
+		{"desk", "GET", "/admin/checkin", h.showDesk},
+		{"desk", "POST", "/admin/checkin", h.submitDesk},
+		{"desk", "GET", "/admin/badges.pdf", h.batchBadges},
+		{"desk", "GET", "/admin/registrations/:reference/badge.pdf", h.oneBadge},
+		{"desk", "POST", "/admin/registrations/:reference/reissue-badge", h.reissueBadge},
+		{"finance", "POST", "/admin/registrations/:reference/payment", h.deskPayment},
+		{"viewer", "GET", "/admin/letters", h.showLetters},
+		{"viewer", "GET", "/admin/export/registrations.csv", h.exportRegistrations("csv")},
+		{"viewer", "GET", "/admin/export/registrations.xlsx", h.exportRegistrations("xlsx")},
+		{"viewer", "GET", "/admin/reports", h.showReports},
+		{"viewer", "GET", "/admin/reports/:file", h.sendReport},
+		{"viewer", "GET", "/admin/participants.pdf", h.participants},
+	}
 }
 
 func staticFile(name string) gin.HandlerFunc {
@@ -93,63 +151,6 @@ func (h *Handler) healthz(c *gin.Context) {
 		return
 	}
 	c.String(http.StatusOK, "ok\n")
-}
-
-// adminRoutes registers the organisers' pages.
-func (h *Handler) adminRoutes(g *gin.RouterGroup) {
-	h.add(g, "public", "GET", "/login", h.showLogin)
-	h.add(g, "public", "POST", "/login", h.rateLimited, h.submitLogin)
-	h.add(g, "public", "POST", "/logout", h.logout)
-	h.add(g, "public", "GET", "/setup", h.showSetup)
-	h.add(g, "public", "POST", "/setup", h.rateLimited, h.submitSetup)
-	for _, p := range []struct {
-		role, method, path string
-		handle             gin.HandlerFunc
-	}{
-		{"viewer", "GET", "", h.showDashboard},
-		{"viewer", "GET", "/registrations", h.showRegistrations},
-		{"admin", "POST", "/registrations/bulk", h.bulkRegistrations},
-		{"viewer", "GET", "/registrations/:reference", h.showRegistration},
-		{"admin", "GET", "/registrations/:reference/edit", h.showRegistrationEdit},
-		{"admin", "POST", "/registrations/:reference/edit", h.submitRegistrationEdit},
-		{"admin", "POST", "/registrations/:reference/approve", h.adminApprove},
-		{"admin", "POST", "/registrations/:reference/reject", h.adminReject},
-		{"admin", "POST", "/registrations/:reference/cancel", h.adminCancel},
-		{"desk", "POST", "/registrations/:reference/notes", h.addNote},
-		{"admin", "GET", "/settings", h.showSettings},
-		{"admin", "POST", "/settings", h.submitSettings},
-		{"admin", "GET", "/users", h.showUsers},
-		{"admin", "POST", "/users", h.createUser},
-		{"admin", "POST", "/users/:id", h.updateUser},
-		{"admin", "POST", "/users/:id/password", h.resetPassword},
-		{"admin", "GET", "/tokens", h.showTokens},
-		{"admin", "POST", "/tokens", h.createTokenPage},
-		{"admin", "POST", "/tokens/:id/revoke", h.revokeToken},
-		{"admin", "GET", "/audit", h.showAudit},
-		{"viewer", "GET", "/mail", h.showMail},
-		{"admin", "POST", "/mail/resend-failed", h.resendFailed},
-		{"viewer", "GET", "/mail/:id", h.showMessage},
-		{"viewer", "GET", "/mail/:id/html", h.messageHTML},
-		{"admin", "POST", "/mail/:id/resend", h.resendMessage},
-		{"admin", "GET", "/messages/new", h.showCompose},
-		{"admin", "POST", "/messages", h.submitCompose},
-		{"viewer", "GET", "/messages/:id", h.showCampaign},
-		{"desk", "GET", "/badges", h.showBadges},
-		{"desk", "GET", "/checkin", h.showDesk},
-		{"desk", "POST", "/checkin", h.submitDesk},
-		{"desk", "GET", "/badges.pdf", h.batchBadges},
-		{"desk", "GET", "/registrations/:reference/badge.pdf", h.oneBadge},
-		{"desk", "POST", "/registrations/:reference/reissue-badge", h.reissueBadge},
-		{"finance", "POST", "/registrations/:reference/payment", h.deskPayment},
-		{"viewer", "GET", "/letters", h.showLetters},
-		{"viewer", "GET", "/export/registrations.csv", h.exportRegistrations("csv")},
-		{"viewer", "GET", "/export/registrations.xlsx", h.exportRegistrations("xlsx")},
-		{"viewer", "GET", "/reports", h.showReports},
-		{"viewer", "GET", "/reports/:file", h.sendReport},
-		{"viewer", "GET", "/participants.pdf", h.participants},
-	} {
-		h.add(g, p.role, p.method, p.path, h.organiser(p.role), p.handle)
-	}
 }
 
 // categoriesCSS colours each category's marks: the colours are settings,

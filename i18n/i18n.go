@@ -8,12 +8,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/text/collate"
-	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -138,50 +136,6 @@ func (l *Localizer) DateRange(start, end time.Time) string {
 		return strconv.Itoa(start.Day()) + "–" + l.Date(end)
 	}
 	return l.Date(start) + " – " + l.Date(end)
-}
-
-// Money writes an amount in minor units of an ISO 4217 currency:
-// "USD 150.00" in English, "150,00 USD" in Spanish and French.
-func (l *Localizer) Money(amount int64, code string) string {
-	scale := 2
-	if u, err := currency.ParseISO(code); err == nil {
-		scale, _ = currency.Standard.Rounding(u)
-	}
-	neg := amount < 0
-	if neg {
-		amount = -amount
-	}
-	div := int64(1)
-	for range scale {
-		div *= 10
-	}
-	whole := groupThousands(strconv.FormatInt(amount/div, 10), l.T("format.thousands"))
-	num := whole
-	if scale > 0 {
-		num += l.T("format.decimal") + fmt.Sprintf("%0*d", scale, amount%div)
-	}
-	if neg {
-		num = "-" + num
-	}
-	return l.T("format.money", num, code)
-}
-
-func groupThousands(s, sep string) string {
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	first := len(s) % 3
-	if first > 0 {
-		b.WriteString(s[:first])
-	}
-	for i := first; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteString(sep)
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }
 
 // Country is an ISO 3166-1 alpha-2 code and its name in a language.

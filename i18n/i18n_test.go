@@ -206,3 +206,31 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestAmountsInAFormField(t *testing.T) {
+	for _, c := range []struct {
+		in, code string
+		want     int64
+		ok       bool
+		plain    string
+	}{
+		{"150", "USD", 15000, true, "150.00"},
+		{"150,5", "EUR", 15050, true, "150.50"},
+		{" 1200.25 ", "MXN", 120025, true, "1200.25"},
+		{"5000", "JPY", 5000, true, "5000"},
+		{"5000.5", "JPY", 0, false, ""},
+		{"1.234", "USD", 0, false, ""},
+		{"-3", "USD", 0, false, ""},
+		{"", "USD", 0, true, "0.00"},
+	} {
+		got, ok := i18n.ParseAmount(c.in, c.code)
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("ParseAmount(%q, %s) = %d, %v; want %d, %v", c.in, c.code, got, ok, c.want, c.ok)
+		}
+		if ok {
+			if p := i18n.PlainAmount(got, c.code); p != c.plain {
+				t.Errorf("PlainAmount(%d, %s) = %q, want %q", got, c.code, p, c.plain)
+			}
+		}
+	}
+}

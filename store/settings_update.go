@@ -19,9 +19,20 @@ var (
 	currencyCode  = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
-// Validate checks the settings and says which field is wrong.
+// Validate checks the settings and says which field is wrong: the
+// conference, then each list.
 func (s *Settings) Validate() error {
 	v := &ValidationError{}
+	s.checkConference(v)
+	s.checkCategories(v)
+	s.checkHotels(v)
+	s.checkStudyVisits(v)
+	return v.Err()
+}
+
+// checkConference checks the name, dates, time zone, capacity, the
+// registration window and the currency.
+func (s *Settings) checkConference(v *ValidationError) {
 	if strings.TrimSpace(s.Name.En) == "" {
 		v.Add("name.en", "error.required")
 	}
@@ -57,13 +68,15 @@ func (s *Settings) Validate() error {
 	if !currencyCode.MatchString(s.Currency) {
 		v.Add("currency", "error.currency")
 	}
+}
+
+// checkCategories checks each category: a unique code, a name, a badge
+// colour and fees that make sense.
+func (s *Settings) checkCategories(v *ValidationError) {
 	if len(s.Categories) == 0 {
 		v.Add("categories", "error.required")
 	}
-	seen := map[string]bool{}
-	for i, c := range s.Categories {
-		f := fmt.Sprintf("categories.%d.", i)
-		checkCode(v, seen, f+"code", c.Code)
+	checkList(v, "categories", s.Categories, func(c Category) string { return c.Code }, func(f string, c Category) {
 		if strings.TrimSpace(c.Name.En) == "" {
 			v.Add(f+"name.en", "error.required")
 		}
@@ -81,22 +94,25 @@ func (s *Settings) Validate() error {
 				v.Add(f+"early_deadline", "error.date")
 			}
 		}
-	}
-	seen = map[string]bool{}
-	for i, h := range s.Hotels {
-		f := fmt.Sprintf("hotels.%d.", i)
-		checkCode(v, seen, f+"code", h.Code)
+	})
+}
+
+// checkHotels checks each hotel: a unique code, a name, rooms.
+func (s *Settings) checkHotels(v *ValidationError) {
+	checkList(v, "hotels", s.Hotels, func(h Hotel) string { return h.Code }, func(f string, h Hotel) {
 		if strings.TrimSpace(h.Name) == "" {
 			v.Add(f+"name", "error.required")
 		}
 		if h.Rooms < 0 {
 			v.Add(f+"rooms", "error.not_negative")
 		}
-	}
-	seen = map[string]bool{}
-	for i, sv := range s.StudyVisits {
-		f := fmt.Sprintf("study_visits.%d.", i)
-		checkCode(v, seen, f+"code", sv.Code)
+	})
+}
+
+// checkStudyVisits checks each study visit: a unique code, a name, a
+// date, places.
+func (s *Settings) checkStudyVisits(v *ValidationError) {
+	checkList(v, "study_visits", s.StudyVisits, func(sv StudyVisit) string { return sv.Code }, func(f string, sv StudyVisit) {
 		if strings.TrimSpace(sv.Name.En) == "" {
 			v.Add(f+"name.en", "error.required")
 		}
@@ -106,8 +122,19 @@ func (s *Settings) Validate() error {
 		if sv.Capacity < 0 {
 			v.Add(f+"capacity", "error.not_negative")
 		}
+	})
+}
+
+// checkList checks a list of the settings: each item's code valid and
+// unique in the list, then check with the item's field prefix, e.g.
+// "hotels.2.".
+func checkList[T any](v *ValidationError, name string, list []T, code func(T) string, check func(prefix string, item T)) {
+	seen := map[string]bool{}
+	for i, x := range list {
+		f := fmt.Sprintf("%s.%d.", name, i)
+		checkCode(v, seen, f+"code", code(x))
+		check(f, x)
 	}
-	return v.Err()
 }
 
 func checkCode(v *ValidationError, seen map[string]bool, field, code string) {

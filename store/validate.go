@@ -80,10 +80,25 @@ func (d *Details) normalise() {
 }
 
 // Validate normalises d and checks every rule of a registration against the
-// settings s at time now.
+// settings s at time now, section by section of the form.
 func (d *Details) Validate(s *Settings, now time.Time) error {
 	d.normalise()
 	v := &ValidationError{}
+	d.checkAbout(v)
+	d.checkParticipation(v, s)
+	if d.InvitationLetter {
+		d.checkLetter(v, s)
+	}
+	d.checkTravel(v, s)
+	d.checkNeeds(v)
+	if !d.ConsentPrivacy {
+		v.Add("consent_privacy", "error.consent_privacy")
+	}
+	return v.Err()
+}
+
+// checkAbout checks the delegate: name, contact and organisation.
+func (d *Details) checkAbout(v *ValidationError) {
 	oneOf(v, "title", d.Title, Titles, false)
 	text(v, "given_names", d.GivenNames, 100, true)
 	text(v, "family_name", d.FamilyName, 100, true)
@@ -107,33 +122,44 @@ func (d *Details) Validate(s *Settings, now time.Time) error {
 	text(v, "job_title", d.JobTitle, 200, true)
 	text(v, "city", d.City, 100, false)
 	country(v, "country", d.Country)
-	oneOf(v, "gnlc", d.GNLC, []string{"member", "interested"}, false)
+}
+
+// checkParticipation checks the category, the GNLC answer and the
+// language of the delegate's messages.
+func (d *Details) checkParticipation(v *ValidationError, s *Settings) {
 	if d.Category == "" {
 		v.Add("category", "error.required")
 	} else if _, ok := s.Category(d.Category); !ok {
 		v.Add("category", "error.choice")
 	}
+	oneOf(v, "gnlc", d.GNLC, []string{"member", "interested"}, false)
 	oneOf(v, "language", d.Language, Languages, true)
+}
 
-	if d.InvitationLetter {
-		country(v, "nationality", d.Nationality)
-		switch {
-		case d.PassportNumber == "":
-			v.Add("passport_number", "error.required")
-		case !passportPattern.MatchString(d.PassportNumber):
-			v.Add("passport_number", "error.passport_number")
-		}
-		validUntil := s.PassportValidUntil()
-		if exp, ok := date(v, "passport_expiry", d.PassportExpiry, true); ok && exp.Before(validUntil) {
-			v.Add("passport_expiry", "error.passport_expiry", validUntil)
-		}
-		if dob, ok := date(v, "date_of_birth", d.DateOfBirth, true); ok {
-			if dob.Year() < 1900 || !dob.Before(s.Start().AddDate(-10, 0, 0)) {
-				v.Add("date_of_birth", "error.date_of_birth")
-			}
+// checkLetter checks what a visa invitation letter prints: a passport
+// valid six months after the conference, and an adult's date of birth.
+func (d *Details) checkLetter(v *ValidationError, s *Settings) {
+	country(v, "nationality", d.Nationality)
+	switch {
+	case d.PassportNumber == "":
+		v.Add("passport_number", "error.required")
+	case !passportPattern.MatchString(d.PassportNumber):
+		v.Add("passport_number", "error.passport_number")
+	}
+	validUntil := s.PassportValidUntil()
+	if exp, ok := date(v, "passport_expiry", d.PassportExpiry, true); ok && exp.Before(validUntil) {
+		v.Add("passport_expiry", "error.passport_expiry", validUntil)
+	}
+	if dob, ok := date(v, "date_of_birth", d.DateOfBirth, true); ok {
+		if dob.Year() < 1900 || !dob.Before(s.Start().AddDate(-10, 0, 0)) {
+			v.Add("date_of_birth", "error.date_of_birth")
 		}
 	}
+}
 
+// checkTravel checks the dates (within two weeks of the conference),
+// flights, hotel and study visit.
+func (d *Details) checkTravel(v *ValidationError, s *Settings) {
 	from, to := s.Start().AddDate(0, 0, -14), s.End().AddDate(0, 0, 14)
 	arr, arrOK := date(v, "arrival_date", d.ArrivalDate, false)
 	dep, depOK := date(v, "departure_date", d.DepartureDate, false)
@@ -151,16 +177,16 @@ func (d *Details) Validate(s *Settings, now time.Time) error {
 			v.Add(f.name, "error.flight")
 		}
 	}
-	if d.Hotel != "" {
-		if _, ok := s.Hotel(d.Hotel); !ok {
-			v.Add("hotel", "error.choice")
-		}
+	if _, ok := s.Hotel(d.Hotel); d.Hotel != "" && !ok {
+		v.Add("hotel", "error.choice")
 	}
-	if d.StudyVisit != "" {
-		if _, ok := s.StudyVisit(d.StudyVisit); !ok {
-			v.Add("study_visit", "error.choice")
-		}
+	if _, ok := s.StudyVisit(d.StudyVisit); d.StudyVisit != "" && !ok {
+		v.Add("study_visit", "error.choice")
 	}
+}
+
+// checkNeeds checks dietary and accessibility needs.
+func (d *Details) checkNeeds(v *ValidationError) {
 	for _, x := range d.Dietary {
 		if !slices.Contains(DietaryNeeds, x) {
 			v.Add("dietary", "error.choice")
@@ -168,10 +194,6 @@ func (d *Details) Validate(s *Settings, now time.Time) error {
 	}
 	text(v, "dietary_notes", d.DietaryNotes, 500, false)
 	text(v, "accessibility", d.Accessibility, 500, false)
-	if !d.ConsentPrivacy {
-		v.Add("consent_privacy", "error.consent_privacy")
-	}
-	return v.Err()
 }
 
 // text checks a free-text field: required, at most max characters, and no
