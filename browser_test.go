@@ -77,6 +77,7 @@ func visible(sel string, out *bool) chromedp.Action {
 // message at that field with the rest of the form kept, fixes it and lands
 // on her private page.
 func TestRegisterInFrenchInABrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t, "fr")
 	base, stop := startServer(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "b.db")})
 	defer stop()
@@ -153,6 +154,7 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 // lists the pending registrations matching "jose", ticks both and approves
 // them at once, as organisers would.
 func TestOrganiserInABrowser(t *testing.T) {
+	t.Parallel()
 	ctx := newBrowser(t, "en")
 	dbPath := filepath.Join(t.TempDir(), "o.db")
 	base, stop := startServerWithOutput(t, map[string]string{"DELEGATE_DB": dbPath})

@@ -37,6 +37,7 @@ func TestMain(m *testing.M) {
 // every registration that was answered 201, and its confirmation in the
 // outbox, is in the database afterwards.
 func TestKilledServerLosesNothingAcknowledged(t *testing.T) {
+	t.Parallel()
 	dbPath := filepath.Join(t.TempDir(), "crash.db")
 	secret := strings.Repeat("cd", 32)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -98,7 +99,17 @@ func TestKilledServerLosesNothingAcknowledged(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(400 * time.Millisecond)
+	// kill in the middle of the stream: once 100 registrations are answered
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		n := len(acknowledged)
+		mu.Unlock()
+		if n >= 100 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 	if err := cmd.Process.Kill(); err != nil { // SIGKILL: no shutdown at all
 		t.Fatal(err)
 	}

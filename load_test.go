@@ -40,6 +40,7 @@ func BenchmarkLoadRegistrations(b *testing.B) {
 
 // TestLoadRunWorks keeps the load run working between benchmark runs.
 func TestLoadRunWorks(t *testing.T) {
+	t.Parallel()
 	res := loadRun(t, 8, 200)
 	if res.rps <= 0 || res.p99 <= 0 || res.raw <= 0 {
 		t.Errorf("load run: %+v", res)

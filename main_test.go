@@ -33,6 +33,7 @@ func startServer(t testing.TB, vars map[string]string) (string, func() error) {
 }
 
 func TestServeAndShutDownGracefully(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "delegate.db")
 	base, stop := startServer(t, map[string]string{"DELEGATE_DB": dbPath})
@@ -84,6 +85,7 @@ func TestServeAndShutDownGracefully(t *testing.T) {
 }
 
 func TestCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	vars := map[string]string{"DELEGATE_DB": filepath.Join(dir, "cmd.db"),
 		"DELEGATE_SECRET": strings.Repeat("ab", 32)}
@@ -167,6 +169,7 @@ func TestCommands(t *testing.T) {
 // registration's confirmation arrives over SMTP, in the delegate's
 // language, with the private link that works.
 func TestMailLeavesThroughSMTP(t *testing.T) {
+	t.Parallel()
 	smtp := smtptest.Start(t)
 	base, stop := startServer(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "m.db"),
 		"DELEGATE_SMTP_URL": smtp.URL(), "DELEGATE_MAIL_FROM": "ICLC 2015 <iclc@example.org>"})

@@ -19,6 +19,7 @@ var table = export.Table{Name: "Inscripciones", Header: []string{"Nombre", "Orga
 }}
 
 func TestCSVIsSafeAndReadable(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := export.WriteCSV(&buf, table); err != nil {
 		t.Fatal(err)
@@ -44,6 +45,7 @@ func TestCSVIsSafeAndReadable(t *testing.T) {
 }
 
 func TestXLSXReadsBack(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := export.WriteXLSX(&buf, table); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestEveryAdminRouteChecksTheRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	ref := e.register(t, valid("matrix@example.org"))["reference"].(string)
@@ -60,6 +61,7 @@ func TestEveryAdminRouteChecksTheRole(t *testing.T) {
 }
 
 func TestCrossOriginAdminPost(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ref := e.register(t, valid("csrf@example.org"))["reference"].(string)
 	admin := e.login(t, "admin")
@@ -83,6 +85,7 @@ func TestCrossOriginAdminPost(t *testing.T) {
 }
 
 func TestLoginLogoutAndLockout(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	first := e.login(t, "desk")
@@ -152,9 +155,16 @@ func TestLoginLogoutAndLockout(t *testing.T) {
 		t.Errorf("disabled organiser logging in: got %d, want 401", rec.Code)
 	}
 
+	// each failure slows the next answer down more, up to a second
+	if d := e.delays(); len(d) < 3 || d[0] <= 0 || d[1] <= d[0] {
+		t.Errorf("slowdowns after failed logins: %v, want growing delays", d)
+	}
 	// five wrong passwords lock the address, even against the right one
 	for range 5 {
 		loginAs("desk@uil.example", "still the wrong one")
+	}
+	if d := e.delays(); d[len(d)-1] > time.Second {
+		t.Errorf("a failed login waited %s, want at most a second", d[len(d)-1])
 	}
 	rec = loginAs("desk@uil.example", organiserPassword)
 	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "Too many failed attempts") {
@@ -166,6 +176,7 @@ func TestLoginLogoutAndLockout(t *testing.T) {
 }
 
 func TestFirstAdminThroughTheSetupLink(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	secret, err := e.db.CreateSetupToken(ctx)
@@ -197,6 +208,7 @@ func TestFirstAdminThroughTheSetupLink(t *testing.T) {
 }
 
 func TestDashboardSearchAndBulkApprove(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	var refs []string
@@ -253,6 +265,7 @@ func TestDashboardSearchAndBulkApprove(t *testing.T) {
 }
 
 func TestRegistrationDetailActionsAndNotes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	ref := e.register(t, valid("detail@example.org"))["reference"].(string)
@@ -285,6 +298,7 @@ func TestRegistrationDetailActionsAndNotes(t *testing.T) {
 }
 
 func TestSettingsPage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	e.register(t, valid("uses-mayor@example.org"))
 	admin := e.login(t, "admin")
@@ -374,6 +388,7 @@ func htmlUnescape(s string) string {
 }
 
 func TestOrganisersAndTokensPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	admin := e.login(t, "admin")
 	e.run(t, []scenario{

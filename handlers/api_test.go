@@ -13,6 +13,7 @@ import (
 )
 
 func TestEveryAPIRouteChecksTheRole(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	r := e.register(t, valid("roles@example.org"))
 	var routes []handlers.Route
@@ -49,6 +50,7 @@ func TestEveryAPIRouteChecksTheRole(t *testing.T) {
 }
 
 func TestRegistrationAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	first := e.register(t, valid("Aminata@Example.SN"))
 	ref := first["reference"].(string)
@@ -107,6 +109,7 @@ func TestRegistrationAPI(t *testing.T) {
 }
 
 func TestConferenceSettingsAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	e.register(t, valid("one@example.org"))
 	e.run(t, []scenario{

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCheckinAPIAndDesk(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	_, okRef := e.privateLink(t, with(valid("ok@example.org"), "category", "speaker", "hotel", "", "study_visit", ""))

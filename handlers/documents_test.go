@@ -19,6 +19,7 @@ func (e *env) privateLink(t *testing.T, fields map[string]any) (string, string) 
 }
 
 func TestDelegateBadgeAndLetter(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	link, ref := e.privateLink(t, valid("aminata@example.sn")) // a mayor: needs approval
@@ -86,6 +87,7 @@ func TestDelegateBadgeAndLetter(t *testing.T) {
 }
 
 func TestDeskBadges(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	var refs []string
@@ -149,6 +151,7 @@ func TestDeskBadges(t *testing.T) {
 }
 
 func TestNamesBadgesCannotPrintAreRefused(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	rec := e.do(t, request{method: "POST", path: "/register?lang=en", form: asForm(with(valid("wang@example.cn"),
 		"given_names", "伟", "family_name", "王", "country", "CN"))})

@@ -13,6 +13,7 @@ import (
 )
 
 func TestAttendeeExports(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	_, a := e.privateLink(t, with(valid("a@example.org"), "given_names", "José", "family_name", "Zúñiga", "organisation", "=1+1"))

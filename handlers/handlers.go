@@ -3,10 +3,12 @@
 package handlers
 
 import (
+	"context"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
@@ -30,6 +32,10 @@ type Deps struct {
 	TrustedProxies []string
 	// Payments takes fees by card; nil when Stripe is not configured.
 	Payments *payment.Client
+	// Sleep waits out the slowdown after a failed login; by default it
+	// sleeps until d has passed or ctx is done. Tests record the delays
+	// instead of waiting them.
+	Sleep func(ctx context.Context, d time.Duration)
 }
 
 // Handler holds the routes' shared state.
@@ -79,7 +85,7 @@ func New(d Deps) (*Server, error) {
 		baseURL: strings.TrimRight(d.BaseURL, "/"),
 		pages:   pages,
 		limiter: newLimiter(d.RateLimit),
-		logins:  newLoginGuard(),
+		logins:  newLoginGuard(d.Sleep),
 		pay:     d.Payments,
 		roles:   map[string]string{},
 	}

@@ -32,6 +32,7 @@ func htmlValidate(t *testing.T) string {
 // admin, full of realistic data, and checks each is under 30 KB and valid
 // HTML.
 func TestEveryPageIsValidSmallHTML(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	if _, err := demo.Fill(ctx, e.db, e.clock, 150, rand.New(rand.NewPCG(1, 2))); err != nil {

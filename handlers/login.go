@@ -40,7 +40,7 @@ func (h *Handler) submitLogin(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		time.Sleep(h.logins.fail(now, email, c.ClientIP()))
+		h.logins.sleep(ctx, h.logins.fail(now, email, c.ClientIP()))
 		view.Error = l.T("admin.login.wrong")
 		h.render(c, http.StatusUnauthorized, "login", l.T("admin.login.title"), view)
 		return

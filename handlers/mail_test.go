@@ -13,6 +13,7 @@ import (
 )
 
 func TestMailViewerAndResend(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	reg := e.register(t, with(valid("viewer@example.org"), "language", "es"))
@@ -55,6 +56,7 @@ func TestMailViewerAndResend(t *testing.T) {
 }
 
 func TestWriteToDelegates(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	for i, lang := range []string{"en", "es", "fr"} {

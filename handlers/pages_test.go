@@ -12,6 +12,7 @@ import (
 )
 
 func TestPublicPages(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	e.run(t, []scenario{
 		{name: "home in English", req: request{method: "GET", path: "/"}, wantStatus: 200,
@@ -61,6 +62,7 @@ func TestPublicPages(t *testing.T) {
 }
 
 func TestRateLimitOnPublicPosts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 3)
 	for i := range 3 {
 		rec := e.do(t, request{method: "POST", path: "/api/v1/registrations", json: valid("")})
@@ -81,6 +83,7 @@ func TestRateLimitOnPublicPosts(t *testing.T) {
 }
 
 func TestPrivatePageEditAndCancel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	rec := e.do(t, request{method: "POST", path: "/register", form: asForm(valid("aminata@example.sn")),
@@ -143,6 +146,7 @@ func TestPrivatePageEditAndCancel(t *testing.T) {
 }
 
 func TestDuplicateThroughTheForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	e.register(t, valid("dup@example.org"))
 	rec := e.do(t, request{method: "POST", path: "/register?lang=en", form: asForm(valid("DUP@example.org"))})

@@ -42,6 +42,7 @@ func completed(id, ref string, amount int) map[string]any {
 // letter pays through Stripe Checkout, Stripe's webhook marks the fee
 // paid, the receipt and the letter follow; a repeated event does nothing.
 func TestPayByCard(t *testing.T) {
+	t.Parallel()
 	const secret = "whsec_test_secret"
 	base := stripemock.Start(t)
 	e := newEnvWith(t, func(d *handlers.Deps) { d.Payments = payment.New("sk_test_123", secret, base) })
@@ -111,6 +112,7 @@ func TestPayByCard(t *testing.T) {
 }
 
 func TestPaidAtTheDesk(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	link, ref := e.privateLink(t, with(valid("desk@example.org"), "category", "academia", "hotel", "", "study_visit", ""))

@@ -16,6 +16,7 @@ func csvRows(t *testing.T, body string) [][]string {
 }
 
 func TestLogisticsReports(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	speaker := func(email string, kv ...any) {
 		e.register(t, with(with(valid(email), "category", "speaker", "invitation_letter", false), kv...))

@@ -114,6 +114,7 @@ func safeNext(next string) string {
 // loginGuard slows down and then locks repeated failed logins, per email
 // address and per client address.
 type loginGuard struct {
+	sleep    func(ctx context.Context, d time.Duration)
 	mu       sync.Mutex
 	failures map[string]*failures
 }
@@ -133,7 +134,22 @@ const (
 	maxLoginSleeps = time.Second
 )
 
-func newLoginGuard() *loginGuard { return &loginGuard{failures: map[string]*failures{}} }
+func newLoginGuard(sleep func(context.Context, time.Duration)) *loginGuard {
+	if sleep == nil {
+		sleep = sleepCtx
+	}
+	return &loginGuard{sleep: sleep, failures: map[string]*failures{}}
+}
+
+// sleepCtx waits d, or less if ctx is done first.
+func sleepCtx(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
 
 // locked reports until when any of keys is locked.
 func (g *loginGuard) locked(now time.Time, keys ...string) time.Time {

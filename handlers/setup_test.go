@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +29,16 @@ type env struct {
 	clock  *clock.Manual // the store's clock, at 15 June 2015 noon UTC
 	h      *handlers.Server
 	tokens map[string]string // role → bearer token
+
+	mu    sync.Mutex
+	slept []time.Duration // the slowdowns after failed logins, not waited
+}
+
+// delays are the slowdowns failed logins have asked for so far.
+func (e *env) delays() []time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.slept)
 }
 
 func newEnv(t *testing.T, rateLimit int) *env {
@@ -49,13 +61,17 @@ func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	deps := handlers.Deps{DB: db, BaseURL: "https://iclc.example.org"}
+	e := &env{db: db, clock: clk, tokens: map[string]string{}}
+	deps := handlers.Deps{DB: db, BaseURL: "https://iclc.example.org", Sleep: func(_ context.Context, d time.Duration) {
+		e.mu.Lock()
+		e.slept = append(e.slept, d)
+		e.mu.Unlock()
+	}}
 	set(&deps)
-	h, err := handlers.New(deps)
+	e.h, err = handlers.New(deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{db: db, clock: clk, h: h, tokens: map[string]string{}}
 	for _, role := range store.Roles {
 		secret, _, err := db.CreateToken(ctx, store.System, role+" token", role)
 		if err != nil {

@@ -59,6 +59,7 @@ var rules = []rule{
 }
 
 func TestEveryValidationRuleThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	for i, r := range rules {
 		t.Run(fmt.Sprintf("%s=%v", r.field, r.value), func(t *testing.T) {
@@ -85,6 +86,7 @@ func TestEveryValidationRuleThroughTheAPI(t *testing.T) {
 }
 
 func TestEveryValidationRuleThroughTheForm(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	for i, r := range rules {
 		t.Run(fmt.Sprintf("%s=%v", r.field, r.value), func(t *testing.T) {
@@ -115,6 +117,7 @@ func TestEveryValidationRuleThroughTheForm(t *testing.T) {
 }
 
 func TestFormMessagesInThePageLanguage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	fields := with(valid("fr@example.org"), "passport_expiry", "2016-02-15")
 	rec := e.do(t, request{method: "POST", path: "/register", form: asForm(fields),
@@ -132,6 +135,7 @@ func TestFormMessagesInThePageLanguage(t *testing.T) {
 }
 
 func TestFullHotelAndStudyVisit(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, 0)
 	ctx := context.Background()
 	s := e.db.Settings()

@@ -17,6 +17,7 @@ import (
 )
 
 func TestEveryKeyInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	en := i18n.Keys("en")
 	if len(en) < 100 {
 		t.Fatalf("English catalog has only %d keys", len(en))
@@ -122,6 +123,7 @@ func usedKeys(t *testing.T) []string {
 }
 
 func TestEveryUsedKeyExists(t *testing.T) {
+	t.Parallel()
 	keys := usedKeys(t)
 	if len(keys) < 150 {
 		t.Fatalf("found only %d keys in use; the scan is broken", len(keys))
@@ -137,6 +139,7 @@ func TestEveryUsedKeyExists(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2016, 3, 30, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		lang, date, money, rng, country string
@@ -170,6 +173,7 @@ func TestFormats(t *testing.T) {
 }
 
 func TestCountriesSortedInTheLanguage(t *testing.T) {
+	t.Parallel()
 	es := i18n.For("es").Countries()
 	if len(es) < 190 {
 		t.Fatalf("only %d countries", len(es))
@@ -193,6 +197,7 @@ func TestCountriesSortedInTheLanguage(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	for header, want := range map[string]string{
 		"fr-SN,fr;q=0.9,en;q=0.5": "fr",
 		"es-MX":                   "es",
@@ -208,6 +213,7 @@ func TestMatch(t *testing.T) {
 }
 
 func TestAmountsInAFormField(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in, code string
 		want     int64

@@ -18,6 +18,7 @@ func sampleRegistration(lang string) *store.Registration {
 }
 
 func TestComposeEveryKindInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	c, err := mailer.NewComposer("https://iclc.example.org/")
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +75,7 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 // each gets their own name and reference, escaped in HTML, and neither
 // message holds a link's secret.
 func TestComposeFromCache(t *testing.T) {
+	t.Parallel()
 	c, _ := mailer.NewComposer("https://iclc.example.org")
 	s := store.DefaultSettings()
 	a, b := sampleRegistration("en"), sampleRegistration("en")

@@ -102,6 +102,7 @@ func decodeHeader(t *testing.T, m smtptest.Message, name string) string {
 }
 
 func TestDeliveryOverSMTP(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	db := openStore(t)
 	ctx := context.Background()
@@ -148,6 +149,7 @@ func TestDeliveryOverSMTP(t *testing.T) {
 }
 
 func TestTemporaryFailuresAreRetried(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	db, clk := openStoreAt(t)
 	ctx := context.Background()
@@ -186,6 +188,7 @@ func TestTemporaryFailuresAreRetried(t *testing.T) {
 }
 
 func TestPermanentFailureThenResend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	db, clk := openStoreAt(t)
 	ctx := context.Background()
@@ -212,6 +215,7 @@ func TestPermanentFailureThenResend(t *testing.T) {
 }
 
 func TestHeadersCannotBeInjected(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.Start(t)
 	s, err := mailer.NewSMTP(srv.URL(), "ICLC 2015 <noreply@iclc.example.org>")
 	if err != nil {
@@ -245,6 +249,7 @@ func TestHeadersCannotBeInjected(t *testing.T) {
 // down: the web answers at once, and when the server comes back every
 // message arrives exactly once.
 func TestOutageLosesNothing(t *testing.T) {
+	t.Parallel()
 	db, clk := openStoreAt(t)
 	// a free port with nothing listening yet
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

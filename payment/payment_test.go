@@ -15,6 +15,7 @@ import (
 )
 
 func TestCheckoutAgainstStripeMock(t *testing.T) {
+	t.Parallel()
 	c := payment.New("sk_test_123", "whsec_test", stripemock.Start(t))
 	id, url, err := c.CreateCheckout(context.Background(), payment.Checkout{Reference: "ICLC-ABC234", Email: "huong@example.vn",
 		Description: "ICLC 2015 fee", Amount: 10000, Currency: "usd", Locale: "en",
@@ -36,6 +37,7 @@ func signed(t *testing.T, secret string, event map[string]any) ([]byte, string) 
 }
 
 func TestParseEvents(t *testing.T) {
+	t.Parallel()
 	c := payment.New("sk_test_123", "whsec_test", "")
 	body, sig := signed(t, "whsec_test", map[string]any{"id": "evt_1", "object": "event", "type": "checkout.session.completed",
 		"data": map[string]any{"object": map[string]any{"object": "checkout.session", "id": "cs_1", "client_reference_id": "ICLC-ABC234",

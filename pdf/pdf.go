@@ -5,6 +5,7 @@
 package pdf
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -24,11 +25,14 @@ import (
 
 const font = "dejavu"
 
-// newDoc starts a document in millimetres with the embedded fonts.
+// newDoc starts a document in millimetres with the embedded fonts. Each
+// document gets its own copy of the font bytes (1.4 MB, copied in well
+// under a millisecond): gofpdf pads font tables by appending to slices of
+// the bytes it is given, so documents written at once must not share them.
 func newDoc(w, h float64) *gofpdf.Fpdf {
 	f := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: w, Ht: h}})
-	f.AddUTF8FontFromBytes(font, "", dejavusans.TTF)
-	f.AddUTF8FontFromBytes(font, "B", dejavusansbold.TTF)
+	f.AddUTF8FontFromBytes(font, "", bytes.Clone(dejavusans.TTF))
+	f.AddUTF8FontFromBytes(font, "B", bytes.Clone(dejavusansbold.TTF))
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.SetCreator("delegate", true)

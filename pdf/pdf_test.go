@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -34,6 +35,7 @@ var people = []pdf.Badge{
 }
 
 func TestBadgesPrintEveryScript(t *testing.T) {
+	t.Parallel()
 	for _, layout := range pdf.Layouts {
 		t.Run(layout, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -56,6 +58,7 @@ func TestBadgesPrintEveryScript(t *testing.T) {
 }
 
 func TestBadgeQRCodesDecode(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		layout string
 		badges []pdf.Badge
@@ -82,6 +85,7 @@ func TestBadgeQRCodesDecode(t *testing.T) {
 }
 
 func TestLongNamesShrinkAndNeverOverflow(t *testing.T) {
+	t.Parallel()
 	long := pdf.Badge{Name: "Maria da Conceição Gonçalves de Magalhães", Organisation: strings.Repeat("Organisation ", 20),
 		Country: "Brasil", Category: "Academia", Colour: "#7B3FA0", Reference: "ICLC-LONG22", Code: "ICLC-LONG22-1-CCCCCCCCCCCC"}
 	var buf bytes.Buffer
@@ -121,6 +125,7 @@ func TestLongNamesShrinkAndNeverOverflow(t *testing.T) {
 }
 
 func TestLetterInTwoLanguages(t *testing.T) {
+	t.Parallel()
 	page := pdf.LetterPage{Lang: "fr", EventShort: "ICLC 2015", EventName: "Deuxième Conférence internationale sur les villes apprenantes",
 		Serial: "Lettre n° L000007 · inscription ICLC-7K3M9P", Place: "Hambourg, le 3 juin 2015", To: "À la Section consulaire",
 		Subject: "Objet : invitation", Opening: "Madame, Monsieur,", Paragraphs: []string{"Nous avons l'honneur de confirmer…"},
@@ -145,6 +150,7 @@ func TestLetterInTwoLanguages(t *testing.T) {
 }
 
 func TestParticipantsGroupedByCountry(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	list := pdf.ParticipantList{Title: "Liste des participants", Page: "page %d", Groups: []pdf.CountryGroup{
 		{Country: "Grèce", Participants: []pdf.Participant{{Name: "Ελένη ΠΑΠΑΔΟΠΟΥΛΟΥ", JobTitle: "Conseillère", Organisation: "Ministère"}}},
@@ -157,5 +163,35 @@ func TestParticipantsGroupedByCountry(t *testing.T) {
 	g, s := strings.Index(text, "Grèce"), strings.Index(text, "Sénégal")
 	if g < 0 || s < g || !strings.Contains(text, "S.E. Aminata DIOP") || !strings.Contains(text, "Ελένη ΠΑΠΑΔΟΠΟΥΛΟΥ") || !strings.Contains(text, "page 1") {
 		t.Errorf("participants text:\n%s", text)
+	}
+}
+
+// TestDocumentsAtOnce writes documents at the same time, as the server
+// does for two desks: with -race (go test -race ./pdf/, as .ci/run does)
+// it fails if documents share anything they write to. gofpdf pads font
+// tables by appending to slices of the font bytes it is given.
+func TestDocumentsAtOnce(t *testing.T) {
+	t.Parallel()
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() {
+			var buf bytes.Buffer
+			if i%2 == 0 {
+				errs[i] = pdf.WriteBadges(&buf, pdf.A6, people[:1])
+			} else {
+				errs[i] = pdf.WriteParticipants(&buf, pdf.ParticipantList{Title: "List of participants", Page: "Page %d",
+					Groups: []pdf.CountryGroup{{Country: "Sénégal", Participants: []pdf.Participant{{Name: "Aminata DIOP"}}}}})
+			}
+			if errs[i] == nil && !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+				errs[i] = fmt.Errorf("document %d is not a PDF", i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCheckIn(t *testing.T) {
+	t.Parallel()
 	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
 	desk := store.Actor{Kind: "user", Name: "desk@uil.example"}
@@ -77,6 +78,7 @@ func TestCheckIn(t *testing.T) {
 // reference, a fee taken at the desk in the same transaction, and the
 // registration returned with a refusal.
 func TestCheckInAtTheDesk(t *testing.T) {
+	t.Parallel()
 	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
 	desk := store.Actor{Kind: "user", Name: "finance@uil.example"}

@@ -18,6 +18,7 @@ func visaDetails(email string) store.Details {
 }
 
 func TestCheckinCodes(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	r, err := db.CreateRegistration(ctx, store.System, details("code@example.org"))
@@ -50,6 +51,7 @@ func TestCheckinCodes(t *testing.T) {
 }
 
 func TestLettersFollowTheRegistration(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	r, err := db.CreateRegistration(ctx, store.System, visaDetails("visa@example.org"))
@@ -119,6 +121,7 @@ func TestLettersFollowTheRegistration(t *testing.T) {
 }
 
 func TestNoLetterUntilTheFeeIsPaid(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	d := visaDetails("fee@example.org")
@@ -133,6 +136,7 @@ func TestNoLetterUntilTheFeeIsPaid(t *testing.T) {
 }
 
 func TestBadgeNamesMustBePrintable(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	d := details("zh@example.org")
@@ -154,6 +158,7 @@ func TestBadgeNamesMustBePrintable(t *testing.T) {
 }
 
 func TestPurgePassports(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	r, _ := db.CreateRegistration(ctx, store.System, visaDetails("purge@example.org"))

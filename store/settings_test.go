@@ -13,6 +13,7 @@ import (
 )
 
 func TestSettingsChanges(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	setCapacity(t, db, 1)
@@ -58,6 +59,7 @@ func TestSettingsChanges(t *testing.T) {
 }
 
 func TestReopenKeepsDataAndRunsNoMigrationTwice(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "re.db")
 	ctx := context.Background()
 	db, err := store.Open(ctx, path, options(t, clock.At(june15)))
@@ -84,6 +86,7 @@ func TestReopenKeepsDataAndRunsNoMigrationTwice(t *testing.T) {
 }
 
 func TestSearchIgnoresCaseAndAccents(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	for i, name := range []string{"José", "Jöse", "Maria"} {

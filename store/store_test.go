@@ -58,6 +58,7 @@ func mustOpenAt(t testing.TB, at time.Time) (*store.DB, *clock.Manual) {
 }
 
 func TestOpenNeedsAComposer(t *testing.T) {
+	t.Parallel()
 	_, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "x.db"), store.Options{Secret: testSecret})
 	if err == nil || !strings.Contains(err.Error(), "Composer") {
 		t.Errorf("open without a composer: %v, want an error naming it", err)
@@ -92,6 +93,7 @@ func outbox(t testing.TB, db *store.DB, r store.Registration) []store.OutboxMess
 }
 
 func TestCreateRegistrationStatusFeeAndMessage(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	tests := []struct {
@@ -148,6 +150,7 @@ func TestCreateRegistrationStatusFeeAndMessage(t *testing.T) {
 }
 
 func TestFeeAfterEarlyBirdDeadline(t *testing.T) {
+	t.Parallel()
 	db, _ := mustOpenAt(t, time.Date(2015, 8, 1, 12, 0, 0, 0, time.UTC))
 	d := details("late@example.org")
 	d.Category = "city_official"
@@ -161,6 +164,7 @@ func TestFeeAfterEarlyBirdDeadline(t *testing.T) {
 }
 
 func TestDuplicateEmailIgnoresCaseAndCancelledOnes(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	r, err := db.CreateRegistration(ctx, store.System, details("Jose@Example.org"))
@@ -180,6 +184,7 @@ func TestDuplicateEmailIgnoresCaseAndCancelledOnes(t *testing.T) {
 }
 
 func TestConcurrentRegistrationsNeverOversell(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	setCapacity(t, db, 10)
@@ -238,6 +243,7 @@ func TestConcurrentRegistrationsNeverOversell(t *testing.T) {
 }
 
 func TestCancellationPromotesOldestWaitlisted(t *testing.T) {
+	t.Parallel()
 	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
 	setCapacity(t, db, 2)
@@ -288,6 +294,7 @@ func TestCancellationPromotesOldestWaitlisted(t *testing.T) {
 }
 
 func TestStatusChangesThatDoNotApply(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	r, err := db.CreateRegistration(ctx, store.System, details("a@example.org"))
@@ -315,6 +322,7 @@ func TestStatusChangesThatDoNotApply(t *testing.T) {
 }
 
 func TestPassportDataIsEncrypted(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	d := details("visa@example.org")
@@ -360,6 +368,7 @@ func TestPassportDataIsEncrypted(t *testing.T) {
 }
 
 func TestUpdateRegistrationKeepsHistoryWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
 	d := details("edit@example.org")
@@ -406,6 +415,7 @@ func (c *countingComposer) Compose(kind string, r *store.Registration, s *store.
 // more: the late delegate's message is written once, as a waiting-list
 // message, and the stored message never holds the link's secret.
 func TestEachMessageIsComposedOnce(t *testing.T) {
+	t.Parallel()
 	real, err := mailer.NewComposer("https://iclc.example.org")
 	if err != nil {
 		t.Fatal(err)
