@@ -129,3 +129,23 @@ func (db *DB) FindToken(ctx context.Context, secret string) (APIToken, error) {
 	t.CreatedAt = parseTime(created)
 	return t, err
 }
+
+const userColumns = "id, email, role, disabled, created_at"
+
+func scanUser(row scanner) (User, error) {
+	var u User
+	var created string
+	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created)
+	u.CreatedAt = parseTime(created)
+	return u, err
+}
+
+func scanToken(row scanner) (APIToken, error) {
+	var t APIToken
+	var created string
+	var revoked sql.NullString
+	err := row.Scan(&t.ID, &t.Name, &t.Role, &created, &revoked)
+	t.CreatedAt = parseTime(created)
+	t.RevokedAt = parseTimeNull(revoked)
+	return t, err
+}

@@ -51,16 +51,6 @@ func (db *DB) FindUser(ctx context.Context, id int64) (User, error) {
 	return u, err
 }
 
-const userColumns = "id, email, role, disabled, created_at"
-
-func scanUser(row scanner) (User, error) {
-	var u User
-	var created string
-	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created)
-	u.CreatedAt = parseTime(created)
-	return u, err
-}
-
 // FindUsers lists every organiser by email.
 func (db *DB) FindUsers(ctx context.Context) ([]User, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
@@ -130,16 +120,6 @@ func (db *DB) SetPassword(ctx context.Context, actor Actor, id int64, password s
 func (db *DB) FindTokens(ctx context.Context) ([]APIToken, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT id, name, role, created_at, revoked_at FROM api_tokens ORDER BY id DESC")
 	return collect(rows, err, scanToken)
-}
-
-func scanToken(row scanner) (APIToken, error) {
-	var t APIToken
-	var created string
-	var revoked sql.NullString
-	err := row.Scan(&t.ID, &t.Name, &t.Role, &created, &revoked)
-	t.CreatedAt = parseTime(created)
-	t.RevokedAt = parseTimeNull(revoked)
-	return t, err
 }
 
 // RevokeToken ends an API token.
