@@ -139,7 +139,7 @@ func TestConferenceSettingsAPI(t *testing.T) {
 			wantStatus: 409, want: []string{"Registration is closed."}},
 	})
 	msgs, _ := e.db.FindOutbox(context.Background(), store.OutboxFilter{})
-	if msgs[0].Kind != store.MailDatesChanged || !strings.Contains(msgs[0].Subject, "5–7 octobre 2015") {
+	if msgs[0].Kind != store.MailDatesChanged || !strings.Contains(msgs[0].Subject, "du 5 au 7 octobre 2015") {
 		t.Errorf("latest message: %s %q, want dates_changed in French", msgs[0].Kind, msgs[0].Subject)
 	}
 }

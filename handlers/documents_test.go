@@ -58,7 +58,7 @@ func TestDelegateBadgeAndLetter(t *testing.T) {
 	}
 	lt := pdftest.OneLine(t, letter.Body.Bytes())
 	for _, want := range []string{"À la Section consulaire de l'Ambassade ou du Consulat du Mexique", "A01234567", "Sénégal", "4 avril 1972",
-		"Copia en español para el consulado", "A la Sección Consular", "28–30 septembre 2015", "28–30 de septiembre de 2015"} {
+		"Copia en español para el consulado", "A la Sección Consular", "du 28 au 30 septembre 2015", "del 28 al 30 de septiembre de 2015"} {
 		if !strings.Contains(lt, want) {
 			t.Errorf("letter lacks %q", want)
 		}
@@ -73,13 +73,23 @@ func TestDelegateBadgeAndLetter(t *testing.T) {
 			want: []string{"Valid", "Aminata Diop", "Senegal", ref}, notWant: []string{"A01234567", "1972"}},
 		{name: "verify forged", req: request{method: "GET", path: verify[:len(verify)-2] + "ZZ"}, wantStatus: 404},
 	})
-	// the delegate changes passport: the letter is reissued, the old one superseded
+	// the delegate changes passport: the old letter is superseded at once,
+	// and no new one goes out until an organiser has looked
 	if rec := e.do(t, request{method: "POST", path: link + "/edit", form: asForm(with(valid("aminata@example.sn"), "passport_number", "B7654321"))}); rec.Code != 303 {
 		t.Fatalf("edit: %d", rec.Code)
 	}
+	admin := e.login(t, "admin")
 	e.run(t, []scenario{
 		{name: "old letter superseded", req: request{method: "GET", path: verify + "?lang=es"}, wantStatus: 200,
 			want: []string{"Sustituida"}, notWant: []string{"A01234567", "B7654321"}},
+		{name: "no letter while it is reviewed", req: request{method: "GET", path: link + "/letter.pdf"}, wantStatus: 404},
+		{name: "the delegate is told", req: request{method: "GET", path: link + "?lang=en"}, wantStatus: 200,
+			want: []string{"The organisers are reviewing your invitation letter."}, notWant: []string{"letter.pdf"}},
+		{name: "the queue shows the change, passport masked", req: request{method: "GET", path: "/admin/letters?lang=en", session: admin},
+			wantStatus: 200, want: []string{"To review: issue or refuse (1)", "<del>A0•••••67</del> → <ins>B7••••21</ins>"},
+			notWant: []string{"A01234567", "B7654321"}},
+		{name: "an organiser issues it", req: request{method: "POST", path: "/admin/registrations/" + ref + "/letter/issue", session: admin},
+			wantStatus: 303},
 	})
 	if lt := pdftest.OneLine(t, e.do(t, request{method: "GET", path: link + "/letter.pdf"}).Body.Bytes()); !strings.Contains(lt, "B7654321") {
 		t.Error("the new letter lacks the new passport")
@@ -141,7 +151,7 @@ func TestDeskBadges(t *testing.T) {
 		{name: "badges page", req: request{method: "GET", path: "/admin/badges?lang=en", session: desk}, wantStatus: 200,
 			want: []string{"Four A6 on A4, with cut marks", "4 approved delegates"}},
 		{name: "letters page", req: request{method: "GET", path: "/admin/letters?lang=en", session: desk}, wantStatus: 200,
-			want: []string{"Issued (4)", "Requested, waiting for approval (1)"}},
+			want: []string{"Requested, the registration waiting for approval (1)", "To review: issue or refuse (4)", "Issued (0)"}},
 	})
 	participants := e.do(t, request{method: "GET", path: "/admin/participants.pdf?lang=fr", session: desk})
 	pt := pdftest.OneLine(t, participants.Body.Bytes())
@@ -163,5 +173,55 @@ func TestNamesBadgesCannotPrintAreRefused(t *testing.T) {
 		"given_names", "伟", "family_name", "王", "badge_name", "Wang Wei", "country", "CN"))})
 	if rec.Code != 303 {
 		t.Errorf("with a Latin badge name: %d", rec.Code)
+	}
+}
+
+// TestVerifyALetterFromPaper is a consulate officer with the letter in
+// hand: the form, the serial and code typed, the passport number checked
+// without ever being shown, refusals, forgeries and the rate limit.
+func TestVerifyALetterFromPaper(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 5)
+	ctx := context.Background()
+	_, ref := e.privateLink(t, valid("consulate@example.sn"))
+	if _, err := e.db.ApproveRegistration(ctx, store.System, ref); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := e.db.FindRegistration(ctx, ref)
+	l, err := e.db.CurrentLetter(ctx, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := e.db.LetterShortCode(l.Serial)
+	form := func(serial, code, passport string) url.Values {
+		return url.Values{"serial": {serial}, "code": {code}, "passport": {passport}}
+	}
+	e.run(t, []scenario{
+		{name: "the form", req: request{method: "GET", path: "/verify?lang=fr"}, wantStatus: 200,
+			want: []string{"Numéro de passeport (facultatif)", "Code de vérification", `action="/verify"`}},
+		{name: "valid, from paper", req: request{method: "POST", path: "/verify?lang=en", form: form(l.Serial, short, "")}, wantStatus: 200,
+			want: []string{"Valid", "Aminata Diop", "Senegal", "28–30 September 2015", l.Serial}, notWant: []string{"A01234567"}},
+		{name: "passport matches", req: request{method: "POST", path: "/verify?lang=en", form: form(l.Serial, short, "a0123 4567")}, wantStatus: 200,
+			want: []string{"The passport number matches"}, notWant: []string{"A01234567", "a0123 4567"}},
+		{name: "passport does not match", req: request{method: "POST", path: "/verify?lang=es", form: form(l.Serial, short, "Z9999999")}, wantStatus: 200,
+			want: []string{"no coincide"}, notWant: []string{"A01234567", "Z9999999"}},
+		{name: "forged code", req: request{method: "POST", path: "/verify?lang=en", form: form(l.Serial, "AAAA-AAAA", "A01234567")}, wantStatus: 404,
+			want: []string{"No letter has this number and code"}, notWant: []string{"Aminata"}},
+	})
+	// refused by an organiser: the letter says so
+	if _, err := e.db.RefuseLetter(ctx, store.System, ref, "Not confirmed."); err != nil {
+		t.Fatal(err)
+	}
+	e.run(t, []scenario{
+		{name: "refused", req: request{method: "GET", path: "/verify/" + e.db.LetterCode(l.Serial) + "?lang=fr"}, wantStatus: 200,
+			want: []string{"Refusée", "retiré cette lettre"}, notWant: []string{"A01234567"}},
+	})
+	// the form is rate-limited: five tries a minute here
+	last := 0
+	for range 3 {
+		last = e.do(t, request{method: "POST", path: "/verify", form: form(l.Serial, short, "GUESS1234")}).Code
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("after 8 tries in a minute: %d, want 429", last)
 	}
 }

@@ -54,7 +54,8 @@ func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store
 		SignTitle:  s.Signatory.Title.In(lang),
 		Footer:     []string{sec.Name + ", " + sec.Address, l.T("footer.tel") + " " + sec.Phone + " · " + l.T("footer.fax") + " " + sec.Fax + " · " + sec.Email + " · " + sec.Website},
 		VerifyURL:  verify,
-		VerifyNote: l.T("letter.verify", strings.TrimPrefix(strings.TrimPrefix(h.baseURL, "https://"), "http://")+"/verify"),
+		VerifyNote: l.T("letter.verify", h.baseURL+"/verify"),
+		VerifyCode: l.T("verify.serial") + " " + letter.Serial + " · " + l.T("letter.code", h.db.LetterShortCode(letter.Serial)),
 	}
 }
 
@@ -80,62 +81,126 @@ func (h *Handler) myLetter(c *gin.Context) {
 	h.sendPDF(c, "letter-"+letter.Serial+".pdf", func(b *bytes.Buffer) error { return pdf.WriteLetter(b, pages) })
 }
 
-// verifyView is what a consulate reads about a letter.
+// verifyView is what a consulate reads about a letter: the form, then
+// the letter found and, when a passport number was typed, whether it is
+// the one on file. The number itself is never written back.
 type verifyView struct {
-	Letter    store.Letter
-	Reference string
-	Country   string
-	Issued    string
-	Dates     string
+	Serial, Code string
+	Found        bool
+	Check        store.LetterCheck
+	Country      string
+	Issued       string
+	Dates        string
+	Error        string
 }
 
-// verifyLetter answers whether a letter is genuine, and current. It never
-// shows the passport number.
+// showVerifyForm is /verify: a form for the serial and code printed on a
+// letter.
+func (h *Handler) showVerifyForm(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	h.render(c, http.StatusOK, "verify", h.localizer(c).T("verify.title"), verifyView{})
+}
+
+// verifyLetter is /verify/{code}, where a letter's QR leads.
 func (h *Handler) verifyLetter(c *gin.Context) {
-	letter, ref, err := h.db.VerifyLetter(c.Request.Context(), c.Param("code"))
+	check, err := h.db.VerifyLetterCode(c.Request.Context(), c.Param("code"))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	l := h.localizer(c)
-	s := h.db.Settings()
-	v := verifyView{Letter: letter, Reference: ref, Country: l.CountryName(letter.Nationality),
-		Issued: l.Date(letter.IssuedAt.In(s.Location()))}
-	start, _ := store.ParseDate(letter.StartDate)
-	end, _ := store.ParseDate(letter.EndDate)
-	v.Dates = l.DateRange(start, end)
-	c.Header("Cache-Control", "no-store")
-	h.render(c, http.StatusOK, "verify", l.T("verify.title"), v)
+	h.showVerified(c, http.StatusOK, check, check.Serial, h.db.LetterShortCode(check.Serial))
 }
 
-// lettersView is the organisers' letter queue.
+// submitVerify checks a serial and code typed from paper, and optionally
+// the passport number the officer holds. It is rate-limited.
+func (h *Handler) submitVerify(c *gin.Context) {
+	serial, code := strings.TrimSpace(c.PostForm("serial")), strings.TrimSpace(c.PostForm("code"))
+	check, err := h.db.VerifyLetter(c.Request.Context(), serial, code, c.PostForm("passport"))
+	if err == store.ErrNotFound {
+		l := h.localizer(c)
+		c.Header("Cache-Control", "no-store")
+		h.render(c, http.StatusNotFound, "verify", l.T("verify.title"),
+			verifyView{Serial: serial, Code: code, Error: l.T("verify.not_found")})
+		return
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.showVerified(c, http.StatusOK, check, check.Serial, code)
+}
+
+func (h *Handler) showVerified(c *gin.Context, status int, check store.LetterCheck, serial, code string) {
+	l := h.localizer(c)
+	s := h.db.Settings()
+	v := verifyView{Serial: serial, Code: code, Found: true, Check: check, Country: l.CountryName(check.Nationality),
+		Issued: l.Date(check.IssuedAt.In(s.Location()))}
+	start, _ := store.ParseDate(check.StartDate)
+	end, _ := store.ParseDate(check.EndDate)
+	v.Dates = l.DateRange(start, end)
+	c.Header("Cache-Control", "no-store")
+	h.render(c, status, "verify", l.T("verify.title"), v)
+}
+
+// lettersView is the organisers' letter queue, by where each letter
+// stands.
 type lettersView struct {
-	WaitingApproval []store.Registration
-	WaitingPayment  []store.Registration
-	Issued          []store.Letter
-	Refs            map[int64]string
+	States      []string
+	ByState     map[string][]store.Registration
+	Issued      []store.Letter
+	Refs        map[int64]string
+	NoSignatory bool
+	CanDecide   bool
+	Shown       int            // rows shown in each list; the rest are a link away
+	More        map[string]int // how many rows of each list are not shown
 }
 
 func (h *Handler) showLetters(c *gin.Context) {
 	ctx := c.Request.Context()
-	all, _, err := h.db.FindRegistrations(ctx, store.Filter{Letter: "yes", Sort: "oldest"})
+	queue, err := h.db.LetterQueue(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	v := lettersView{Refs: map[int64]string{}}
-	for _, r := range all {
-		v.Refs[r.ID] = r.Reference
-		switch {
-		case r.Status == store.StatusPending || r.Status == store.StatusWaitlisted:
-			v.WaitingApproval = append(v.WaitingApproval, r)
-		case r.Status == store.StatusApproved && !store.LetterDue(&r):
-			v.WaitingPayment = append(v.WaitingPayment, r)
+	v := lettersView{States: store.LetterStates, ByState: queue, Refs: map[int64]string{},
+		NoSignatory: h.db.Settings().Signatory.Name == "", CanDecide: store.RoleAtLeast(c.GetString("role"), "admin"),
+		Shown: 40}
+	v.More = map[string]int{}
+	for st, list := range queue {
+		v.More[st] = max(len(list)-v.Shown, 0)
+		for _, r := range list {
+			v.Refs[r.ID] = r.Reference
 		}
 	}
-	if v.Issued, err = h.db.FindLetters(ctx, 500); err != nil {
+	if v.Issued, err = h.db.FindLetters(ctx, 100); err != nil {
 		h.fail(c, err)
 		return
 	}
 	h.render(c, http.StatusOK, "letters", h.localizer(c).T("admin.letters.title"), v)
+}
+
+// issueLetter and refuseLetter are an organiser's word on a letter.
+func (h *Handler) issueLetter(c *gin.Context) {
+	_, err := h.db.IssueLetter(c.Request.Context(), caller(c), c.Param("reference"))
+	h.afterLetter(c, err, "admin.letters.done_issued")
+}
+
+func (h *Handler) refuseLetter(c *gin.Context) {
+	_, err := h.db.RefuseLetter(c.Request.Context(), caller(c), c.Param("reference"), c.PostForm("reason"))
+	h.afterLetter(c, err, "admin.letters.done_refused")
+}
+
+func (h *Handler) afterLetter(c *gin.Context, err error, done string) {
+	l := h.localizer(c)
+	var ce *store.ConflictError
+	switch {
+	case err == nil:
+		h.flash(c, l.T(done))
+	case asError(err, &ce):
+		h.flash(c, l.T("error."+ce.Reason))
+	default:
+		h.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/letters")
 }

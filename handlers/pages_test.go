@@ -19,7 +19,7 @@ func TestPublicPages(t *testing.T) {
 			want: []string{"Second International Conference on Learning Cities", "Building Sustainable Learning Cities",
 				"28–30 September 2015", "learningcities@unesco.org", `href="/register"`, "What is a learning city?"}},
 		{name: "home in Spanish by header", req: request{method: "GET", path: "/", header: map[string]string{"Accept-Language": "es-MX,es;q=0.9"}},
-			wantStatus: 200, want: []string{`lang="es"`, "Segunda Conferencia Internacional sobre Ciudades del Aprendizaje", "28–30 de septiembre de 2015"}},
+			wantStatus: 200, want: []string{`lang="es"`, "Segunda Conferencia Internacional sobre Ciudades del Aprendizaje", "del 28 al 30 de septiembre de 2015"}},
 		{name: "home in French by query", req: request{method: "GET", path: "/?lang=fr", header: map[string]string{"Accept-Language": "es"}},
 			wantStatus: 200, want: []string{`lang="fr"`, "Qu&#39;est-ce qu&#39;une ville apprenante ?"},
 			check: func(t *testing.T, rec *httptest.ResponseRecorder) {

@@ -69,6 +69,8 @@ func (h *Handler) routeTable() []route {
 		{"public", "GET", "/r/:token/receipt.pdf", h.myReceipt},
 		{"public", "GET", "/r/:token/pay", h.startPayment},
 		{"public", "POST", "/stripe/webhook", h.stripeWebhook},
+		{"public", "GET", "/verify", h.showVerifyForm},
+		{"public", "POST", "/verify", h.limit(h.submitVerify)},
 		{"public", "GET", "/verify/:code", h.verifyLetter},
 
 		// the JSON API, for a bearer token's role
@@ -130,6 +132,8 @@ func (h *Handler) routeTable() []route {
 		{"desk", "POST", "/admin/registrations/:reference/reissue-badge", h.reissueBadge},
 		{"finance", "POST", "/admin/registrations/:reference/payment", h.deskPayment},
 		{"viewer", "GET", "/admin/letters", h.showLetters},
+		{"admin", "POST", "/admin/registrations/:reference/letter/issue", h.issueLetter},
+		{"admin", "POST", "/admin/registrations/:reference/letter/refuse", h.refuseLetter},
 		{"viewer", "GET", "/admin/export/registrations.csv", h.exportRegistrations("csv")},
 		{"viewer", "GET", "/admin/export/registrations.xlsx", h.exportRegistrations("xlsx")},
 		{"viewer", "GET", "/admin/reports", h.showReports},

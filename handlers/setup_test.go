@@ -72,6 +72,12 @@ func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// letters need a signatory, which organisers set before any goes out
+	s := db.Settings()
+	s.Signatory.Name = testSignatory
+	if _, err := db.UpdateSettings(ctx, store.System, s); err != nil {
+		t.Fatal(err)
+	}
 	for _, role := range store.Roles {
 		secret, _, err := db.CreateToken(ctx, store.System, role+" token", role)
 		if err != nil {
@@ -81,6 +87,9 @@ func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 	}
 	return e
 }
+
+// testSignatory signs the test conference's letters.
+const testSignatory = "Test Signatory"
 
 // request is one HTTP request to the service.
 type request struct {

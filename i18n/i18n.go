@@ -130,12 +130,15 @@ func (l *Localizer) DateString(s string) string {
 	return l.Date(t)
 }
 
-// DateRange writes the days from start to end: "28–30 September 2015".
+// DateRange writes the days from start to end as a sentence carries them:
+// "28–30 September 2015", "du 28 au 30 septembre 2015", "del 28 al 30 de
+// septiembre de 2015" (French and Spanish bring their own preposition, so
+// the sentences around it have none).
 func (l *Localizer) DateRange(start, end time.Time) string {
 	if start.Year() == end.Year() && start.Month() == end.Month() {
-		return strconv.Itoa(start.Day()) + "–" + l.Date(end)
+		return l.T("format.date_range", start.Day(), l.Date(end))
 	}
-	return l.Date(start) + " – " + l.Date(end)
+	return l.T("format.date_range_long", l.Date(start), l.Date(end))
 }
 
 // Country is an ISO 3166-1 alpha-2 code and its name in a language.

@@ -145,8 +145,8 @@ func TestFormats(t *testing.T) {
 		lang, date, money, rng, country string
 	}{
 		{"en", "30 March 2016", "USD 1,500.00", "28–30 September 2015", "Senegal"},
-		{"es", "30 de marzo de 2016", "1.500,00 USD", "28–30 de septiembre de 2015", "Senegal"},
-		{"fr", "30 mars 2016", "1 500,00 USD", "28–30 septembre 2015", "Sénégal"},
+		{"es", "30 de marzo de 2016", "1.500,00 USD", "del 28 al 30 de septiembre de 2015", "Senegal"},
+		{"fr", "30 mars 2016", "1 500,00 USD", "du 28 au 30 septembre 2015", "Sénégal"},
 	}
 	for _, tt := range tests {
 		l := i18n.For(tt.lang)
@@ -159,6 +159,11 @@ func TestFormats(t *testing.T) {
 		got := l.DateRange(time.Date(2015, 9, 28, 0, 0, 0, 0, time.UTC), time.Date(2015, 9, 30, 0, 0, 0, 0, time.UTC))
 		if got != tt.rng {
 			t.Errorf("%s range: got %q, want %q", tt.lang, got, tt.rng)
+		}
+		long := l.DateRange(time.Date(2015, 9, 30, 0, 0, 0, 0, time.UTC), time.Date(2015, 10, 2, 0, 0, 0, 0, time.UTC))
+		if want := map[string]string{"en": "30 September 2015 – 2 October 2015", "es": "del 30 de septiembre de 2015 al 2 de octubre de 2015",
+			"fr": "du 30 septembre 2015 au 2 octobre 2015"}[tt.lang]; long != want {
+			t.Errorf("%s range over two months: got %q, want %q", tt.lang, long, want)
 		}
 		if got := l.CountryName("SN"); got != tt.country {
 			t.Errorf("%s country: got %q, want %q", tt.lang, got, tt.country)

@@ -75,7 +75,7 @@ type message struct {
 // Compose writes the message of kind for r. The private link is written
 // with store.TokenPlaceholder; r.ManageToken is never read.
 func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
-	if r.StatusReason != "" && (kind == store.MailRejected || kind == store.MailCancelled) {
+	if reason(kind, r) != "" {
 		return c.compose(kind, r, s) // the organisers' note makes it unique
 	}
 	key := cacheKey{kind, r.Language, r.Status, r.Category, r.PaymentStatus, r.Fee.Currency, r.Fee.Amount, s.UpdatedAt.UnixNano()}
@@ -105,13 +105,22 @@ func personal(e store.Email, r *store.Registration) store.Email {
 
 func (c *Composer) compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
 	m := c.base(kind, r, s)
-	if kind == store.MailRejected || kind == store.MailCancelled {
-		m.Reason = r.StatusReason
-	}
+	m.Reason = reason(kind, r)
 	if kind == store.MailDatesChanged {
 		m.Subject = m.L.T("email."+kind+".subject", s.ShortName, m.L.DateRange(s.Start(), s.End()))
 	}
 	return c.render(m)
+}
+
+// reason is the organisers' note a message of kind carries, if any.
+func reason(kind string, r *store.Registration) string {
+	switch kind {
+	case store.MailRejected, store.MailCancelled:
+		return r.StatusReason
+	case store.MailLetterRefused:
+		return r.LetterReason
+	}
+	return ""
 }
 
 // ComposeMessage wraps an organisers' message for r: their subject and

@@ -26,8 +26,8 @@ func TestComposeEveryKindInEveryLanguage(t *testing.T) {
 	s := store.DefaultSettings()
 	want := map[string][]string{
 		"en": {"Dear Nguyễn Thị Hương,", "Education Officer", "USD 100.00 (Not paid yet)", "28–30 September 2015", "Mexico City"},
-		"es": {"Estimado/a Nguyễn Thị Hương:", "100,00 USD (Pendiente de pago)", "28–30 de septiembre de 2015", "Ciudad de México"},
-		"fr": {"Bonjour Nguyễn Thị Hương,", "100,00 USD (Non payé)", "28–30 septembre 2015", "Mexico"},
+		"es": {"Estimado/a Nguyễn Thị Hương:", "100,00 USD (Pendiente de pago)", "del 28 al 30 de septiembre de 2015", "Ciudad de México"},
+		"fr": {"Bonjour Nguyễn Thị Hương,", "100,00 USD (Non payé)", "du 28 au 30 septembre 2015", "Mexico"},
 	}
 	for lang, phrases := range want {
 		for _, kind := range store.MailKinds {

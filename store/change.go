@@ -206,10 +206,21 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 		if err := db.audit(ctx, tx, actor, "registration.update", r.ID, changes); err != nil {
 			return err
 		}
-		// new passport data means a new letter; the old one is superseded
-		_, passport := changes["passport_number"]
-		_, dob := changes["date_of_birth"]
-		return db.syncAndTell(ctx, tx, &r, s, passport || dob)
+		// a change to what the letter prints, after an organiser's word,
+		// supersedes the letter at once and waits for a new word
+		if lc := letterChanges(&old, &r); len(lc) > 0 && r.InvitationLetter && old.LetterDecision != "" {
+			for f, ch := range old.LetterChanges {
+				if now, ok := lc[f]; ok {
+					lc[f] = [2]any{ch[0], now[1]} // from what the organiser last saw
+				} else {
+					lc[f] = ch
+				}
+			}
+			if err := db.setLetterDecision(ctx, tx, &r, LetterToReview, lc, ""); err != nil {
+				return err
+			}
+		}
+		return db.syncAndTell(ctx, tx, &r, s, false)
 	})
 	return r, err
 }

@@ -49,16 +49,28 @@ func (db *DB) ParseCheckinCode(code string) (reference string, version int, ok b
 	return body[:j], v, true
 }
 
-// LetterCode is the code of a letter's QR, which opens /verify/{code}.
+// LetterCode is the code of a letter's QR, which opens /verify/{code}:
+// the serial and the whole signature.
 func (db *DB) LetterCode(serial string) string { return serial + "-" + db.sign("letter", serial) }
 
-// parseLetterCode checks a letter code and returns its serial.
-func (db *DB) parseLetterCode(code string) (string, bool) {
-	code = strings.ToUpper(strings.TrimSpace(code))
-	i := strings.LastIndexByte(code, '-')
-	if i < 0 {
-		return "", false
+// LetterShortCode is the code printed beside a letter's serial for an
+// officer to type into /verify: the signature's first eight characters
+// (40 bits; the form is rate-limited), as two groups of four.
+func (db *DB) LetterShortCode(serial string) string {
+	sig := db.sign("letter", serial)
+	return sig[:4] + "-" + sig[4:8]
+}
+
+// letterCodeOK checks code for serial: the QR's whole signature, or the
+// short code as typed (any case, with or without the dash and spaces).
+func (db *DB) letterCodeOK(serial, code string) bool {
+	code = strings.NewReplacer("-", "", " ", "").Replace(strings.ToUpper(strings.TrimSpace(code)))
+	sig := db.sign("letter", serial)
+	switch len(code) {
+	case codeSigLen:
+		return hmac.Equal([]byte(code), []byte(sig))
+	case 8:
+		return hmac.Equal([]byte(code), []byte(sig[:8]))
 	}
-	serial := code[:i]
-	return serial, hmac.Equal([]byte(code[i+1:]), []byte(db.sign("letter", serial)))
+	return false
 }

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -19,56 +22,187 @@ type Letter struct {
 	EndDate        string
 	IssuedAt       time.Time
 	SupersededAt   *time.Time
+	RefusedAt      *time.Time // an organiser refused the registration's letter
 }
 
 // Valid reports whether the letter is the current one.
-func (l Letter) Valid() bool { return l.SupersededAt == nil }
+func (l Letter) Valid() bool { return l.SupersededAt == nil && l.RefusedAt == nil }
 
-// LetterDue reports whether r should have a letter now: approved, asked
-// for one, and any fee paid or waived.
-func LetterDue(r *Registration) bool {
-	return r.Status == StatusApproved && r.InvitationLetter &&
-		(r.PaymentStatus == PaymentNotRequired || r.PaymentStatus == PaymentPaid || r.PaymentStatus == PaymentWaived)
+// Standing is what /verify says of a letter: "valid", "superseded" or
+// "refused".
+func (l Letter) Standing() string {
+	switch {
+	case l.RefusedAt != nil:
+		return "refused"
+	case l.SupersededAt != nil:
+		return "superseded"
+	}
+	return "valid"
+}
+
+// An organiser's decisions on a registration's letter (letter_decision).
+const (
+	LetterGranted  = "granted" // an organiser approved the registration or issued the letter
+	LetterToReview = "review"  // what the letter prints changed after a decision
+	LetterDeclined = "refused" // an organiser refused the letter
+)
+
+// Where a requested letter stands, as the letter queue and the private
+// page show it.
+const (
+	LetterRequested = "requested" // the registration waits for approval
+	LetterReview    = "review"    // an organiser must issue or refuse it
+	LetterPayment   = "payment"   // issued once the fee is paid or waived
+	LetterIssued    = "issued"
+	LetterRefused   = "refused"
+)
+
+// LetterStates lists them in the queue's order.
+var LetterStates = []string{LetterRequested, LetterReview, LetterPayment, LetterIssued, LetterRefused}
+
+// LetterState is where r's letter stands; "" when r asked for none or is
+// no longer live.
+func (r Registration) LetterState() string {
+	switch {
+	case !r.InvitationLetter || !r.Live():
+		return ""
+	case r.LetterDecision == LetterDeclined:
+		return LetterRefused
+	case r.Status != StatusApproved:
+		return LetterRequested
+	case r.LetterDecision != LetterGranted:
+		return LetterReview
+	case !r.FeeSettled():
+		return LetterPayment
+	}
+	return LetterIssued
+}
+
+// FeeSettled reports whether nothing is owed: no fee, or paid or waived.
+func (r Registration) FeeSettled() bool {
+	return r.PaymentStatus == PaymentNotRequired || r.PaymentStatus == PaymentPaid || r.PaymentStatus == PaymentWaived
+}
+
+// LetterDue reports whether r should have a letter now under s: approved,
+// an organiser's word given, any fee paid or waived, and a signatory to
+// sign it. A category's automatic approval is nobody's word.
+func LetterDue(r *Registration, s *Settings) bool {
+	return r.LetterState() == LetterIssued && s.Signatory.Name != ""
 }
 
 // letterName is the name a letter prints: the one typed, as in the
 // passport.
 func letterName(r *Registration) string { return r.FullName() }
 
-const letterColumns = "id, registration_id, serial, name, nationality, start_date, end_date, issued_at, superseded_at"
+// letterFields are the fields a letter prints about the delegate: a change
+// to one after an organiser's decision needs a new one.
+var letterFields = []string{"given_names", "family_name", "nationality", "date_of_birth", "passport_number", "passport_expiry"}
+
+// letterChanges are what changed in the letter's fields from old to cur,
+// old → new, with the passport number masked.
+func letterChanges(old, cur *Registration) map[string][2]any {
+	values := func(r *Registration) map[string]string {
+		return map[string]string{"given_names": r.GivenNames, "family_name": r.FamilyName, "nationality": r.Nationality,
+			"date_of_birth": r.DateOfBirth, "passport_number": MaskPassport(r.PassportNumber),
+			"passport_expiry": r.PassportExpiry}
+	}
+	a, b := values(old), values(cur)
+	out := map[string][2]any{}
+	for _, f := range letterFields {
+		if (f == "passport_number" && old.PassportNumber != cur.PassportNumber) || (f != "passport_number" && a[f] != b[f]) {
+			out[f] = [2]any{a[f], b[f]}
+		}
+	}
+	return out
+}
+
+// MaskPassport shows enough of a passport number to tell two apart:
+// "A0•••••67".
+func MaskPassport(n string) string {
+	if len(n) <= 4 {
+		return strings.Repeat("•", len(n))
+	}
+	return n[:2] + strings.Repeat("•", len(n)-4) + n[len(n)-2:]
+}
+
+const letterColumns = "id, registration_id, serial, name, nationality, start_date, end_date, issued_at, superseded_at, refused_at"
 
 func scanLetter(row scanner) (Letter, error) {
 	var l Letter
 	var issued string
-	var superseded sql.NullString
-	err := row.Scan(&l.ID, &l.RegistrationID, &l.Serial, &l.Name, &l.Nationality, &l.StartDate, &l.EndDate, &issued, &superseded)
+	var superseded, refused sql.NullString
+	err := row.Scan(&l.ID, &l.RegistrationID, &l.Serial, &l.Name, &l.Nationality, &l.StartDate, &l.EndDate, &issued,
+		&superseded, &refused)
 	if errors.Is(err, sql.ErrNoRows) {
 		return l, ErrNotFound
 	}
 	l.IssuedAt = parseTime(issued)
-	l.SupersededAt = parseTimeNull(superseded)
+	l.SupersededAt, l.RefusedAt = parseTimeNull(superseded), parseTimeNull(refused)
 	return l, err
 }
 
 // CurrentLetter returns a registration's valid letter.
 func (db *DB) CurrentLetter(ctx context.Context, registrationID int64) (Letter, error) {
 	return scanLetter(db.read.QueryRowContext(ctx, "SELECT "+letterColumns+
-		" FROM letters WHERE registration_id = ? AND superseded_at IS NULL", registrationID))
+		" FROM letters WHERE registration_id = ? AND superseded_at IS NULL AND refused_at IS NULL", registrationID))
 }
 
-// VerifyLetter returns the letter a verify code names; a forged code is
-// ErrNotFound.
-func (db *DB) VerifyLetter(ctx context.Context, code string) (Letter, string, error) {
-	serial, ok := db.parseLetterCode(code)
-	if !ok {
-		return Letter{}, "", ErrNotFound
+// LetterCheck is what /verify finds for a letter.
+type LetterCheck struct {
+	Letter
+	Reference string
+	// Match is the passport number the officer typed, as found on file:
+	// "" when none was typed, "match", "mismatch", or "unknown" once the
+	// passport data has been erased.
+	Match string
+}
+
+// VerifyLetter finds the letter with serial whose code (the short one
+// printed on paper, or the QR's) is right; anything else is ErrNotFound.
+// With passport set it also says whether that is the number on file,
+// without ever showing it.
+func (db *DB) VerifyLetter(ctx context.Context, serial, code, passport string) (LetterCheck, error) {
+	serial = strings.ToUpper(strings.TrimSpace(serial))
+	if !db.letterCodeOK(serial, code) {
+		return LetterCheck{}, ErrNotFound
 	}
-	var reference string
 	l, err := scanLetter(db.read.QueryRowContext(ctx, "SELECT "+letterColumns+" FROM letters WHERE serial = ?", serial))
-	if err == nil {
-		err = db.read.QueryRowContext(ctx, "SELECT reference FROM registrations WHERE id = ?", l.RegistrationID).Scan(&reference)
+	if err != nil {
+		return LetterCheck{}, err
 	}
-	return l, reference, err
+	r, err := db.scanDetailed(db.read.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE id = ?", l.RegistrationID))
+	if err != nil {
+		return LetterCheck{}, err
+	}
+	c := LetterCheck{Letter: l, Reference: r.Reference}
+	if passport = NormalPassport(passport); passport != "" {
+		switch {
+		case !r.HasPassport:
+			c.Match = "unknown"
+		case subtle.ConstantTimeCompare([]byte(passport), []byte(r.PassportNumber)) == 1:
+			c.Match = "match"
+		default:
+			c.Match = "mismatch"
+		}
+	}
+	return c, nil
+}
+
+// VerifyLetterCode is VerifyLetter for the code a letter's QR holds,
+// "SERIAL-SIGNATURE".
+func (db *DB) VerifyLetterCode(ctx context.Context, code string) (LetterCheck, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	i := strings.LastIndexByte(code, '-')
+	if i < 0 {
+		return LetterCheck{}, ErrNotFound
+	}
+	return db.VerifyLetter(ctx, code[:i], code[i+1:], "")
+}
+
+// NormalPassport is a passport number as stored: upper case, without the
+// spaces and dashes people type.
+func NormalPassport(n string) string {
+	return passportSeparators.Replace(strings.ToUpper(strings.TrimSpace(n)))
 }
 
 // syncAndTell is syncLetter that tells the delegate when a letter is
@@ -87,17 +221,21 @@ func (db *DB) syncAndTell(ctx context.Context, tx *sql.Tx, r *Registration, s *S
 // returns whether a new letter was issued.
 func (db *DB) syncLetter(ctx context.Context, tx *sql.Tx, r *Registration, s *Settings, force bool) (bool, error) {
 	cur, err := scanLetter(tx.QueryRowContext(ctx, "SELECT "+letterColumns+
-		" FROM letters WHERE registration_id = ? AND superseded_at IS NULL", r.ID))
+		" FROM letters WHERE registration_id = ? AND superseded_at IS NULL AND refused_at IS NULL", r.ID))
 	has := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return false, err
 	}
-	due := LetterDue(r)
+	due := LetterDue(r, s)
 	stale := has && (force || cur.Name != letterName(r) || cur.Nationality != r.Nationality ||
 		cur.StartDate != s.StartDate || cur.EndDate != s.EndDate)
 	now := formatTime(db.Now())
 	if has && (!due || stale) {
-		if _, err := tx.ExecContext(ctx, "UPDATE letters SET superseded_at = ? WHERE id = ?", now, cur.ID); err != nil {
+		column := "superseded_at"
+		if r.LetterDecision == LetterDeclined {
+			column = "refused_at"
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE letters SET "+column+" = ? WHERE id = ?", now, cur.ID); err != nil {
 			return false, err
 		}
 	}
@@ -115,6 +253,103 @@ func (db *DB) syncLetter(ctx context.Context, tx *sql.Tx, r *Registration, s *Se
 		return false, fmt.Errorf("issue letter: %w", err)
 	}
 	return true, db.audit(ctx, tx, System, "registration.letter", r.ID, map[string]any{"serial": serial})
+}
+
+// setLetterDecision writes an organiser's word on r's letter, in tx.
+func (db *DB) setLetterDecision(ctx context.Context, tx *sql.Tx, r *Registration, decision string, changes map[string][2]any, reason string) error {
+	data := ""
+	if len(changes) > 0 {
+		b, err := json.Marshal(changes)
+		if err != nil {
+			return err
+		}
+		data = string(b)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET letter_decision = ?, letter_changes = ?, letter_reason = ? WHERE id = ?",
+		decision, data, reason, r.ID); err != nil {
+		return fmt.Errorf("letter decision for %s: %w", r.Reference, err)
+	}
+	r.LetterDecision, r.LetterChanges, r.LetterReason = decision, changes, reason
+	return nil
+}
+
+// IssueLetter is an organiser's word that r's letter may go out: it is
+// issued at once when the fee is settled (the delegate gets "letter
+// ready"), or as soon as it is.
+func (db *DB) IssueLetter(ctx context.Context, actor Actor, reference string) (Registration, error) {
+	return db.decideLetter(ctx, actor, reference, LetterGranted, "")
+}
+
+// RefuseLetter is an organiser's word that r gets no letter; a letter
+// issued before is refused too (/verify says so), and the delegate is told
+// the reason.
+func (db *DB) RefuseLetter(ctx context.Context, actor Actor, reference, reason string) (Registration, error) {
+	reason = strings.TrimSpace(reason)
+	if len([]rune(reason)) > 500 {
+		return Registration{}, &ValidationError{Fields: map[string]Message{"reason": {Key: "error.too_long", Args: []any{500}}}}
+	}
+	return db.decideLetter(ctx, actor, reference, LetterDeclined, reason)
+}
+
+func (db *DB) decideLetter(ctx context.Context, actor Actor, reference, decision, reason string) (Registration, error) {
+	var r Registration
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		s, err := db.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if r, err = db.findForUpdate(ctx, tx, reference); err != nil {
+			return err
+		}
+		if !r.InvitationLetter || !r.Live() {
+			return &ConflictError{Reason: "no_letter"}
+		}
+		if decision == LetterGranted && r.Status != StatusApproved {
+			return &ConflictError{Reason: "status_" + r.Status}
+		}
+		if decision == LetterGranted && s.Signatory.Name == "" {
+			return &ConflictError{Reason: "no_signatory"}
+		}
+		detail := map[string]any{"letter": decision}
+		if reason != "" {
+			detail["reason"] = reason
+		}
+		if err := db.setLetterDecision(ctx, tx, &r, decision, nil, reason); err != nil {
+			return err
+		}
+		if err := db.audit(ctx, tx, actor, "registration.letter_"+decision, r.ID, detail); err != nil {
+			return err
+		}
+		if decision == LetterDeclined {
+			if _, err := db.syncLetter(ctx, tx, &r, s, false); err != nil {
+				return err
+			}
+			return db.queue(ctx, tx, MailLetterRefused, &r, s)
+		}
+		return db.syncAndTell(ctx, tx, &r, s, false)
+	})
+	if err != nil {
+		return Registration{}, err
+	}
+	db.signalQueued()
+	return r, nil
+}
+
+// LetterQueue is every registration that asked for a letter, by where its
+// letter stands, oldest first, with the counts.
+func (db *DB) LetterQueue(ctx context.Context) (map[string][]Registration, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT "+registrationColumns+
+		" FROM registrations WHERE invitation_letter AND "+sqlLive+" ORDER BY created_at, id")
+	list, err := collect(rows, err, scanListed)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]Registration{}
+	for _, r := range list {
+		st := r.LetterState()
+		out[st] = append(out[st], r)
+	}
+	return out, nil
 }
 
 // FindLetters lists letters, newest first, with their registrations'

@@ -20,21 +20,22 @@ const (
 
 // Kinds of message the system sends to a delegate.
 const (
-	MailReceived     = "received"      // registration waits for an organiser
-	MailApproved     = "approved"      // registration approved
-	MailWaitlisted   = "waitlisted"    // the conference is full: on the waiting list
-	MailPromoted     = "promoted"      // moved up from the waiting list
-	MailRejected     = "rejected"      // an organiser declined it
-	MailCancelled    = "cancelled"     // cancelled by the delegate or an organiser
-	MailDatesChanged = "dates_changed" // the conference dates moved
-	MailPaid         = "payment_received"
-	MailLetterReady  = "letter_ready" // the visa invitation letter can be downloaded
-	MailMessage      = "message"      // written by the organisers
+	MailReceived      = "received"      // registration waits for an organiser
+	MailApproved      = "approved"      // registration approved
+	MailWaitlisted    = "waitlisted"    // the conference is full: on the waiting list
+	MailPromoted      = "promoted"      // moved up from the waiting list
+	MailRejected      = "rejected"      // an organiser declined it
+	MailCancelled     = "cancelled"     // cancelled by the delegate or an organiser
+	MailDatesChanged  = "dates_changed" // the conference dates moved
+	MailPaid          = "payment_received"
+	MailLetterReady   = "letter_ready"   // the visa invitation letter can be downloaded
+	MailLetterRefused = "letter_refused" // an organiser refused the letter, with the reason
+	MailMessage       = "message"        // written by the organisers
 )
 
 // MailKinds lists every kind of message, for template checks.
 var MailKinds = []string{MailReceived, MailApproved, MailWaitlisted, MailPromoted, MailRejected,
-	MailCancelled, MailDatesChanged, MailPaid, MailLetterReady}
+	MailCancelled, MailDatesChanged, MailPaid, MailLetterReady, MailLetterRefused}
 
 // Email is a message written for one delegate.
 type Email struct {

@@ -113,6 +113,15 @@ type Registration struct {
 	BadgeVersion      int        `json:"-"`
 	HasPassport       bool       `json:"-"` // passport data is on file (not purged)
 
+	// LetterDecision is an organiser's word on the invitation letter:
+	// LetterGranted, LetterToReview, LetterRefusedByOrganiser, or "" while
+	// nobody has looked at it. LetterChanges are what changed in what the
+	// letter prints since (passport masked); LetterReason tells the
+	// delegate why a letter was refused.
+	LetterDecision string            `json:"-"`
+	LetterChanges  map[string][2]any `json:"-"`
+	LetterReason   string            `json:"-"`
+
 	// ManageToken is the secret of the delegate's private link.
 	ManageToken string `json:"-"`
 }
@@ -129,14 +138,15 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 	country, gnlc, category, language, invitation_letter, nationality, arrival_date,
 	departure_date, arrival_flight, departure_flight, airport_transfer, hotel, dietary,
 	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, status_reason,
-	badge_version, badge_printed_count, checked_in_at, created_at, updated_at`
+	badge_version, badge_printed_count, checked_in_at, created_at, updated_at, letter_decision,
+	letter_changes, letter_reason`
 
 // detailColumns are the extra columns a single-row read decrypts.
 const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
 
 func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	var r Registration
-	var dietary, created, updated string
+	var dietary, created, updated, changes string
 	var checkedIn sql.NullString
 	dest := []any{&r.ID, &r.Reference, &r.Status, &r.PaymentStatus, &r.Fee.Amount, &r.Fee.Currency,
 		&r.Title, &r.GivenNames, &r.FamilyName, &r.BadgeName, &r.Email, &r.Phone, &r.Organisation,
@@ -144,7 +154,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 		&r.Nationality, &r.ArrivalDate, &r.DepartureDate, &r.ArrivalFlight, &r.DepartureFlight,
 		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
 		&r.ConsentPrivacy, &r.ConsentPhoto, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
-		&checkedIn, &created, &updated}
+		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, ErrNotFound
@@ -154,6 +164,9 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	r.Dietary = splitList(dietary)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 	r.CheckedInAt = parseTimeNull(checkedIn)
+	if changes != "" {
+		json.Unmarshal([]byte(changes), &r.LetterChanges)
+	}
 	return r, nil
 }
 

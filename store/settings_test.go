@@ -34,7 +34,7 @@ func TestSettingsChanges(t *testing.T) {
 	}
 	for _, r := range []store.Registration{a, b} {
 		msgs := outbox(t, db, r)
-		if msgs[0].Kind != store.MailDatesChanged || !strings.Contains(msgs[0].Text, "5–7 de octubre de 2015") {
+		if msgs[0].Kind != store.MailDatesChanged || !strings.Contains(msgs[0].Text, "del 5 al 7 de octubre de 2015") {
 			t.Errorf("%s: latest message %s: %q", r.Reference, msgs[0].Kind, msgs[0].Text)
 		}
 	}

@@ -178,8 +178,15 @@ func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Sett
 		if err := db.audit(ctx, tx, actor, "settings.update", 0, settingsChanges(&old, &s)); err != nil {
 			return err
 		}
-		if old.StartDate != s.StartDate || old.EndDate != s.EndDate {
+		switch {
+		case old.StartDate != s.StartDate || old.EndDate != s.EndDate:
 			n, err := db.moveDates(ctx, tx, &s)
+			if err != nil {
+				return err
+			}
+			queued = n > 0
+		case old.Signatory.Name == "" && s.Signatory.Name != "":
+			n, err := db.syncLetters(ctx, tx, &s, false) // the letters held for a signatory
 			if err != nil {
 				return err
 			}
@@ -233,14 +240,34 @@ func (db *DB) moveDates(ctx context.Context, tx *sql.Tx, s *Settings) (int, erro
 	if err != nil {
 		return 0, err
 	}
+	_, err = db.syncLetters(ctx, tx, s, true)
+	return n, err
+}
+
+// syncLetters brings the letter of every approved registration that asked
+// for one in line with s. With reissue every letter is issued anew (new
+// dates, told by the dates message); without, the letters now due are
+// issued and their delegates told (a signatory set at last). It returns
+// how many it issued.
+func (db *DB) syncLetters(ctx context.Context, tx *sql.Tx, s *Settings, reissue bool) (int, error) {
 	holders, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
 		WHERE status = 'approved' AND invitation_letter`))
 	if err != nil {
 		return 0, err
 	}
+	n := 0
 	for i := range holders {
-		if _, err := db.syncLetter(ctx, tx, &holders[i], s, true); err != nil {
+		issued, err := db.syncLetter(ctx, tx, &holders[i], s, reissue)
+		if err != nil {
 			return 0, err
+		}
+		if issued && !reissue {
+			if err := db.queue(ctx, tx, MailLetterReady, &holders[i], s); err != nil {
+				return 0, err
+			}
+		}
+		if issued {
+			n++
 		}
 	}
 	return n, nil

@@ -51,6 +51,12 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 		if err := db.setStatus(ctx, tx, &r, to, reason); err != nil {
 			return err
 		}
+		if to == StatusApproved && r.InvitationLetter && r.LetterDecision == "" {
+			// an organiser's approval is their word on the letter too
+			if err := db.setLetterDecision(ctx, tx, &r, LetterGranted, nil, ""); err != nil {
+				return err
+			}
+		}
 		detail := map[string]any{"status": []string{old, to}}
 		if reason != "" {
 			detail["reason"] = reason
