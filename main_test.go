@@ -176,7 +176,7 @@ func TestMailLeavesThroughSMTP(t *testing.T) {
 	defer stop()
 	body, _ := json.Marshal(map[string]any{"given_names": "Олена", "family_name": "Шевченко",
 		"email": "olena@example.ua", "organisation": "Kyiv City Council", "job_title": "Deputy Mayor",
-		"country": "UA", "category": "speaker", "language": "fr", "consent_privacy": true})
+		"country": "UA", "category": "member_state", "language": "fr", "consent_privacy": true})
 	resp, err := http.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

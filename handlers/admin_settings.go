@@ -65,6 +65,9 @@ func settingsValues(s store.Settings) settingsView {
 		text(p+"name", c.Name)
 		v[p+"code"], v[p+"colour"], v[p+"early_deadline"] = c.Code, c.Colour, c.EarlyDeadline
 		v[p+"fee"], v[p+"early_fee"] = i18n.PlainAmount(c.Fee, s.Currency), i18n.PlainAmount(c.EarlyFee, s.Currency)
+		if c.Restricted {
+			v[p+"restricted"] = "on"
+		}
 		if c.NeedsApproval {
 			v[p+"needs_approval"] = "on"
 		}
@@ -176,7 +179,8 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 			continue
 		}
 		c := store.Category{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"), Colour: f[p+"colour"],
-			EarlyDeadline: strings.TrimSpace(f[p+"early_deadline"]), NeedsApproval: f[p+"needs_approval"] == "on"}
+			EarlyDeadline: strings.TrimSpace(f[p+"early_deadline"]), NeedsApproval: f[p+"needs_approval"] == "on",
+			Restricted: f[p+"restricted"] == "on"}
 		if old, ok := cur.Category(c.Code); ok {
 			c.CostsCovered = old.CostsCovered // edited through the API only
 		}

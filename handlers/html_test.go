@@ -88,6 +88,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"letters":       {method: "GET", path: "/admin/letters?lang=fr", session: admin},
 		"verify":        {method: "GET", path: "/verify/" + verifyCode},
 		"verify-form":   {method: "GET", path: "/verify?lang=fr"},
+		"codes":         {method: "GET", path: "/admin/codes?lang=es", session: admin},
+		"register-code": {method: "GET", path: "/register?code=NOSUCHCODE"},
 		"verify-match":  {method: "POST", path: "/verify?lang=es", form: url.Values{"serial": {letters[0].Serial}, "code": {e.db.LetterShortCode(letters[0].Serial)}, "passport": {"X1"}}},
 		"verify-404":    {method: "POST", path: "/verify", form: url.Values{"serial": {"L1"}, "code": {"AAAA-AAAA"}}},
 		"compose-preview": {method: "POST", path: "/admin/messages", session: admin, form: url.Values{"status": {"approved"},

@@ -37,6 +37,7 @@ type registrationForm struct {
 	TravelTo           string
 	CategoryLocked     bool
 	Closed             bool
+	Unlocked           string // the category an access code opens
 }
 
 // Err returns the message for field, if any.
@@ -62,9 +63,16 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 	for _, t := range store.Titles {
 		f.Titles = append(f.Titles, option{Value: t, Label: l.T("title." + t)})
 	}
+	// restricted categories only for the code that opens them, or for the
+	// registration that has one already
+	unlocked := h.db.UnlockedCategory(c.Request.Context(), d.AccessCode)
 	for _, cat := range s.Categories {
+		if cat.Restricted && cat.Code != unlocked && cat.Code != d.Category {
+			continue
+		}
 		f.Categories = append(f.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 	}
+	f.Unlocked = unlocked
 	for _, lang := range i18n.Languages {
 		f.Languages = append(f.Languages, option{Value: lang, Label: i18n.For(lang).T("lang.name")})
 	}
@@ -102,7 +110,10 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 }
 
 func (h *Handler) showRegistrationForm(c *gin.Context) {
-	d := store.Details{Language: h.localizer(c).Lang, Category: c.Query("category")}
+	d := store.Details{Language: h.localizer(c).Lang, Category: c.Query("category"), AccessCode: c.Query("code")}
+	if cat := h.db.UnlockedCategory(c.Request.Context(), d.AccessCode); cat != "" {
+		d.Category = cat
+	}
 	f, err := h.newForm(c, d, nil)
 	if err != nil {
 		h.fail(c, err)
@@ -195,6 +206,7 @@ func formDetails(c *gin.Context) (store.Details, error) {
 		StudyVisit:       f.Get("study_visit"),
 		ConsentPrivacy:   on("consent_privacy"),
 		ConsentPhoto:     on("consent_photo"),
+		AccessCode:       f.Get("access_code"),
 	}, nil
 }
 

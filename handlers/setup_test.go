@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -32,6 +33,10 @@ type env struct {
 
 	mu    sync.Mutex
 	slept []time.Duration // the slowdowns after failed logins, not waited
+
+	// codes are access codes without a limit, for the restricted
+	// categories, by category
+	codes map[string]string
 }
 
 // delays are the slowdowns failed logins have asked for so far.
@@ -77,6 +82,16 @@ func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 	s.Signatory.Name = testSignatory
 	if _, err := db.UpdateSettings(ctx, store.System, s); err != nil {
 		t.Fatal(err)
+	}
+	e.codes = map[string]string{}
+	for _, cat := range s.Categories {
+		if cat.Restricted {
+			a, err := db.CreateAccessCode(ctx, store.System, store.NewAccessCode{Category: cat.Code})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.codes[cat.Code] = a.Code
+		}
 	}
 	for _, role := range store.Roles {
 		secret, _, err := db.CreateToken(ctx, store.System, role+" token", role)
@@ -229,9 +244,14 @@ func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
-// register makes a registration through the API and returns its JSON.
+// register makes a registration through the API and returns its JSON. A
+// restricted category comes with its access code, as invited delegates
+// have it.
 func (e *env) register(t *testing.T, fields map[string]any) map[string]any {
 	t.Helper()
+	if code, ok := e.codes[fmt.Sprint(fields["category"])]; ok && fields["access_code"] == nil {
+		fields = with(fields, "access_code", code)
+	}
 	rec := e.do(t, request{method: "POST", path: "/api/v1/registrations", json: fields})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("register: got %d: %s", rec.Code, rec.Body.String())

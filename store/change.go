@@ -18,6 +18,10 @@ import (
 func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (Registration, error) {
 	s := db.Settings()
 	now := db.Now()
+	if d.Category == "" {
+		// a code alone says which category it opens
+		d.Category = db.UnlockedCategory(ctx, d.AccessCode)
+	}
 	if err := d.Validate(&s, now); err != nil {
 		return Registration{}, err
 	}
@@ -54,6 +58,11 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		}
 		if err := checkPlaces(ctx, tx, v, s, &r.Details, nil); err != nil {
 			return err
+		}
+		if actor.Kind == "delegate" { // organisers and the system choose any category
+			if err := db.checkAccess(ctx, tx, v, s, &r.Details, r.CreatedAt); err != nil {
+				return err
+			}
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -106,7 +115,7 @@ func (db *DB) insert(ctx context.Context, tx *sql.Tx, r *Registration, tokenHash
 		r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality, db.sealPassport(r),
 		r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight, r.AirportTransfer, r.Hotel,
 		strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility, r.StudyVisit, r.ConsentPrivacy,
-		r.ConsentPhoto, searchText(r), formatTime(r.CreatedAt), formatTime(r.UpdatedAt))
+		r.ConsentPhoto, r.AccessCode, searchText(r), formatTime(r.CreatedAt), formatTime(r.UpdatedAt))
 	if err != nil {
 		return err
 	}
@@ -168,6 +177,14 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 		if err := checkPlaces(ctx, tx, v, s, &d, &old); err != nil {
 			return err
 		}
+		if d.AccessCode == "" {
+			d.AccessCode = old.AccessCode
+		}
+		if d.Category != old.Category && actor.Kind == "delegate" {
+			if err := db.checkAccess(ctx, tx, v, s, &d, now); err != nil {
+				return err
+			}
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -192,14 +209,14 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 			category = ?, language = ?, invitation_letter = ?, nationality = ?, passport_sealed = ?,
 			arrival_date = ?, departure_date = ?, arrival_flight = ?, departure_flight = ?,
 			airport_transfer = ?, hotel = ?, dietary = ?, dietary_notes = ?, accessibility = ?,
-			study_visit = ?, consent_privacy = ?, consent_photo = ?, search = ?, updated_at = ?
+			study_visit = ?, consent_privacy = ?, consent_photo = ?, access_code = ?, search = ?, updated_at = ?
 			WHERE id = ?`,
 			r.PaymentStatus, r.Fee.Amount, r.Fee.Currency, r.Title, r.GivenNames, r.FamilyName,
 			r.BadgeName, r.Email, strings.ToLower(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
 			r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality,
 			db.sealPassport(&r), r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight,
 			r.AirportTransfer, r.Hotel, strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility,
-			r.StudyVisit, r.ConsentPrivacy, r.ConsentPhoto, searchText(&r), formatTime(now), r.ID)
+			r.StudyVisit, r.ConsentPrivacy, r.ConsentPhoto, r.AccessCode, searchText(&r), formatTime(now), r.ID)
 		if err != nil {
 			return fmt.Errorf("update registration %s: %w", r.Reference, err)
 		}

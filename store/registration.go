@@ -82,6 +82,8 @@ type Details struct {
 	StudyVisit       string   `json:"study_visit"`
 	ConsentPrivacy   bool     `json:"consent_privacy"`
 	ConsentPhoto     bool     `json:"consent_photo"`
+	// AccessCode unlocks a restricted category.
+	AccessCode string `json:"access_code,omitempty"`
 }
 
 // FullName is the given names and family name.
@@ -137,7 +139,7 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 	title, given_names, family_name, badge_name, email, phone, organisation, job_title, city,
 	country, gnlc, category, language, invitation_letter, nationality, arrival_date,
 	departure_date, arrival_flight, departure_flight, airport_transfer, hotel, dietary,
-	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, status_reason,
+	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, access_code, status_reason,
 	badge_version, badge_printed_count, checked_in_at, created_at, updated_at, letter_decision,
 	letter_changes, letter_reason`
 
@@ -153,7 +155,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 		&r.JobTitle, &r.City, &r.Country, &r.GNLC, &r.Category, &r.Language, &r.InvitationLetter,
 		&r.Nationality, &r.ArrivalDate, &r.DepartureDate, &r.ArrivalFlight, &r.DepartureFlight,
 		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
-		&r.ConsentPrivacy, &r.ConsentPhoto, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
+		&r.ConsentPrivacy, &r.ConsentPhoto, &r.AccessCode, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
 		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

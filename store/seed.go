@@ -26,7 +26,7 @@ func DefaultSettings() Settings {
 		}
 		return k
 	}
-	return Settings{
+	s := Settings{
 		Name: Text{
 			En: "Second International Conference on Learning Cities",
 			Es: "Segunda Conferencia Internacional sobre Ciudades del Aprendizaje",
@@ -106,6 +106,11 @@ func DefaultSettings() Settings {
 			}},
 		},
 	}
+	// speakers and staff come by invitation, with an access code
+	for i := range s.Categories {
+		s.Categories[i].Restricted = s.Categories[i].Code == "speaker" || s.Categories[i].Code == "staff"
+	}
+	return s
 }
 
 func (db *DB) seed(ctx context.Context) error {

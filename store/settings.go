@@ -53,6 +53,8 @@ type Category struct {
 	EarlyFee      int64  `json:"early_fee"`      // charged until EarlyDeadline
 	EarlyDeadline string `json:"early_deadline"` // YYYY-MM-DD, inclusive; empty = none
 	NeedsApproval bool   `json:"needs_approval"`
+	// Restricted categories are offered only with an access code.
+	Restricted bool `json:"restricted"`
 	// CostsCovered says, for the invitation letter, who bears which costs.
 	CostsCovered Text `json:"costs_covered"`
 }

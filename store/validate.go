@@ -58,7 +58,7 @@ func (d *Details) normalise() {
 		&d.DietaryNotes, &d.Accessibility} {
 		*p = strings.TrimSpace(*p)
 	}
-	for _, p := range []*string{&d.Country, &d.Nationality, &d.PassportNumber, &d.ArrivalFlight, &d.DepartureFlight} {
+	for _, p := range []*string{&d.Country, &d.Nationality, &d.PassportNumber, &d.ArrivalFlight, &d.DepartureFlight, &d.AccessCode} {
 		*p = strings.ToUpper(strings.TrimSpace(*p))
 	}
 	d.PassportNumber = passportSeparators.Replace(d.PassportNumber)
