@@ -18,8 +18,9 @@ import (
 
 // badgeFor maps a registration to what its badge shows, in the delegate's
 // language.
-func (h *Handler) badgeFor(r store.Registration, s *store.Settings) pdf.Badge {
-	l := i18n.For(r.Language)
+// badgeFor is r's badge in lang (the delegate's own when empty).
+func (h *Handler) badgeFor(r store.Registration, s *store.Settings, lang string) pdf.Badge {
+	l := i18n.For(cmp.Or(lang, r.Language))
 	b := pdf.Badge{Name: r.NameOnBadge(), Organisation: r.Organisation, Country: l.CountryName(r.Country),
 		Reference: r.Reference, Code: h.db.CheckinCode(r), Event: s.ShortName, EventName: s.Name.In(l.Lang)}
 	if r.Title == "H.E." { // the protocol title, as written in every language; others are not printed
@@ -56,7 +57,7 @@ func (h *Handler) myBadge(c *gin.Context) {
 	}
 	s := h.db.Settings()
 	h.sendPDF(c, "badge-"+r.Reference+".pdf", func(b *bytes.Buffer) error {
-		return pdf.WriteBadges(b, pdf.A6, []pdf.Badge{h.badgeFor(r, &s)})
+		return pdf.WriteBadges(b, pdf.A6, []pdf.Badge{h.badgeFor(r, &s, "")})
 	})
 }
 
@@ -78,7 +79,7 @@ func (h *Handler) oneBadge(c *gin.Context) {
 	}
 	s := h.db.Settings()
 	h.sendPDF(c, "badge-"+r.Reference+".pdf", func(b *bytes.Buffer) error {
-		if err := pdf.WriteBadges(b, layout, []pdf.Badge{h.badgeFor(r, &s)}); err != nil {
+		if err := pdf.WriteBadges(b, layout, []pdf.Badge{h.badgeFor(r, &s, "")}); err != nil {
 			return err
 		}
 		return h.db.MarkBadgesPrinted(c.Request.Context(), []int64{r.ID})
@@ -101,11 +102,16 @@ func (h *Handler) batchBadges(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	// one language for the whole batch, so that a sheet reads as one
+	lang := q.Get("language")
+	if !slices.Contains(store.Languages, lang) {
+		lang = h.localizer(c).Lang
+	}
 	s := h.db.Settings()
 	badges := make([]pdf.Badge, len(list))
 	ids := make([]int64, len(list))
 	for i, r := range list {
-		badges[i], ids[i] = h.badgeFor(r, &s), r.ID
+		badges[i], ids[i] = h.badgeFor(r, &s, lang), r.ID
 	}
 	h.sendPDF(c, "badges.pdf", func(b *bytes.Buffer) error {
 		if err := pdf.WriteBadges(b, layout, badges); err != nil {
@@ -122,6 +128,8 @@ type badgesView struct {
 	Countries  []option
 	Unprinted  int
 	Approved   int
+	Languages  []option
+	Language   string // the page's, chosen at first
 }
 
 func (h *Handler) showBadges(c *gin.Context) {
@@ -132,6 +140,10 @@ func (h *Handler) showBadges(c *gin.Context) {
 	for _, x := range pdf.Layouts {
 		v.Layouts = append(v.Layouts, option{Value: x, Label: l.T("admin.badges.layout." + x)})
 	}
+	for _, lang := range i18n.Languages {
+		v.Languages = append(v.Languages, option{Value: lang, Label: i18n.For(lang).T("lang.name")})
+	}
+	v.Language = l.Lang
 	for _, cat := range s.Categories {
 		v.Categories = append(v.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 	}

@@ -116,11 +116,15 @@ func TestDeskBadges(t *testing.T) {
 	if rec := e.do(t, request{method: "GET", path: "/api/v1/registrations/" + pending + "/badge.pdf", role: "desk"}); rec.Code != http.StatusConflict {
 		t.Errorf("badge of a pending registration: %d, want 409", rec.Code)
 	}
-	batch := e.do(t, request{method: "GET", path: "/admin/badges.pdf?layout=a4-4up&printed=no", session: desk})
+	batch := e.do(t, request{method: "GET", path: "/admin/badges.pdf?layout=a4-4up&printed=no&language=es", session: desk})
 	if batch.Code != 200 {
 		t.Fatalf("batch: %d", batch.Code)
 	}
 	text := pdftest.OneLine(t, batch.Body.Bytes())
+	// the delegates speak French; the sheet is in the language chosen for it
+	if !strings.Contains(text, "PONENTE") || strings.Contains(text, "INTERVENANT") {
+		t.Errorf("a batch in Spanish: %s", text)
+	}
 	// ordered by family name: Hương, Zúñiga (Zoë was printed before) — the
 	// Latin ones first, then Greek and Cyrillic
 	if strings.Contains(text, "Zúñiga") || !strings.Contains(text, "Αικατερίνη Αλεξίου") || !strings.Contains(text, "Олена Бондаренко") ||

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -130,20 +131,25 @@ func (h *Handler) myReceipt(c *gin.Context) {
 	s := h.db.Settings()
 	l := i18n.For(r.Language)
 	sec := s.Secretariat
+	paid := l.Date(p.CreatedAt.In(s.Location()))
 	rc := pdf.Receipt{
 		Title:  l.T("receipt.title"),
 		Event:  s.Name.In(l.Lang),
-		Serial: l.T("receipt.serial", strconv.FormatInt(p.ID, 10), l.Date(p.CreatedAt.In(s.Location()))),
-		To:     r.FullName(),
-		Lines: [][2]string{
-			{l.T("field.reference"), r.Reference},
+		Issuer: append([]string{sec.Name}, strings.Split(sec.Address, ", ")...),
+		Serial: l.T("receipt.number", strconv.FormatInt(p.ID, 10)),
+		Date:   l.T("receipt.date", paid),
+		Paid:   l.T("receipt.paid", l.T("receipt.paid_by."+p.Method), paid),
+		Payer: [][2]string{
+			{l.T("receipt.payer"), r.FullName()},
 			{l.T("field.organisation"), r.Organisation},
-			{l.T("field.category"), labelsOf(&r, &s, l).Category},
-			{l.T("receipt.method"), l.T("receipt.method." + p.Method)},
+			{l.T("field.reference"), r.Reference},
 		},
-		Amount: l.Money(p.Amount, p.Currency),
+		Lines: [][2]string{
+			{l.T("receipt.for"), l.T("receipt.fee", labelsOf(&r, &s, l).Category)},
+		},
+		Amount: l.T("receipt.total", l.Money(p.Amount, p.Currency)),
 		Note:   l.T("receipt.note", s.Name.In(l.Lang)),
-		Footer: []string{sec.Name + ", " + sec.Address, sec.Email + " · " + sec.Phone},
+		Footer: []string{sec.Name + ", " + sec.Address, sec.Email + " · " + sec.Phone + " · " + sec.Website},
 	}
 	h.sendPDF(c, "receipt-"+r.Reference+".pdf", func(b *bytes.Buffer) error { return pdf.WriteReceipt(b, rc) })
 }

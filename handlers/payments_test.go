@@ -88,7 +88,8 @@ func TestPayByCard(t *testing.T) {
 	}
 	receipt := e.do(t, request{method: "GET", path: link + "/receipt.pdf"})
 	text := pdftest.OneLine(t, receipt.Body.Bytes())
-	for _, want := range []string{"Receipt", "Nguyễn Thị Hương", ref, "USD 100.00", "Card, online"} {
+	for _, want := range []string{"Receipt", "Nguyễn Thị Hương", ref, "Total paid: USD 100.00", "PAID · by card, online, on 15 June 2015", "Received from", "Ville de Dakar",
+		"UNESCO Institute for Lifelong Learning (UIL) Feldbrunnenstr. 58", "Receipt no. 1"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("receipt lacks %q: %s", want, text)
 		}
@@ -138,7 +139,7 @@ func TestPaidAtTheDesk(t *testing.T) {
 	if rec := e.do(t, request{method: "POST", path: "/admin/registrations/" + ref + "/payment", session: finance, form: url.Values{"status": {"waived"}}}); rec.Code != http.StatusConflict {
 		t.Errorf("waiving a paid fee: %d, want 409", rec.Code)
 	}
-	if text := pdftest.OneLine(t, e.do(t, request{method: "GET", path: link + "/receipt.pdf"}).Body.Bytes()); !strings.Contains(text, "Au comptoir d'accueil") || !strings.Contains(text, "75,00 USD") {
+	if text := pdftest.OneLine(t, e.do(t, request{method: "GET", path: link + "/receipt.pdf"}).Body.Bytes()); !strings.Contains(text, "PAYÉ · au comptoir d'accueil, le 15 juin 2015") || !strings.Contains(text, "75,00 USD") {
 		t.Errorf("desk receipt: %s", text)
 	}
 }

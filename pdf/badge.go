@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/jung-kurt/gofpdf"
@@ -95,20 +96,27 @@ func cutMarks(f *gofpdf.Fpdf) {
 
 // nameLines fits a name into width: one line as large as it goes, else two.
 func nameLines(f *gofpdf.Fpdf, name string, width, max float64) ([]string, float64) {
-	if size := fit(f, name, "B", width, max, 16); size > 0 {
+	// one line when it stays large; else two, three, balanced by the font
+	if size := fit(f, name, "B", width, max, max*0.55); size > 0 {
 		return []string{name}, size
 	}
+	if lines, size := twoLines(f, name, width, max, max*0.35); size > 0 {
+		return lines, size
+	}
+	return wrapFit(f, name, "B", width, max*0.5, max*0.25, 3)
+}
+
+// twoLines splits name at the space that lets both halves be largest, or
+// returns size 0 when no split reaches min.
+func twoLines(f *gofpdf.Fpdf, name string, width, max, min float64) ([]string, float64) {
 	words := strings.Fields(name)
-	best, bestSize := []string{name}, 0.0
+	best, bestSize := []string(nil), 0.0
 	for i := 1; i < len(words); i++ {
 		a, b := strings.Join(words[:i], " "), strings.Join(words[i:], " ")
-		sa, sb := fit(f, a, "B", width, max, 8), fit(f, b, "B", width, max, 8)
-		if s := min(sa, sb); s > bestSize {
+		sa, sb := fit(f, a, "B", width, max, min), fit(f, b, "B", width, max, min)
+		if s := math.Min(sa, sb); s > bestSize {
 			best, bestSize = []string{a, b}, s
 		}
-	}
-	if bestSize == 0 { // one long word: shrink until it fits
-		bestSize = fit(f, name, "B", width, max, 4)
 	}
 	return best, bestSize
 }
@@ -130,7 +138,9 @@ func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 	if size := fit(f, clean(b.EventName), "", inner, 7.5, 5); size > 0 {
 		centred(f, clean(b.EventName), x, y+19, w)
 	}
-	// the name, large
+	// the name, large, then the organisation and the country: shrunk
+	// together until they fit above the QR
+	const side = 30.0
 	f.SetTextColor(0, 0, 0)
 	top := y + 40.0
 	if t := clean(b.Title); t != "" {
@@ -138,32 +148,20 @@ func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 		centred(f, t, x, top, w)
 		top += 6
 	}
-	lines, size := nameLines(f, clean(b.Name), inner, 30)
-	f.SetFont(font, "B", size)
-	lineH := size * 0.3528 * 1.15 // points to mm, with leading
-	for _, l := range lines {
-		top += lineH
-		centred(f, l, x, top, w)
-	}
-	// organisation (up to two lines) and country
-	top += 9
-	f.SetFont(font, "", 11)
-	org := f.SplitText(clean(b.Organisation), inner)
-	if len(org) > 2 {
-		f.SetFont(font, "", 9)
-		org = f.SplitText(clean(b.Organisation), inner)
-		if len(org) > 2 {
-			org = org[:2]
+	bottom := y + h - 26 - side - 8
+	var name, org block
+	for max := 30.0; ; max -= 2 {
+		name = nameBlock(f, clean(b.Name), inner, max)
+		org = textBlock(f, clean(b.Organisation), "", inner, math.Min(11, max*0.45), 5.5, 3)
+		if top+name.height()+4+org.height()+6 <= bottom || max <= 8 {
+			break
 		}
 	}
-	for _, l := range org {
-		centred(f, l, x, top, w)
-		top += 5
-	}
+	top = drawBlock(f, name, x, top, w) + 4
+	top = drawBlock(f, org, x, top, w)
 	f.SetFont(font, "B", 11)
-	centred(f, clean(b.Country), x, top+1.5, w)
+	centred(f, clean(b.Country), x, top+4.5, w)
 	// QR and reference
-	const side = 30.0
 	drawQR(f, qr, x+(w-side)/2, y+h-26-side-6, side)
 	f.SetFont(font, "", 8)
 	f.SetTextColor(60, 60, 60)
@@ -177,11 +175,8 @@ func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 	} else {
 		f.SetTextColor(255, 255, 255)
 	}
-	cat := strings.ToUpper(clean(b.Category))
-	if size := fit(f, cat, "B", inner, 16, 7); size > 0 {
-		f.SetFont(font, "B", size)
-	}
-	centred(f, cat, x, y+h-9, w)
+	cat := textBlock(f, strings.ToUpper(clean(b.Category)), "B", inner, 16, 6, 2)
+	drawBlock(f, cat, x, y+h-11-cat.height()/2+2, w)
 }
 
 // drawCard draws a CR80 card: details on the left, the QR on the right,
@@ -199,23 +194,23 @@ func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
 		f.Text(pad, top, t)
 		top += 4
 	}
-	lines, size := nameLines(f, clean(b.Name), text, 15)
-	f.SetFont(font, "B", size)
-	for _, l := range lines {
-		top += size * 0.3528 * 1.1
-		f.Text(pad, top, l)
+	// name, organisation and country stay left of the QR and above the
+	// band: shrunk together until they fit
+	bottom := h - 9 - 1.5
+	var name, org block
+	for max := 15.0; ; max -= 1 {
+		name = nameBlock(f, clean(b.Name), text, max)
+		org = textBlock(f, clean(b.Organisation), "", text, math.Min(7, max*0.6), 4, 2)
+		if top+name.height()+1+org.height()+3.5 <= bottom || max <= 6 {
+			break
+		}
 	}
-	f.SetFont(font, "", 7)
-	org := f.SplitText(clean(b.Organisation), text)
-	if len(org) > 2 {
-		org = org[:2]
-	}
-	for _, l := range org {
-		top += 3.5
-		f.Text(pad, top, l)
-	}
+	top = drawBlockLeft(f, name, pad, top) + 1
+	top = drawBlockLeft(f, org, pad, top)
 	f.SetFont(font, "B", 7)
-	f.Text(pad, top+4, clean(b.Country))
+	if c := textBlock(f, clean(b.Country), "B", text, 7, 4.5, 1); len(c.lines) > 0 {
+		drawBlockLeft(f, c, pad, top+0.5)
+	}
 	drawQR(f, qr, w-pad-side, pad+2, side)
 	f.SetFont(font, "", 5.5)
 	f.SetTextColor(60, 60, 60)
@@ -228,9 +223,6 @@ func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
 	} else {
 		f.SetTextColor(255, 255, 255)
 	}
-	cat := strings.ToUpper(clean(b.Category))
-	if size := fit(f, cat, "B", w-2*pad, 9, 5); size > 0 {
-		f.SetFont(font, "B", size)
-	}
-	f.Text(pad, h-3, cat)
+	cat := textBlock(f, strings.ToUpper(clean(b.Category)), "B", w-2*pad, 9, 4, 1)
+	drawBlockLeft(f, cat, pad, h-9+(9-cat.height())/2-0.6)
 }

@@ -1,6 +1,8 @@
 package pdf
 
-import "github.com/jung-kurt/gofpdf"
+import (
+	"github.com/jung-kurt/gofpdf"
+)
 
 // Layout helpers shared by the documents: every value wraps inside its box
 // instead of running off the page.
@@ -54,4 +56,72 @@ func drawLines(f *gofpdf.Fpdf, lines []string, x, y, width, lineH float64, align
 		y = f.GetY()
 	}
 	return y
+}
+
+// wrapFit sets text in width at the largest size from max down to min, in
+// half points, at which it takes at most lines lines; where even min needs
+// more, it takes as many lines as it needs at min. Nothing is cut: a word
+// wider than the box is broken. It leaves the font set to the size.
+func wrapFit(f *gofpdf.Fpdf, text, style string, width, max, min float64, lines int) ([]string, float64) {
+	for size := max; size >= min; size -= 0.5 {
+		f.SetFont(font, style, size)
+		if l := f.SplitText(text, width); len(l) <= lines {
+			return l, size
+		}
+	}
+	f.SetFont(font, style, min)
+	return f.SplitText(text, width), min
+}
+
+// block is text set to fit a box: its lines in one style and size.
+type block struct {
+	lines []string
+	style string
+	size  float64
+}
+
+// ptToMM turns a font size in points into millimetres.
+const ptToMM = 0.3528
+
+// lineHeight is the baseline-to-baseline distance of the block's lines.
+func (b block) lineHeight() float64 { return b.size * ptToMM * 1.18 }
+
+// height is the height of the block's lines.
+func (b block) height() float64 { return float64(len(b.lines)) * b.lineHeight() }
+
+// textBlock is text wrapped in width at most lines lines, from max down to
+// min (see wrapFit).
+func textBlock(f *gofpdf.Fpdf, text, style string, width, max, min float64, lines int) block {
+	if text == "" {
+		return block{style: style, size: min}
+	}
+	l, size := wrapFit(f, text, style, width, max, min, lines)
+	return block{lines: l, style: style, size: size}
+}
+
+// nameBlock is a delegate's name set large: see nameLines.
+func nameBlock(f *gofpdf.Fpdf, name string, width, max float64) block {
+	l, size := nameLines(f, name, width, max)
+	return block{lines: l, style: "B", size: size}
+}
+
+// drawBlock writes the block's lines centred in width from x, the first
+// baseline one line below top, and returns the bottom of the last line.
+func drawBlock(f *gofpdf.Fpdf, b block, x, top, width float64) float64 {
+	f.SetFont(font, b.style, b.size)
+	for _, l := range b.lines {
+		top += b.lineHeight()
+		centred(f, l, x, top, width)
+	}
+	return top
+}
+
+// drawBlockLeft is drawBlock aligned on the left at x.
+func drawBlockLeft(f *gofpdf.Fpdf, b block, x, top float64) float64 {
+	f.SetFont(font, b.style, b.size)
+	for _, l := range b.lines {
+		top += b.lineHeight()
+		f.Text(x, top, l)
+	}
+	return top
 }

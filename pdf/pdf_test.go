@@ -3,7 +3,6 @@ package pdf_test
 import (
 	"bytes"
 	"fmt"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -84,43 +83,102 @@ func TestBadgeQRCodesDecode(t *testing.T) {
 	}
 }
 
-func TestLongNamesShrinkAndNeverOverflow(t *testing.T) {
+// longName and longOrg are the longest a delegate may type: an 80-letter
+// name and a 200-letter organisation.
+var (
+	longName = runes("Maria da Conceição Gonçalves de Magalhães Albuquerque e Vasconcelos Bragança Neto Filho", 80)
+	longOrg  = runes(strings.Repeat("Secretaría de Educación, Ciencia, Tecnología e Innovación ", 4), 200)
+)
+
+// runes is the first n letters of s.
+func runes(s string, n int) string { return strings.TrimSpace(string([]rune(s)[:n])) }
+
+// inside checks that every word of doc is inside its page and, when qr is
+// set, clear of that box (points, on page 1), and returns the text.
+func inside(t *testing.T, what string, doc []byte, qr []float64) string {
+	t.Helper()
+	words := pdftest.Words(t, doc)
+	if len(words) < 10 {
+		t.Fatalf("%s: read only %d words", what, len(words))
+	}
+	var text []string
+	for _, w := range words {
+		text = append(text, w.Text)
+		if !w.Inside(0, 0, w.PageW, w.PageH) {
+			t.Errorf("%s: %q leaves page %d (%.1f,%.1f)–(%.1f,%.1f) of %.1f×%.1f", what, w.Text, w.Page, w.XMin, w.YMin, w.XMax, w.YMax, w.PageW, w.PageH)
+		}
+		if qr != nil && w.Page == 1 && w.Overlaps(qr[0], qr[1], qr[2], qr[3]) {
+			t.Errorf("%s: %q lies over the QR code", what, w.Text)
+		}
+	}
+	return strings.Join(text, " ")
+}
+
+// mm is millimetres in points.
+func mm(v ...float64) []float64 {
+	for i := range v {
+		v[i] *= 72 / 25.4
+	}
+	return v
+}
+
+// TestNothingIsCutOff writes every document for the longest name and
+// organisation: every word stays inside the page (and off the QR code),
+// the whole of both is printed, and every QR still decodes.
+func TestNothingIsCutOff(t *testing.T) {
 	t.Parallel()
-	long := pdf.Badge{Name: "Maria da Conceição Gonçalves de Magalhães", Organisation: strings.Repeat("Organisation ", 20),
-		Country: "Brasil", Category: "Academia", Colour: "#7B3FA0", Reference: "ICLC-LONG22", Code: "ICLC-LONG22-1-CCCCCCCCCCCC"}
-	var buf bytes.Buffer
-	if err := pdf.WriteBadges(&buf, pdf.A6, []pdf.Badge{long}); err != nil {
+	b := pdf.Badge{Title: "H.E.", Name: longName, Organisation: longOrg, Country: "República Bolivariana de Venezuela",
+		Category: "Member State delegation and official observers", Colour: "#1F4E9E", Reference: "ICLC-LONG22",
+		Code: "ICLC-LONG22-1-CCCCCCCCCCCC", Event: "ICLC 2015", EventName: "Second International Conference on Learning Cities"}
+	for _, layout := range pdf.Layouts {
+		var buf bytes.Buffer
+		if err := pdf.WriteBadges(&buf, layout, []pdf.Badge{b}); err != nil {
+			t.Fatal(err)
+		}
+		qr := map[string][]float64{pdf.A6: mm(37.5, 86, 67.5, 116), pdf.CR80: mm(59.6, 6, 81.6, 28)}[layout]
+		text := inside(t, layout, buf.Bytes(), qr)
+		if !strings.Contains(text, longName) || !strings.Contains(oneLine(text), oneLine(longOrg)) {
+			t.Errorf("%s: the name or the organisation is not printed whole:\n%s", layout, text)
+		}
+		if codes := QRCodes(t, buf.Bytes(), "1"); len(codes) != 1 || codes[0] != b.Code {
+			t.Errorf("%s: QR codes %v", layout, codes)
+		}
+	}
+	var letter bytes.Buffer
+	page := pdf.LetterPage{Lang: "en", EventShort: "ICLC 2015", EventName: "Second International Conference on Learning Cities",
+		Serial: "Letter no. L000001", Place: "Hamburg, 1 June 2015", To: "To the Consular Section", Subject: "Invitation",
+		Opening: "Madam, Sir,", Paragraphs: []string{strings.Repeat("We have the honour to confirm the registration. ", 6)},
+		Facts: [][2]string{{"Name", longName}, {"Organisation", longOrg}, {"Job title", longOrg}, {"Passport number", "A01234567"}},
+		After: []string{strings.Repeat("The organisers bear the cost of accommodation. ", 4)}, Closing: "Yours faithfully,",
+		Signatory: "Test Signatory", SignTitle: "Director", Footer: []string{strings.Repeat("Secretariat, address ", 8)},
+		VerifyURL: "https://iclc.example.org/verify/L000001-ABCDEFGHJKLM", VerifyNote: "Check at https://iclc.example.org/verify",
+		VerifyCode: "Letter no. L000001 · verification code ABCD-EFGH"}
+	if err := pdf.WriteLetter(&letter, []pdf.LetterPage{page}); err != nil {
 		t.Fatal(err)
 	}
-	text := oneLine(Text(t, buf.Bytes()))
-	if !strings.Contains(text, long.Name) {
-		t.Errorf("long name not printed whole: %s", text)
+	if text := inside(t, "letter", letter.Bytes(), mm(162, 247, 188, 273)); !strings.Contains(oneLine(text), oneLine(longOrg)) {
+		t.Errorf("letter: the organisation is not printed whole:\n%s", text)
 	}
-	// pdftotext -bbox gives every word's box: none may leave the page
-	cmd := exec.Command(tool(t, "pdftotext"), "-bbox", "-", "-")
-	cmd.Stdin = bytes.NewReader(buf.Bytes())
-	out, err := cmd.Output()
-	if err != nil {
+	var receipt bytes.Buffer
+	if err := pdf.WriteReceipt(&receipt, pdf.Receipt{Title: "Receipt", Event: "Second International Conference on Learning Cities",
+		Issuer: []string{"UNESCO Institute for Lifelong Learning", "Feldbrunnenstr. 58", "20148 Hamburg"}, Serial: "Receipt no. 1",
+		Date: "Issued on 1 June 2015", Paid: "PAID · by card, online, on 1 June 2015",
+		Payer: [][2]string{{"Received from", longName}, {"Organisation", longOrg}}, Lines: [][2]string{{"For", "Registration fee"}},
+		Amount: "Total paid: USD 150.00", Note: strings.Repeat("This receipt is issued by the secretariat. ", 3),
+		Footer: []string{strings.Repeat("Secretariat, address ", 8)}}); err != nil {
 		t.Fatal(err)
 	}
-	words := 0
-	for _, line := range strings.Split(string(out), "\n") {
-		i := strings.Index(line, "xMin=")
-		if !strings.Contains(line, "<word") || i < 0 {
-			continue
-		}
-		var xMin, yMin, xMax, yMax float64
-		if _, err := fmt.Sscanf(line[i:], `xMin="%f" yMin="%f" xMax="%f" yMax="%f"`, &xMin, &yMin, &xMax, &yMax); err != nil {
-			t.Fatalf("read %q: %v", line, err)
-		}
-		words++
-		// A6 is 297.6 × 419.5 points
-		if xMin < 0 || xMax > 297.7 || yMin < 0 || yMax > 419.6 {
-			t.Errorf("a word leaves the A6 page: %s", line)
-		}
+	if text := inside(t, "receipt", receipt.Bytes(), nil); !strings.Contains(oneLine(text), oneLine(longOrg)) || !strings.Contains(text, longName) {
+		t.Errorf("receipt: the name or organisation is not printed whole:\n%s", text)
 	}
-	if words < 10 {
-		t.Errorf("read only %d words' boxes", words)
+	var list bytes.Buffer
+	if err := pdf.WriteParticipants(&list, pdf.ParticipantList{Title: "List of participants", Page: "Page %d",
+		Groups: []pdf.CountryGroup{{Country: "Venezuela", Participants: []pdf.Participant{{Title: "H.E.", Name: longName,
+			JobTitle: longOrg, Organisation: longOrg}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if text := inside(t, "participants", list.Bytes(), nil); !strings.Contains(text, longName) {
+		t.Errorf("participants: the name is not printed whole:\n%s", text)
 	}
 }
 

@@ -5,6 +5,8 @@ package pdftest
 
 import (
 	"bytes"
+	"fmt"
+	"html"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -69,4 +71,56 @@ func QRCodes(t testing.TB, doc []byte, page string) []string {
 		}
 	}
 	return codes
+}
+
+// Word is one word of a PDF page as pdftotext -bbox reads it, in points
+// from the top left corner, with the page's size.
+type Word struct {
+	Page                   int
+	XMin, YMin, XMax, YMax float64
+	PageW, PageH           float64
+	Text                   string
+}
+
+// Words reads every word's box from doc.
+func Words(t testing.TB, doc []byte) []Word {
+	t.Helper()
+	cmd := exec.Command(Tool(t, "pdftotext"), "-bbox", "-", "-")
+	cmd.Stdin = bytes.NewReader(doc)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext -bbox: %v", err)
+	}
+	var words []Word
+	page, pw, ph := 0, 0.0, 0.0
+	for _, line := range strings.Split(string(out), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "<page ") {
+			page++
+			fmt.Sscanf(line, `<page width="%f" height="%f">`, &pw, &ph)
+			continue
+		}
+		if !strings.HasPrefix(line, "<word ") {
+			continue
+		}
+		w := Word{Page: page, PageW: pw, PageH: ph}
+		if _, err := fmt.Sscanf(line, `<word xMin="%f" yMin="%f" xMax="%f" yMax="%f">`, &w.XMin, &w.YMin, &w.XMax, &w.YMax); err != nil {
+			t.Fatalf("read %q: %v", line, err)
+		}
+		if i, j := strings.IndexByte(line, '>'), strings.LastIndex(line, "</word>"); i >= 0 && j > i {
+			w.Text = html.UnescapeString(line[i+1 : j])
+		}
+		words = append(words, w)
+	}
+	return words
+}
+
+// Inside reports whether the word lies within the rectangle, in points.
+func (w Word) Inside(x0, y0, x1, y1 float64) bool {
+	return w.XMin >= x0-0.1 && w.YMin >= y0-0.1 && w.XMax <= x1+0.1 && w.YMax <= y1+0.1
+}
+
+// Overlaps reports whether the word's box meets the rectangle, in points.
+func (w Word) Overlaps(x0, y0, x1, y1 float64) bool {
+	return w.XMin < x1 && w.XMax > x0 && w.YMin < y1 && w.YMax > y0
 }
