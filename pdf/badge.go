@@ -121,6 +121,28 @@ func twoLines(f *gofpdf.Fpdf, name string, width, max, min float64) ([]string, f
 	return best, bestSize
 }
 
+// identity is how a badge sets the name and the organisation: the name
+// from nameMax down by step, the organisation at orgRatio of the name's
+// size (at most orgMax, at least orgMin, on orgLines lines), both shrunk
+// together until they fit the height left.
+type identity struct {
+	width                    float64
+	nameMax, nameMin, step   float64
+	orgMax, orgRatio, orgMin float64
+	orgLines                 int
+	gaps                     float64 // the space between and after them, the country's line
+}
+
+func (id identity) fit(f *gofpdf.Fpdf, b Badge, height float64) (name, org block) {
+	for max := id.nameMax; ; max -= id.step {
+		name = nameBlock(f, clean(b.Name), id.width, max)
+		org = textBlock(f, clean(b.Organisation), "", id.width, math.Min(id.orgMax, max*id.orgRatio), id.orgMin, id.orgLines)
+		if name.height()+org.height()+id.gaps <= height || max-id.step < id.nameMin {
+			return name, org
+		}
+	}
+}
+
 func centred(f *gofpdf.Fpdf, text string, x, y, width float64) {
 	f.Text(x+(width-f.GetStringWidth(text))/2, y, text)
 }
@@ -148,15 +170,8 @@ func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 		centred(f, t, x, top, w)
 		top += 6
 	}
-	bottom := y + h - 26 - side - 8
-	var name, org block
-	for max := 30.0; ; max -= 2 {
-		name = nameBlock(f, clean(b.Name), inner, max)
-		org = textBlock(f, clean(b.Organisation), "", inner, math.Min(11, max*0.45), 5.5, 3)
-		if top+name.height()+4+org.height()+6 <= bottom || max <= 8 {
-			break
-		}
-	}
+	name, org := identity{width: inner, nameMax: 30, nameMin: 8, step: 2, orgMax: 11, orgRatio: 0.45, orgMin: 5.5,
+		orgLines: 3, gaps: 4 + 6}.fit(f, b, y+h-26-side-8-top)
 	top = drawBlock(f, name, x, top, w) + 4
 	top = drawBlock(f, org, x, top, w)
 	f.SetFont(font, "B", 11)
@@ -196,15 +211,8 @@ func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
 	}
 	// name, organisation and country stay left of the QR and above the
 	// band: shrunk together until they fit
-	bottom := h - 9 - 1.5
-	var name, org block
-	for max := 15.0; ; max -= 1 {
-		name = nameBlock(f, clean(b.Name), text, max)
-		org = textBlock(f, clean(b.Organisation), "", text, math.Min(7, max*0.6), 4, 2)
-		if top+name.height()+1+org.height()+3.5 <= bottom || max <= 6 {
-			break
-		}
-	}
+	name, org := identity{width: text, nameMax: 15, nameMin: 6, step: 1, orgMax: 7, orgRatio: 0.6, orgMin: 4,
+		orgLines: 2, gaps: 1 + 3.5}.fit(f, b, h-9-1.5-top)
 	top = drawBlockLeft(f, name, pad, top) + 1
 	top = drawBlockLeft(f, org, pad, top)
 	f.SetFont(font, "B", 7)

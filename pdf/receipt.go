@@ -74,4 +74,3 @@ func WriteReceipt(w io.Writer, r Receipt) error {
 	}
 	return f.Output(w)
 }
-
