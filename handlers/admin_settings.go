@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"cmp"
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -20,6 +23,8 @@ type settingsView struct {
 	Hotels     []int
 	Visits     []int
 	Langs      []string
+	// HasSignature is set when a signature image is kept.
+	HasSignature bool
 }
 
 // Val returns the value of field.
@@ -94,7 +99,18 @@ func viewOf(v map[string]string) settingsView {
 }
 
 func (h *Handler) showSettings(c *gin.Context) {
-	h.render(c, http.StatusOK, "settings", h.localizer(c).T("admin.settings.title"), settingsValues(h.db.Settings()))
+	h.renderSettings(c, http.StatusOK, settingsValues(h.db.Settings()))
+}
+
+// renderSettings shows the settings page with v.
+func (h *Handler) renderSettings(c *gin.Context, status int, v settingsView) {
+	sig, err := h.db.Signature(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	v.HasSignature = sig != nil
+	h.render(c, status, "settings", h.localizer(c).T("admin.settings.title"), v)
 }
 
 func (h *Handler) submitSettings(c *gin.Context) {
@@ -132,7 +148,7 @@ func (h *Handler) submitSettings(c *gin.Context) {
 		errs.Add(field, m.Key, m.Args...)
 	}
 	view.Errors = fieldMessages(h.localizer(c), errs)
-	h.render(c, http.StatusUnprocessableEntity, "settings", h.localizer(c).T("admin.settings.title"), view)
+	h.renderSettings(c, http.StatusUnprocessableEntity, view)
 }
 
 // parseSettings reads the settings form over the current settings: rows
@@ -212,4 +228,55 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 		return s, ve, map[string][]int{"categories": view.Categories, "hotels": view.Hotels, "study_visits": view.Visits}
 	}
 	return s, ve, rowOf
+}
+
+// submitSignature keeps the signatory's signature from an uploaded PNG,
+// or removes it.
+func (h *Handler) submitSignature(c *gin.Context) {
+	l := h.localizer(c)
+	var image []byte
+	if c.PostForm("remove") == "" {
+		file, _, err := c.Request.FormFile("signature")
+		if err != nil {
+			var mb *http.MaxBytesError
+			if errors.As(err, &mb) {
+				h.flash(c, l.T("error.signature_size", store.MaxSignatureBytes>>10))
+			} else {
+				h.flash(c, l.T("error.signature_png"))
+			}
+			c.Redirect(http.StatusSeeOther, "/admin/settings#signature")
+			return
+		}
+		defer file.Close()
+		image, err = io.ReadAll(io.LimitReader(file, store.MaxSignatureBytes+1))
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	err := h.db.SetSignature(c.Request.Context(), caller(c), image)
+	var ve *store.ValidationError
+	switch {
+	case asError(err, &ve):
+		for _, m := range fieldMessages(l, ve) {
+			h.flash(c, m)
+		}
+	case err != nil:
+		h.fail(c, err)
+		return
+	default:
+		h.flash(c, l.T("admin.settings.signature_saved"))
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/settings#signature")
+}
+
+// signatureImage shows the signature kept, for the settings page.
+func (h *Handler) signatureImage(c *gin.Context) {
+	image, err := h.db.Signature(c.Request.Context())
+	if err != nil || image == nil {
+		h.fail(c, cmp.Or(err, store.ErrNotFound))
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "image/png", image)
 }

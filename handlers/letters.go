@@ -13,7 +13,7 @@ import (
 )
 
 // letterPage writes the invitation letter of r in lang.
-func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store.Settings, lang string) pdf.LetterPage {
+func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store.Settings, lang string, signature []byte) pdf.LetterPage {
 	l := i18n.For(lang)
 	name := s.Name.In(lang)
 	issued := l.Date(letter.IssuedAt.In(s.Location()))
@@ -52,6 +52,7 @@ func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store
 		Closing:    l.T("letter.closing"),
 		Signatory:  s.Signatory.Name,
 		SignTitle:  s.Signatory.Title.In(lang),
+		Signature:  signature,
 		Footer:     []string{sec.Name + ", " + sec.Address, l.T("footer.tel") + " " + sec.Phone + " · " + l.T("footer.fax") + " " + sec.Fax + " · " + sec.Email + " · " + sec.Website},
 		VerifyURL:  verify,
 		VerifyNote: l.T("letter.verify", h.baseURL+"/verify"),
@@ -72,9 +73,14 @@ func (h *Handler) myLetter(c *gin.Context) {
 		return
 	}
 	s := h.db.Settings()
-	pages := []pdf.LetterPage{h.letterPage(r, letter, &s, r.Language)}
+	sig, err := h.db.Signature(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	pages := []pdf.LetterPage{h.letterPage(r, letter, &s, r.Language, sig)}
 	if r.Language != "es" {
-		es := h.letterPage(r, letter, &s, "es")
+		es := h.letterPage(r, letter, &s, "es", sig)
 		es.Copy = i18n.For("es").T("letter.copy")
 		pages = append(pages, es)
 	}

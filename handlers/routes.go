@@ -108,6 +108,8 @@ func (h *Handler) routeTable() []route {
 		{"desk", "POST", "/admin/registrations/:reference/notes", h.addNote},
 		{"admin", "GET", "/admin/settings", h.showSettings},
 		{"admin", "POST", "/admin/settings", h.submitSettings},
+		{"admin", "POST", "/admin/settings/signature", h.submitSignature},
+		{"admin", "GET", "/admin/settings/signature.png", h.signatureImage},
 		{"admin", "GET", "/admin/users", h.showUsers},
 		{"admin", "POST", "/admin/users", h.createUser},
 		{"admin", "POST", "/admin/users/:id", h.updateUser},

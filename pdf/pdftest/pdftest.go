@@ -124,3 +124,18 @@ func (w Word) Inside(x0, y0, x1, y1 float64) bool {
 func (w Word) Overlaps(x0, y0, x1, y1 float64) bool {
 	return w.XMin < x1 && w.XMax > x0 && w.YMin < y1 && w.YMax > y0
 }
+
+// Images counts the images drawn in doc (pdfimages -list).
+func Images(t testing.TB, doc []byte) int {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(f, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(Tool(t, "pdfimages"), "-list", f).Output()
+	if err != nil {
+		t.Fatalf("pdfimages: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return max(len(lines)-2, 0) // two lines of header
+}
