@@ -32,6 +32,7 @@ type Composer struct {
 type cacheKey struct {
 	kind, lang, status, category, payment, currency string
 	fee                                             int64
+	excellency                                      bool // greeted as H.E.
 	settings                                        int64 // version: UpdatedAt
 }
 
@@ -78,7 +79,8 @@ func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings
 	if reason(kind, r) != "" {
 		return c.compose(kind, r, s) // the organisers' note makes it unique
 	}
-	key := cacheKey{kind, r.Language, r.Status, r.Category, r.PaymentStatus, r.Fee.Currency, r.Fee.Amount, s.UpdatedAt.UnixNano()}
+	key := cacheKey{kind, r.Language, r.Status, r.Category, r.PaymentStatus, r.Fee.Currency, r.Fee.Amount,
+		r.Title == "H.E.", s.UpdatedAt.UnixNano()}
 	e, ok := c.cache.Load(key)
 	if !ok {
 		marked := *r
@@ -112,6 +114,15 @@ func (c *Composer) compose(kind string, r *store.Registration, s *store.Settings
 	return c.render(m)
 }
 
+// greeting opens a message: "Dear José Núñez,", and for a head of
+// delegation or minister (H.E.) the form of address protocol asks for.
+func greeting(l *i18n.Localizer, r *store.Registration) string {
+	if r.Title == "H.E." {
+		return l.T("email.greeting_excellency", r.FullName())
+	}
+	return l.T("email.greeting", r.FullName())
+}
+
 // reason is the organisers' note a message of kind carries, if any.
 func reason(kind string, r *store.Registration) string {
 	switch kind {
@@ -140,7 +151,7 @@ func (c *Composer) base(kind string, r *store.Registration, s *store.Settings) m
 		L:          l,
 		Subject:    l.T("email."+kind+".subject", s.ShortName, r.Reference),
 		Conference: name,
-		Greeting:   l.T("email.greeting", r.FullName()),
+		Greeting:   greeting(l, r),
 		Body:       l.T("email."+kind+".body", name, s.City.In(l.Lang), l.DateRange(s.Start(), s.End())),
 		Reference:  r.Reference,
 		Status:     l.T("status." + r.Status),

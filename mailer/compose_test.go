@@ -107,3 +107,22 @@ func BenchmarkCompose(b *testing.B) {
 		}
 	}
 }
+
+// TestExcellencyIsGreetedAsSuch: a delegate titled H.E. is greeted by the
+// form of address, in each language, even when the message of the same
+// kind was written for another delegate before.
+func TestExcellencyIsGreetedAsSuch(t *testing.T) {
+	t.Parallel()
+	c, _ := mailer.NewComposer("https://iclc.example.org")
+	s := store.DefaultSettings()
+	for lang, want := range map[string]string{"en": "Your Excellency,", "es": "Excelencia:", "fr": "Excellence,"} {
+		plain := sampleRegistration(lang)
+		he := sampleRegistration(lang)
+		he.Title = "H.E."
+		mp, _ := c.Compose(store.MailApproved, plain, &s)
+		mh, _ := c.Compose(store.MailApproved, he, &s)
+		if !strings.Contains(mh.Text, want) || strings.Contains(mp.Text, want) {
+			t.Errorf("%s: H.E. greeted %q, want %q; the other delegate greeted as H.E.: %v", lang, strings.SplitN(mh.Text, "\n", 2)[0], want, strings.Contains(mp.Text, want))
+		}
+	}
+}
