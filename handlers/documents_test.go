@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"delegate/pdf/pdftest"
 	"delegate/store"
@@ -306,4 +307,58 @@ func TestSignatureOnLetters(t *testing.T) {
 	if !strings.Contains(pdftest.OneLine(t, letter.Body.Bytes()), testSignatory) {
 		t.Error("the letter lacks the signatory's name")
 	}
+}
+
+// TestCertificateFromThePrivatePage: on the first day, once checked in,
+// the delegate downloads a certificate in their language whose QR the
+// verify page confirms; organisers issue in batch and revoke.
+func TestCertificateFromThePrivatePage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	link, ref := e.privateLink(t, valid("cert@example.sn"))
+	e.db.ApproveRegistration(ctx, store.System, ref)
+	e.run(t, []scenario{
+		{name: "none before the conference", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
+	})
+	e.clock.Set(time.Date(2015, 9, 28, 15, 0, 0, 0, time.UTC))
+	e.run(t, []scenario{
+		{name: "none before checking in", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
+		{name: "no link before checking in", req: request{method: "GET", path: link}, wantStatus: 200, notWant: []string{"certificate.pdf"}},
+	})
+	if _, err := e.db.CheckIn(ctx, store.System, store.CheckinRequest{Reference: ref}); err != nil {
+		t.Fatal(err)
+	}
+	if page := e.do(t, request{method: "GET", path: link}).Body.String(); !strings.Contains(page, link+"/certificate.pdf") {
+		t.Error("the private page does not offer the certificate")
+	}
+	cert := e.do(t, request{method: "GET", path: link + "/certificate.pdf"})
+	if cert.Code != 200 {
+		t.Fatalf("certificate: %d", cert.Code)
+	}
+	text := pdftest.OneLine(t, cert.Body.Bytes())
+	for _, want := range []string{"Certificat de participation", "Aminata Diop", "Jours de présence : 28 septembre 2015", "du 28 au 30 septembre 2015", testSignatory} {
+		if !strings.Contains(text, want) {
+			t.Errorf("certificate lacks %q: %s", want, text)
+		}
+	}
+	codes := pdftest.QRCodes(t, cert.Body.Bytes(), "1")
+	if len(codes) != 1 || !strings.HasPrefix(codes[0], "https://iclc.example.org/verify/C") {
+		t.Fatalf("certificate QR %v", codes)
+	}
+	verify := strings.TrimPrefix(codes[0], "https://iclc.example.org")
+	admin := e.login(t, "admin")
+	e.run(t, []scenario{
+		{name: "the QR verifies", req: request{method: "GET", path: verify + "?lang=en"}, wantStatus: 200,
+			want: []string{"Certificate of participation", "Valid", "Aminata Diop", "28 September 2015"}, notWant: []string{"Passport number"}},
+		{name: "the organisers' list", req: request{method: "GET", path: "/admin/certificates?lang=en", session: admin}, wantStatus: 200,
+			want: []string{"Aminata Diop", "28 September 2015"}},
+		{name: "a batch issues none twice", req: request{method: "POST", path: "/admin/certificates?lang=en", session: admin}, wantStatus: 303},
+	})
+	serial := strings.TrimPrefix(strings.SplitN(verify, "-", 2)[0], "/verify/")
+	e.run(t, []scenario{
+		{name: "revoke", req: request{method: "POST", path: "/admin/certificates/" + serial + "/revoke", session: admin}, wantStatus: 303},
+		{name: "revoked on /verify", req: request{method: "GET", path: verify + "?lang=es"}, wantStatus: 200, want: []string{"Revocado"}},
+		{name: "revoked: no download", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
+	})
 }

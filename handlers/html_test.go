@@ -89,6 +89,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"verify":        {method: "GET", path: "/verify/" + verifyCode},
 		"verify-form":   {method: "GET", path: "/verify?lang=fr"},
 		"codes":         {method: "GET", path: "/admin/codes?lang=es", session: admin},
+		"certificates":  {method: "GET", path: "/admin/certificates?lang=fr", session: admin},
 		"register-code": {method: "GET", path: "/register?code=NOSUCHCODE"},
 		"verify-match":  {method: "POST", path: "/verify?lang=es", form: url.Values{"serial": {letters[0].Serial}, "code": {e.db.LetterShortCode(letters[0].Serial)}, "passport": {"X1"}}},
 		"verify-404":    {method: "POST", path: "/verify", form: url.Values{"serial": {"L1"}, "code": {"AAAA-AAAA"}}},

@@ -44,7 +44,10 @@ type manageView struct {
 	Badge   bool // the badge can be downloaded
 	Letter  bool // an invitation letter can be downloaded
 	Receipt bool // the fee is paid: a receipt can be downloaded
-	Payable bool // the fee can be paid online now
+	// Certificate is set once the delegate can download a certificate of
+	// participation: checked in, from the first conference day.
+	Certificate bool
+	Payable     bool // the fee can be paid online now
 }
 
 // registrationByToken finds the registration of the private link in the
@@ -71,6 +74,7 @@ func (h *Handler) showManage(c *gin.Context) {
 	v.Badge = r.Status == store.StatusApproved
 	v.Receipt = r.PaymentStatus == store.PaymentPaid
 	v.Payable = h.payable(&r)
+	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now())
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
 		v.Letter = true
 	}

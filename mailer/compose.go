@@ -32,7 +32,7 @@ type Composer struct {
 type cacheKey struct {
 	kind, lang, status, category, payment, currency string
 	fee                                             int64
-	excellency                                      bool // greeted as H.E.
+	excellency                                      bool  // greeted as H.E.
 	settings                                        int64 // version: UpdatedAt
 }
 

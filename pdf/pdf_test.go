@@ -171,6 +171,21 @@ func TestNothingIsCutOff(t *testing.T) {
 	if text := inside(t, "receipt", receipt.Bytes(), nil); !strings.Contains(oneLine(text), oneLine(longOrg)) || !strings.Contains(text, longName) {
 		t.Errorf("receipt: the name or organisation is not printed whole:\n%s", text)
 	}
+	var cert bytes.Buffer
+	if err := pdf.WriteCertificate(&cert, pdf.CertificatePage{Lang: "en", EventShort: "ICLC 2015", EventName: longOrg,
+		Organiser: longOrg, Title: "Certificate of participation", Certify: "This is to certify that", Name: longName,
+		Attended: "took part in the " + longOrg, Days: "Days attended: 28 September 2015 · 29 September 2015 · 30 September 2015",
+		Place: "Mexico City, 30 September 2015", Signatory: "Test Signatory", SignTitle: longOrg,
+		VerifyURL: "https://iclc.example.org/verify/C000001-ABCDEFGHJKLM", VerifyNote: "Check at https://iclc.example.org/verify",
+		VerifyCode: "Certificate no. C000001 · verification code ABCD-EFGH"}); err != nil {
+		t.Fatal(err)
+	}
+	if text := inside(t, "certificate", cert.Bytes(), mm(245, 162, 269, 186)); !strings.Contains(text, longName) {
+		t.Errorf("certificate: the name is not printed whole:\n%s", text)
+	}
+	if codes := QRCodes(t, cert.Bytes(), "1"); len(codes) != 1 {
+		t.Errorf("certificate QR codes %v", codes)
+	}
 	var list bytes.Buffer
 	if err := pdf.WriteParticipants(&list, pdf.ParticipantList{Title: "List of participants", Page: "Page %d",
 		Groups: []pdf.CountryGroup{{Country: "Venezuela", Participants: []pdf.Participant{{Title: "H.E.", Name: longName,

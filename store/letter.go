@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"database/sql"
@@ -150,6 +151,11 @@ func (db *DB) CurrentLetter(ctx context.Context, registrationID int64) (Letter, 
 // LetterCheck is what /verify finds for a letter.
 type LetterCheck struct {
 	Letter
+	// Kind is "letter", or "certificate" for a certificate of
+	// participation: Letter then holds its serial, name and issue, and
+	// RefusedAt its revocation; Days are the days it attests.
+	Kind      string
+	Days      []string
 	Reference string
 	// Match is the passport number the officer typed, as found on file:
 	// "" when none was typed, "match", "mismatch", or "unknown" once the
@@ -166,6 +172,9 @@ func (db *DB) VerifyLetter(ctx context.Context, serial, code, passport string) (
 	if !db.letterCodeOK(serial, code) {
 		return LetterCheck{}, ErrNotFound
 	}
+	if strings.HasPrefix(serial, "C") {
+		return db.verifyCertificate(ctx, serial)
+	}
 	l, err := scanLetter(db.read.QueryRowContext(ctx, "SELECT "+letterColumns+" FROM letters WHERE serial = ?", serial))
 	if err != nil {
 		return LetterCheck{}, err
@@ -174,7 +183,7 @@ func (db *DB) VerifyLetter(ctx context.Context, serial, code, passport string) (
 	if err != nil {
 		return LetterCheck{}, err
 	}
-	c := LetterCheck{Letter: l, Reference: r.Reference}
+	c := LetterCheck{Letter: l, Kind: "letter", Reference: r.Reference}
 	if passport = NormalPassport(passport); passport != "" {
 		switch {
 		case !r.HasPassport:
@@ -186,6 +195,21 @@ func (db *DB) VerifyLetter(ctx context.Context, serial, code, passport string) (
 		}
 	}
 	return c, nil
+}
+
+func (db *DB) verifyCertificate(ctx context.Context, serial string) (LetterCheck, error) {
+	c, err := scanCertificate(db.read.QueryRowContext(ctx, "SELECT "+certificateColumns+" FROM certificates WHERE serial = ?", serial))
+	if err != nil {
+		return LetterCheck{}, err
+	}
+	var reference, nationality, country string
+	if err := db.read.QueryRowContext(ctx, "SELECT reference, nationality, country FROM registrations WHERE id = ?",
+		c.RegistrationID).Scan(&reference, &nationality, &country); err != nil {
+		return LetterCheck{}, err
+	}
+	return LetterCheck{Kind: "certificate", Days: c.Days, Reference: reference, Letter: Letter{ID: c.ID,
+		RegistrationID: c.RegistrationID, Serial: c.Serial, Name: c.Name, Nationality: cmp.Or(nationality, country),
+		IssuedAt: c.IssuedAt, RefusedAt: c.RevokedAt}}, nil
 }
 
 // VerifyLetterCode is VerifyLetter for the code a letter's QR holds,
