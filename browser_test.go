@@ -103,6 +103,8 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 		chromedp.SetValue(`#gnlc`, "interested", chromedp.ByQuery),
 		chromedp.Click(`#invitation_letter`, chromedp.ByQuery),
 		visible("#passport_number", &lettersAfter),
+		chromedp.SendKeys(`#passport_family_name`, "DIOP", chromedp.ByQuery),
+		chromedp.SendKeys(`#passport_given_names`, "NDEYE AMINATA", chromedp.ByQuery),
 		chromedp.SetValue(`#nationality`, "SN", chromedp.ByQuery),
 		chromedp.SendKeys(`#passport_number`, "A01234567", chromedp.ByQuery),
 		chromedp.SetValue(`#passport_expiry`, "2016-02-15", chromedp.ByQuery),

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode"
 
 	"delegate/clock"
 	"delegate/store"
@@ -87,6 +88,16 @@ var (
 	}
 	flights = []string{"AM", "LH", "AF", "IB", "UA", "KL", "TK", "CM", "AV"}
 )
+
+// latin reports whether s is in Latin letters (with their accents).
+func latin(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			return false
+		}
+	}
+	return true
+}
 
 // Summary says what Fill added.
 type Summary struct {
@@ -213,8 +224,16 @@ func sample(rnd *rand.Rand, s *store.Settings, i int) store.Details {
 	case "staff":
 		d.Organisation = "UNESCO Institute for Lifelong Learning"
 	}
-	if rnd.IntN(100) < 35 {
+	// a letter prints the passport's Latin-letter name: the name as typed
+	// where it is Latin, its Latin form where the demo knows one
+	passportGiven, passportFamily := d.GivenNames, d.FamilyName
+	if p.latin {
+		g, f, _ := strings.Cut(latinNames[p.country][gi], " ")
+		passportGiven, passportFamily = f, g // family name first, as written
+	}
+	if rnd.IntN(100) < 35 && latin(passportGiven+passportFamily) {
 		d.InvitationLetter = true
+		d.PassportGivenNames, d.PassportFamilyName = passportGiven, passportFamily
 		d.Nationality = p.country
 		d.PassportNumber = fmt.Sprintf("%c%c%07d", 'A'+rune(rnd.IntN(26)), 'A'+rune(rnd.IntN(26)), rnd.IntN(10000000))
 		d.PassportExpiry = s.End().AddDate(1+rnd.IntN(8), rnd.IntN(12), 0).Format(store.DateLayout)

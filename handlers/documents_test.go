@@ -66,6 +66,7 @@ func TestDelegateBadgeAndLetter(t *testing.T) {
 	}
 	lt := pdftest.OneLine(t, letter.Body.Bytes())
 	for _, want := range []string{"À la Section consulaire de l'Ambassade ou du Consulat du Mexique", "A01234567", "Sénégal", "4 avril 1972",
+		"DIOP, AMINATA", "Nom (comme dans le", "Nombre (como en el",
 		"Copia en español para el consulado", "A la Sección Consular", "du 28 au 30 septembre 2015", "del 28 al 30 de septiembre de 2015"} {
 		if !strings.Contains(lt, want) {
 			t.Errorf("letter lacks %q", want)
@@ -78,7 +79,7 @@ func TestDelegateBadgeAndLetter(t *testing.T) {
 	verify := strings.TrimPrefix(codes[0], "https://iclc.example.org")
 	e.run(t, []scenario{
 		{name: "verify valid", req: request{method: "GET", path: verify + "?lang=en"}, wantStatus: 200,
-			want: []string{"Valid", "Aminata Diop", "Senegal", ref}, notWant: []string{"A01234567", "1972"}},
+			want: []string{"Valid", "DIOP, AMINATA", "Senegal", ref}, notWant: []string{"A01234567", "1972"}},
 		{name: "verify forged", req: request{method: "GET", path: verify[:len(verify)-2] + "ZZ"}, wantStatus: 404},
 	})
 	// the delegate changes passport: the old letter is superseded at once,
@@ -212,7 +213,7 @@ func TestVerifyALetterFromPaper(t *testing.T) {
 		{name: "the form", req: request{method: "GET", path: "/verify?lang=fr"}, wantStatus: 200,
 			want: []string{"Numéro de passeport (facultatif)", "Code de vérification", `action="/verify"`}},
 		{name: "valid, from paper", req: request{method: "POST", path: "/verify?lang=en", form: form(l.Serial, short, "")}, wantStatus: 200,
-			want: []string{"Valid", "Aminata Diop", "Senegal", "28–30 September 2015", l.Serial}, notWant: []string{"A01234567"}},
+			want: []string{"Valid", "DIOP, AMINATA", "Senegal", "28–30 September 2015", l.Serial}, notWant: []string{"A01234567"}},
 		{name: "passport matches", req: request{method: "POST", path: "/verify?lang=en", form: form(l.Serial, short, "a0123 4567")}, wantStatus: 200,
 			want: []string{"The passport number matches"}, notWant: []string{"A01234567", "a0123 4567"}},
 		{name: "passport does not match", req: request{method: "POST", path: "/verify?lang=es", form: form(l.Serial, short, "Z9999999")}, wantStatus: 200,

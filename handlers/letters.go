@@ -40,7 +40,7 @@ func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store
 		Opening:    l.T("letter.opening"),
 		Paragraphs: []string{l.T("letter.invite", name, s.Venue.In(lang), l.DateRange(s.Start(), s.End()), s.Theme.In(lang))},
 		Facts: [][2]string{
-			{l.T("letter.fact.name"), letter.Name},
+			{l.T("letter.fact.passport_name"), letter.Name},
 			{l.T("field.nationality"), l.CountryName(letter.Nationality)},
 			{l.T("field.date_of_birth"), dob},
 			{l.T("field.passport_number"), r.PassportNumber},

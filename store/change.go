@@ -115,7 +115,8 @@ func (db *DB) insert(ctx context.Context, tx *sql.Tx, r *Registration, tokenHash
 		r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality, db.sealPassport(r),
 		r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight, r.AirportTransfer, r.Hotel,
 		strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility, r.StudyVisit, r.ConsentPrivacy,
-		r.ConsentPhoto, r.AccessCode, searchText(r), formatTime(r.CreatedAt), formatTime(r.UpdatedAt))
+		r.ConsentPhoto, r.AccessCode, r.PassportFamilyName, r.PassportGivenNames, searchText(r), formatTime(r.CreatedAt),
+		formatTime(r.UpdatedAt))
 	if err != nil {
 		return err
 	}
@@ -209,14 +210,15 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 			category = ?, language = ?, invitation_letter = ?, nationality = ?, passport_sealed = ?,
 			arrival_date = ?, departure_date = ?, arrival_flight = ?, departure_flight = ?,
 			airport_transfer = ?, hotel = ?, dietary = ?, dietary_notes = ?, accessibility = ?,
-			study_visit = ?, consent_privacy = ?, consent_photo = ?, access_code = ?, search = ?, updated_at = ?
-			WHERE id = ?`,
+			study_visit = ?, consent_privacy = ?, consent_photo = ?, access_code = ?, passport_family_name = ?,
+			passport_given_names = ?, search = ?, updated_at = ? WHERE id = ?`,
 			r.PaymentStatus, r.Fee.Amount, r.Fee.Currency, r.Title, r.GivenNames, r.FamilyName,
 			r.BadgeName, r.Email, strings.ToLower(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
 			r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality,
 			db.sealPassport(&r), r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight,
 			r.AirportTransfer, r.Hotel, strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility,
-			r.StudyVisit, r.ConsentPrivacy, r.ConsentPhoto, r.AccessCode, searchText(&r), formatTime(now), r.ID)
+			r.StudyVisit, r.ConsentPrivacy, r.ConsentPhoto, r.AccessCode, r.PassportFamilyName, r.PassportGivenNames,
+			searchText(&r), formatTime(now), r.ID)
 		if err != nil {
 			return fmt.Errorf("update registration %s: %w", r.Reference, err)
 		}

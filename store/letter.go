@@ -91,19 +91,32 @@ func LetterDue(r *Registration, s *Settings) bool {
 	return r.LetterState() == LetterIssued && s.Signatory.Name != ""
 }
 
-// letterName is the name a letter prints: the one typed, as in the
-// passport.
-func letterName(r *Registration) string { return r.FullName() }
+// letterName is the name a letter prints: the passport's Latin-letter
+// line, the family name in capitals and first ("NÚÑEZ GARCÍA, José
+// Luis"), so that a consulate reads which is which; the name typed for a
+// registration from before that was asked.
+func letterName(r *Registration) string {
+	if r.PassportFamilyName == "" {
+		return r.FullName()
+	}
+	family := strings.ToUpper(r.PassportFamilyName)
+	if r.PassportGivenNames == "" {
+		return family
+	}
+	return family + ", " + r.PassportGivenNames
+}
 
 // letterFields are the fields a letter prints about the delegate: a change
 // to one after an organiser's decision needs a new one.
-var letterFields = []string{"given_names", "family_name", "nationality", "date_of_birth", "passport_number", "passport_expiry"}
+var letterFields = []string{"given_names", "family_name", "passport_family_name", "passport_given_names", "nationality",
+	"date_of_birth", "passport_number", "passport_expiry"}
 
 // letterChanges are what changed in the letter's fields from old to cur,
 // old → new, with the passport number masked.
 func letterChanges(old, cur *Registration) map[string][2]any {
 	values := func(r *Registration) map[string]string {
-		return map[string]string{"given_names": r.GivenNames, "family_name": r.FamilyName, "nationality": r.Nationality,
+		return map[string]string{"given_names": r.GivenNames, "family_name": r.FamilyName,
+			"passport_family_name": r.PassportFamilyName, "passport_given_names": r.PassportGivenNames, "nationality": r.Nationality,
 			"date_of_birth": r.DateOfBirth, "passport_number": MaskPassport(r.PassportNumber),
 			"passport_expiry": r.PassportExpiry}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Status words of a registration.
@@ -52,43 +53,63 @@ type Money struct {
 // Details are what a delegate tells us: the fields of the registration form
 // and of the API, with the same names.
 type Details struct {
-	Title            string   `json:"title"`
-	GivenNames       string   `json:"given_names"`
-	FamilyName       string   `json:"family_name"`
-	BadgeName        string   `json:"badge_name"`
-	Email            string   `json:"email"`
-	Phone            string   `json:"phone"`
-	Organisation     string   `json:"organisation"`
-	JobTitle         string   `json:"job_title"`
-	City             string   `json:"city"`
-	Country          string   `json:"country"`
-	GNLC             string   `json:"gnlc"`
-	Category         string   `json:"category"`
-	Language         string   `json:"language"`
-	InvitationLetter bool     `json:"invitation_letter"`
-	Nationality      string   `json:"nationality"`
-	PassportNumber   string   `json:"passport_number,omitempty"`
-	PassportExpiry   string   `json:"passport_expiry,omitempty"`
-	DateOfBirth      string   `json:"date_of_birth,omitempty"`
-	ArrivalDate      string   `json:"arrival_date"`
-	DepartureDate    string   `json:"departure_date"`
-	ArrivalFlight    string   `json:"arrival_flight"`
-	DepartureFlight  string   `json:"departure_flight"`
-	AirportTransfer  bool     `json:"airport_transfer"`
-	Hotel            string   `json:"hotel"`
-	Dietary          []string `json:"dietary"`
-	DietaryNotes     string   `json:"dietary_notes"`
-	Accessibility    string   `json:"accessibility"`
-	StudyVisit       string   `json:"study_visit"`
-	ConsentPrivacy   bool     `json:"consent_privacy"`
-	ConsentPhoto     bool     `json:"consent_photo"`
+	Title            string `json:"title"`
+	GivenNames       string `json:"given_names"`
+	FamilyName       string `json:"family_name"`
+	BadgeName        string `json:"badge_name"`
+	Email            string `json:"email"`
+	Phone            string `json:"phone"`
+	Organisation     string `json:"organisation"`
+	JobTitle         string `json:"job_title"`
+	City             string `json:"city"`
+	Country          string `json:"country"`
+	GNLC             string `json:"gnlc"`
+	Category         string `json:"category"`
+	Language         string `json:"language"`
+	InvitationLetter bool   `json:"invitation_letter"`
+	Nationality      string `json:"nationality"`
+	// PassportFamilyName and PassportGivenNames are the name exactly as
+	// the passport's Latin-letter line prints it; the letter prints them.
+	PassportFamilyName string   `json:"passport_family_name,omitempty"`
+	PassportGivenNames string   `json:"passport_given_names,omitempty"`
+	PassportNumber     string   `json:"passport_number,omitempty"`
+	PassportExpiry     string   `json:"passport_expiry,omitempty"`
+	DateOfBirth        string   `json:"date_of_birth,omitempty"`
+	ArrivalDate        string   `json:"arrival_date"`
+	DepartureDate      string   `json:"departure_date"`
+	ArrivalFlight      string   `json:"arrival_flight"`
+	DepartureFlight    string   `json:"departure_flight"`
+	AirportTransfer    bool     `json:"airport_transfer"`
+	Hotel              string   `json:"hotel"`
+	Dietary            []string `json:"dietary"`
+	DietaryNotes       string   `json:"dietary_notes"`
+	Accessibility      string   `json:"accessibility"`
+	StudyVisit         string   `json:"study_visit"`
+	ConsentPrivacy     bool     `json:"consent_privacy"`
+	ConsentPhoto       bool     `json:"consent_photo"`
 	// AccessCode unlocks a restricted category.
 	AccessCode string `json:"access_code,omitempty"`
 }
 
-// FullName is the given names and family name.
+// FullName is the name in the order its script writes it: given names
+// then family name, but the family name first and with no space between
+// for a Chinese, Japanese or Korean name (王伟, 김민준).
 func (d Details) FullName() string {
+	if familyFirst(d.FamilyName) {
+		return strings.TrimSpace(d.FamilyName + d.GivenNames)
+	}
 	return strings.TrimSpace(d.GivenNames + " " + d.FamilyName)
+}
+
+// familyFirst reports whether a family name is written in a script whose
+// names put it first: Han, Hiragana, Katakana or Hangul.
+func familyFirst(name string) bool {
+	for _, r := range name {
+		if unicode.IsLetter(r) {
+			return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+		}
+	}
+	return false
 }
 
 // NameOnBadge is the badge name, or the full name when none was given.
@@ -139,7 +160,8 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 	title, given_names, family_name, badge_name, email, phone, organisation, job_title, city,
 	country, gnlc, category, language, invitation_letter, nationality, arrival_date,
 	departure_date, arrival_flight, departure_flight, airport_transfer, hotel, dietary,
-	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, access_code, status_reason,
+	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, access_code, passport_family_name,
+	passport_given_names, status_reason,
 	badge_version, badge_printed_count, checked_in_at, created_at, updated_at, letter_decision,
 	letter_changes, letter_reason`
 
@@ -155,7 +177,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 		&r.JobTitle, &r.City, &r.Country, &r.GNLC, &r.Category, &r.Language, &r.InvitationLetter,
 		&r.Nationality, &r.ArrivalDate, &r.DepartureDate, &r.ArrivalFlight, &r.DepartureFlight,
 		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
-		&r.ConsentPrivacy, &r.ConsentPhoto, &r.AccessCode, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
+		&r.ConsentPrivacy, &r.ConsentPhoto, &r.AccessCode, &r.PassportFamilyName, &r.PassportGivenNames, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
 		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {

@@ -327,6 +327,7 @@ func TestPassportDataIsEncrypted(t *testing.T) {
 	ctx := context.Background()
 	d := details("visa@example.org")
 	d.InvitationLetter, d.Nationality, d.PassportNumber = true, "SN", "ZX9876543"
+	d.PassportFamilyName = "Núñez"
 	d.PassportExpiry, d.DateOfBirth = "2019-01-31", "1971-03-02"
 	r, err := db.CreateRegistration(ctx, store.System, d)
 	if err != nil {
@@ -373,6 +374,7 @@ func TestUpdateRegistrationKeepsHistoryWithoutSecrets(t *testing.T) {
 	ctx := context.Background()
 	d := details("edit@example.org")
 	d.InvitationLetter, d.Nationality, d.PassportNumber = true, "VN", "B1234567"
+	d.PassportFamilyName = "Núñez"
 	d.PassportExpiry, d.DateOfBirth = "2020-01-01", "1980-01-01"
 	r, err := db.CreateRegistration(ctx, store.System, d)
 	if err != nil {
@@ -449,6 +451,21 @@ func TestEachMessageIsComposedOnce(t *testing.T) {
 		e, err := db.Deliverable(ctx, m)
 		if err != nil || !strings.Contains(e.Text, "/r/"+r.ManageToken) || strings.Contains(e.HTML, store.TokenPlaceholder) {
 			t.Errorf("%s: delivered message lacks the private link: %v", r.Reference, err)
+		}
+	}
+}
+
+func TestNamesInTheirOwnOrder(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ given, family, want string }{
+		{"José", "Núñez", "José Núñez"},
+		{"伟", "王", "王伟"},
+		{"민준", "김", "김민준"},
+		{"Haruto", "Satō", "Haruto Satō"},
+		{"", "Diop", "Diop"},
+	} {
+		if got := (store.Details{GivenNames: c.given, FamilyName: c.family}).FullName(); got != c.want {
+			t.Errorf("%s / %s: %q, want %q", c.given, c.family, got, c.want)
 		}
 	}
 }

@@ -55,7 +55,7 @@ func (d *Details) normalise() {
 	for _, p := range []*string{&d.Title, &d.GivenNames, &d.FamilyName, &d.BadgeName, &d.Email,
 		&d.Phone, &d.Organisation, &d.JobTitle, &d.City, &d.GNLC, &d.Category, &d.Language,
 		&d.ArrivalDate, &d.DepartureDate, &d.Hotel, &d.StudyVisit, &d.PassportExpiry, &d.DateOfBirth,
-		&d.DietaryNotes, &d.Accessibility} {
+		&d.DietaryNotes, &d.Accessibility, &d.PassportFamilyName, &d.PassportGivenNames} {
 		*p = strings.TrimSpace(*p)
 	}
 	for _, p := range []*string{&d.Country, &d.Nationality, &d.PassportNumber, &d.ArrivalFlight, &d.DepartureFlight, &d.AccessCode} {
@@ -76,6 +76,7 @@ func (d *Details) normalise() {
 	}
 	if !d.InvitationLetter {
 		d.Nationality, d.PassportNumber, d.PassportExpiry, d.DateOfBirth = "", "", "", ""
+		d.PassportFamilyName, d.PassportGivenNames = "", ""
 	}
 }
 
@@ -139,6 +140,17 @@ func (d *Details) checkParticipation(v *ValidationError, s *Settings) {
 // checkLetter checks what a visa invitation letter prints: a passport
 // valid six months after the conference, and an adult's date of birth.
 func (d *Details) checkLetter(v *ValidationError, s *Settings) {
+	// the name as the passport prints it in Latin letters; some passports
+	// have no given name
+	text(v, "passport_family_name", d.PassportFamilyName, 100, true)
+	text(v, "passport_given_names", d.PassportGivenNames, 100, false)
+	for _, f := range []struct{ name, value string }{
+		{"passport_family_name", d.PassportFamilyName}, {"passport_given_names", d.PassportGivenNames},
+	} {
+		if !latinName(f.value) {
+			v.Add(f.name, "error.passport_latin")
+		}
+	}
 	country(v, "nationality", d.Nationality)
 	switch {
 	case d.PassportNumber == "":
@@ -194,6 +206,18 @@ func (d *Details) checkNeeds(v *ValidationError) {
 	}
 	text(v, "dietary_notes", d.DietaryNotes, 500, false)
 	text(v, "accessibility", d.Accessibility, 500, false)
+}
+
+// latinName reports whether s is written in Latin letters, as a passport's
+// visual zone prints a name: letters with their accents, spaces, hyphens,
+// apostrophes and full stops.
+func latinName(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Latin, r) && !unicode.Is(unicode.Mn, r) && !strings.ContainsRune(" -'’.", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // text checks a free-text field: required, at most max characters, and no
