@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"delegate/mailer"
+	"delegate/pdf"
 	"delegate/store"
 )
 
@@ -119,7 +120,7 @@ func (c *config) open(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, c.dbPath, store.Options{Secret: key, Composer: composer, Now: c.now})
+	return store.Open(ctx, c.dbPath, store.Options{Secret: key, Composer: composer, Now: c.now, Printable: pdf.Printable})
 }
 
 func newLogger(w io.Writer) *slog.Logger {

@@ -17,6 +17,7 @@ import (
 	"delegate/handlers"
 	"delegate/mailer"
 	"delegate/payment"
+	"delegate/pdf"
 	"delegate/store"
 )
 
@@ -44,6 +45,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := offerSetup(ctx, db, cfg.baseURL, stdout); err != nil {
 		return err
 	}
+	available, missing := pdf.Scripts()
+	log.Info("names print in", "scripts", strings.Join(available, "; "), "fonts missing", strings.Join(missing, "; "))
 
 	workerCtx, stopWorkers := context.WithCancel(context.Background())
 	defer stopWorkers()

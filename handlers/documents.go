@@ -21,7 +21,7 @@ import (
 // badgeFor is r's badge in lang (the delegate's own when empty).
 func (h *Handler) badgeFor(r store.Registration, s *store.Settings, lang string) pdf.Badge {
 	l := i18n.For(cmp.Or(lang, r.Language))
-	b := pdf.Badge{Name: r.NameOnBadge(), Organisation: r.Organisation, Country: l.CountryName(r.Country),
+	b := pdf.Badge{Name: r.NameOnBadge(), Native: nativeName(r), Organisation: r.Organisation, Country: l.CountryName(r.Country),
 		Reference: r.Reference, Code: h.db.CheckinCode(r), Event: s.ShortName, EventName: s.Name.In(l.Lang)}
 	if r.Title == "H.E." { // the protocol title, as written in every language; others are not printed
 		b.Title = r.Title
@@ -30,6 +30,15 @@ func (h *Handler) badgeFor(r store.Registration, s *store.Settings, lang string)
 		b.Category, b.Colour = cat.Name.In(l.Lang), cat.Colour
 	}
 	return b
+}
+
+// nativeName is r's name in its own script when that is not the Latin,
+// Greek or Cyrillic one a badge prints large.
+func nativeName(r store.Registration) string {
+	if store.Drawable(r.FullName()) {
+		return ""
+	}
+	return r.FullName()
 }
 
 // sendPDF writes a PDF rendered into a buffer, so that a failure is a
@@ -191,7 +200,7 @@ func (h *Handler) participants(c *gin.Context) {
 		}
 		p := pdf.Participant{Name: r.GivenNames + " " + strings.ToUpper(r.FamilyName), JobTitle: r.JobTitle, Organisation: r.Organisation}
 		if !store.Drawable(p.Name) {
-			p.Name = r.NameOnBadge()
+			p.Name, p.Native = r.NameOnBadge(), r.FullName()
 		}
 		if r.Title != "" {
 			p.Title = l.T("title." + r.Title)

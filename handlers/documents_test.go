@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -11,12 +12,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"delegate/pdf"
 	"delegate/pdf/pdftest"
 	"delegate/store"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // privateLink registers through the API and returns the private path.
@@ -362,4 +367,71 @@ func TestCertificateFromThePrivatePage(t *testing.T) {
 		{name: "revoked on /verify", req: request{method: "GET", path: verify + "?lang=es"}, wantStatus: 200, want: []string{"Revocado"}},
 		{name: "revoked: no download", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
 	})
+}
+
+// needFonts skips on a laptop without the script fonts (Debian's
+// fonts-droid-fallback, fonts-nanum, fonts-noto-core) and fails in CI,
+// where .ci/run installs them.
+func needFonts(t *testing.T) {
+	t.Helper()
+	if _, missing := pdf.Scripts(); len(missing) > 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("fonts missing: %v; .ci/run installs them", missing)
+		}
+		t.Skipf("fonts missing: %v (apt-get install fonts-droid-fallback fonts-nanum fonts-noto-core)", missing)
+	}
+}
+
+// readName is a name as pdftotext gives it back, compared as a reader
+// would: presentation forms folded (NFKC) and direction marks dropped.
+func readName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0x202A && r <= 0x202E || r == 0x200E || r == 0x200F {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s))
+}
+
+// TestEveryScriptOnTheBadge registers delegates whose names are in
+// Chinese, Japanese, Korean, Arabic, Hebrew and Thai: their badges and the
+// list of participants print the name in its own script next to the
+// Latin one, read back exactly; a script no font prints is refused.
+func TestEveryScriptOnTheBadge(t *testing.T) {
+	t.Parallel()
+	needFonts(t)
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	names := []struct{ given, family, latin string }{
+		{"伟", "王", "Wang Wei"}, {"陽翔", "佐藤", "Sato Haruto"}, {"민준", "김", "Kim Minjun"},
+		{"محمد", "حسن", "Mohamed Hassan"}, {"דוד", "כהן", "David Cohen"}, {"สมชาย", "ใจดี", "Somchai Jaidee"},
+	}
+	var refs []string
+	for i, n := range names {
+		reg := e.register(t, with(valid(fmt.Sprintf("script%d@example.org", i)), "given_names", n.given, "family_name", n.family,
+			"badge_name", n.latin, "invitation_letter", false, "hotel", "", "study_visit", ""))
+		ref := reg["reference"].(string)
+		e.db.ApproveRegistration(ctx, store.System, ref)
+		refs = append(refs, ref)
+	}
+	desk := e.login(t, "desk")
+	for _, layout := range pdf.Layouts {
+		batch := e.do(t, request{method: "GET", path: "/admin/badges.pdf?layout=" + layout, session: desk})
+		text := readName(pdftest.Text(t, batch.Body.Bytes()))
+		for _, n := range names {
+			r := store.Details{GivenNames: n.given, FamilyName: n.family}
+			if !strings.Contains(text, n.latin) || !strings.Contains(text, readName(r.FullName())) {
+				t.Errorf("%s badges lack %q or %q:\n%s", layout, n.latin, r.FullName(), text)
+			}
+		}
+	}
+	list := readName(pdftest.Text(t, e.do(t, request{method: "GET", path: "/admin/participants.pdf?lang=en", session: desk}).Body.Bytes()))
+	if !strings.Contains(list, "王伟") || !strings.Contains(list, "Wang Wei") || !strings.Contains(list, "محمد حسن") {
+		t.Errorf("participants lack a name in its own script:\n%s", list)
+	}
+	rec := e.do(t, request{method: "POST", path: "/api/v1/registrations?lang=en",
+		json: with(valid("hindi@example.in"), "given_names", "अर्जुन", "family_name", "शर्मा", "badge_name", "Arjun Sharma")})
+	if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "cannot print yet") {
+		t.Errorf("a Devanagari name: %d %s", rec.Code, rec.Body.String())
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"delegate/clock"
 	"delegate/handlers"
 	"delegate/mailer"
+	"delegate/pdf"
 	"delegate/store"
 )
 
@@ -61,7 +62,7 @@ func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 	}
 	clk := clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC))
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32),
-		Composer: composer, Now: clk.Now, PasswordCost: bcrypt.MinCost})
+		Composer: composer, Now: clk.Now, PasswordCost: bcrypt.MinCost, Printable: pdf.Printable})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 type Badge struct {
 	Title        string // printed only when it is protocol, e.g. "H.E."
 	Name         string
+	Native       string // the name in its own script, under the Latin one; may be empty
 	Organisation string
 	Country      string
 	Category     string
@@ -133,12 +134,13 @@ type identity struct {
 	gaps                     float64 // the space between and after them, the country's line
 }
 
-func (id identity) fit(f *gofpdf.Fpdf, b Badge, height float64) (name, org block) {
+func (id identity) fit(f *gofpdf.Fpdf, b Badge, height float64) (name, native, org block) {
 	for max := id.nameMax; ; max -= id.step {
 		name = nameBlock(f, clean(b.Name), id.width, max)
+		native = nativeBlock(f, b.Native, id.width, max*0.8, max*0.35)
 		org = textBlock(f, clean(b.Organisation), "", id.width, math.Min(id.orgMax, max*id.orgRatio), id.orgMin, id.orgLines)
-		if name.height()+org.height()+id.gaps <= height || max-id.step < id.nameMin {
-			return name, org
+		if name.height()+native.height()+org.height()+id.gaps <= height || max-id.step < id.nameMin {
+			return name, native, org
 		}
 	}
 }
@@ -170,9 +172,10 @@ func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 		centred(f, t, x, top, w)
 		top += 6
 	}
-	name, org := identity{width: inner, nameMax: 30, nameMin: 8, step: 2, orgMax: 11, orgRatio: 0.45, orgMin: 5.5,
+	name, native, org := identity{width: inner, nameMax: 30, nameMin: 8, step: 2, orgMax: 11, orgRatio: 0.45, orgMin: 5.5,
 		orgLines: 3, gaps: 4 + 6}.fit(f, b, y+h-26-side-8-top)
-	top = drawBlock(f, name, x, top, w) + 4
+	top = drawBlock(f, name, x, top, w)
+	top = drawBlock(f, native, x, top, w) + 4
 	top = drawBlock(f, org, x, top, w)
 	f.SetFont(font, "B", 11)
 	centred(f, clean(b.Country), x, top+4.5, w)
@@ -211,9 +214,10 @@ func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
 	}
 	// name, organisation and country stay left of the QR and above the
 	// band: shrunk together until they fit
-	name, org := identity{width: text, nameMax: 15, nameMin: 6, step: 1, orgMax: 7, orgRatio: 0.6, orgMin: 4,
+	name, native, org := identity{width: text, nameMax: 15, nameMin: 6, step: 1, orgMax: 7, orgRatio: 0.6, orgMin: 4,
 		orgLines: 2, gaps: 1 + 3.5}.fit(f, b, h-9-1.5-top)
-	top = drawBlockLeft(f, name, pad, top) + 1
+	top = drawBlockLeft(f, name, pad, top)
+	top = drawBlockLeft(f, native, pad, top) + 1
 	top = drawBlockLeft(f, org, pad, top)
 	f.SetFont(font, "B", 7)
 	if c := textBlock(f, clean(b.Country), "B", text, 7, 4.5, 1); len(c.lines) > 0 {

@@ -75,9 +75,19 @@ func wrapFit(f *gofpdf.Fpdf, text, style string, width, max, min float64, lines 
 
 // block is text set to fit a box: its lines in one style and size.
 type block struct {
-	lines []string
-	style string
-	size  float64
+	lines  []string
+	style  string
+	size   float64
+	family string // a script's face; the embedded font when empty
+}
+
+// setFont selects the block's font.
+func (b block) setFont(f *gofpdf.Fpdf) {
+	if b.family == "" {
+		f.SetFont(font, b.style, b.size)
+		return
+	}
+	f.SetFont(b.family, "", b.size)
 }
 
 // ptToMM turns a font size in points into millimetres.
@@ -108,7 +118,7 @@ func nameBlock(f *gofpdf.Fpdf, name string, width, max float64) block {
 // drawBlock writes the block's lines centred in width from x, the first
 // baseline one line below top, and returns the bottom of the last line.
 func drawBlock(f *gofpdf.Fpdf, b block, x, top, width float64) float64 {
-	f.SetFont(font, b.style, b.size)
+	b.setFont(f)
 	for _, l := range b.lines {
 		top += b.lineHeight()
 		centred(f, l, x, top, width)
@@ -118,10 +128,37 @@ func drawBlock(f *gofpdf.Fpdf, b block, x, top, width float64) float64 {
 
 // drawBlockLeft is drawBlock aligned on the left at x.
 func drawBlockLeft(f *gofpdf.Fpdf, b block, x, top float64) float64 {
-	f.SetFont(font, b.style, b.size)
+	b.setFont(f)
 	for _, l := range b.lines {
 		top += b.lineHeight()
 		f.Text(x, top, l)
 	}
 	return top
+}
+
+// nativeBlock is a name in its own script, on one line from max down to
+// min in the face that draws it, in display order; empty when there is no
+// such name or no face draws it.
+func nativeBlock(f *gofpdf.Fpdf, name string, width, max, min float64) block {
+	name = clean(name)
+	fc := faceFor(name)
+	if name == "" || fc == nil {
+		return block{}
+	}
+	shown := display(name)
+	b := block{family: fc.family, size: min, lines: []string{shown}}
+	fits := false
+	for size := max; size >= min && !fits; size -= 0.5 {
+		useFace(f, fc, "", size)
+		b.size, fits = size, f.GetStringWidth(shown) <= width
+	}
+	if !fits {
+		// gofpdf breaks lines only at spaces and between Han characters:
+		// a name longer than the box is wrapped there
+		b.lines = f.SplitText(shown, width)
+	}
+	if fc.family == font {
+		b.family = ""
+	}
+	return b
 }

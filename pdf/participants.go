@@ -10,6 +10,7 @@ import (
 type Participant struct {
 	Title        string
 	Name         string
+	Native       string // the name in its own script, after the Latin one; may be empty
 	JobTitle     string
 	Organisation string
 }
@@ -62,6 +63,11 @@ func WriteParticipants(w io.Writer, list ParticipantList) error {
 			}
 			f.SetFont(font, "B", 9.5)
 			f.MultiCell(0, 4.8, name, "", "L", false)
+			if nb := nativeBlock(f, p.Native, 170, 10, 7); len(nb.lines) > 0 {
+				nb.setFont(f)
+				f.MultiCell(0, 4.8, nb.lines[0], "", "L", false)
+				f.SetFont(font, "", 9)
+			}
 			f.SetFont(font, "", 9)
 			detail := clean(p.JobTitle)
 			if p.Organisation != "" {

@@ -25,6 +25,9 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 	if err := d.Validate(&s, now); err != nil {
 		return Registration{}, err
 	}
+	if err := db.checkScript(&d); err != nil {
+		return Registration{}, err
+	}
 	token, hash := NewToken()
 	for attempt := 0; ; attempt++ {
 		r := Registration{Details: d, ManageToken: token, CreatedAt: now, UpdatedAt: now, BadgeVersion: 1,
@@ -42,6 +45,22 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 }
 
 var errReferenceTaken = errors.New("reference taken")
+
+// checkScript refuses a name in a script no installed font prints: it
+// would come out as boxes or wrong.
+func (db *DB) checkScript(d *Details) error {
+	printable := db.printable
+	if printable == nil {
+		printable = Drawable
+	}
+	if printable(d.FullName()) {
+		return nil
+	}
+	v := &ValidationError{}
+	v.Add("given_names", "error.script_unsupported")
+	v.Add("family_name", "error.script_unsupported")
+	return v.Err()
+}
 
 func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registration, hash []byte) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
@@ -153,6 +172,9 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 	s := db.Settings()
 	now := db.Now()
 	if err := d.Validate(&s, now); err != nil {
+		return Registration{}, err
+	}
+	if err := db.checkScript(&d); err != nil {
 		return Registration{}, err
 	}
 	var r Registration

@@ -31,6 +31,7 @@ type DB struct {
 	now          func() time.Time
 	composer     Composer
 	passwordCost int
+	printable    func(string) bool
 	dummyOnce    sync.Once
 	dummy        []byte // see dummyHash
 
@@ -64,6 +65,10 @@ type Options struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost of new password hashes; 12 when 0.
 	PasswordCost int
+	// Printable reports whether a name can be printed in its own script
+	// with the fonts installed (pdf.Printable); names are refused when it
+	// says no. Without it only Latin, Greek and Cyrillic names pass.
+	Printable func(name string) bool
 }
 
 // Open opens (creating if needed) the database at path, runs the pending
@@ -106,6 +111,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		now:          opts.Now,
 		composer:     opts.Composer,
 		passwordCost: opts.PasswordCost,
+		printable:    opts.Printable,
 		passportKey:  deriveKey(opts.Secret, "delegate passport v1"),
 		codeKey:      deriveKey(opts.Secret, "delegate codes v1"),
 		notify:       make(chan struct{}, 1),

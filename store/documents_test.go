@@ -301,6 +301,10 @@ func TestBadgeNamesMustBePrintable(t *testing.T) {
 	if _, err := db.CreateRegistration(ctx, store.System, d); err != nil {
 		t.Errorf("with a Latin badge name: %v", err)
 	}
+	d.Email, d.GivenNames, d.FamilyName, d.BadgeName = "in@example.org", "अर्जुन", "शर्मा", "Arjun Sharma"
+	if _, err := db.CreateRegistration(ctx, store.System, d); !errors.As(err, &ve) || ve.Fields["given_names"].Key != "error.script_unsupported" {
+		t.Errorf("a name in a script no font prints: %v", err)
+	}
 	for _, ok := range []string{"Nguyễn Thị Hương", "Ελένη Παπαδοπούλου", "Олена Шевченко", "Łukasz Żak", "Seán Ó Briain"} {
 		if !store.Drawable(ok) {
 			t.Errorf("%q refused", ok)
