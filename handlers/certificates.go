@@ -16,6 +16,7 @@ import (
 func (h *Handler) certificatePage(r store.Registration, c store.Certificate, s *store.Settings, lang string, signature []byte) pdf.CertificatePage {
 	l := i18n.For(lang)
 	name := s.Name.In(lang)
+	latin, native, _ := strings.Cut(c.Name, " · ")
 	days := make([]string, len(c.Days))
 	for i, d := range c.Days {
 		days[i] = l.DateString(d)
@@ -27,7 +28,8 @@ func (h *Handler) certificatePage(r store.Registration, c store.Certificate, s *
 		Organiser:  s.Organiser.In(lang),
 		Title:      l.T("certificate.title"),
 		Certify:    l.T("certificate.certify"),
-		Name:       c.Name,
+		Name:       latin,
+		Native:     native,
 		Attended:   l.T("certificate.attended", name, s.City.In(lang), l.DateRange(s.Start(), s.End())),
 		Days:       l.T("certificate.days", strings.Join(days, " · ")),
 		Place:      l.T("certificate.place", s.City.In(lang), l.Date(c.IssuedAt.In(s.Location()))),

@@ -32,6 +32,15 @@ func (h *Handler) badgeFor(r store.Registration, s *store.Settings, lang string)
 	return b
 }
 
+// printedName is r's name as documents in the embedded font print it:
+// the Latin badge name for a name in another script.
+func printedName(r store.Registration) string {
+	if nativeName(r) != "" {
+		return r.NameOnBadge()
+	}
+	return r.FullName()
+}
+
 // nativeName is r's name in its own script when that is not the Latin,
 // Greek or Cyrillic one a badge prints large.
 func nativeName(r store.Registration) string {

@@ -140,7 +140,7 @@ func (h *Handler) myReceipt(c *gin.Context) {
 		Date:   l.T("receipt.date", paid),
 		Paid:   l.T("receipt.paid", l.T("receipt.paid_by."+p.Method), paid),
 		Payer: [][2]string{
-			{l.T("receipt.payer"), r.FullName()},
+			{l.T("receipt.payer"), printedName(r)},
 			{l.T("field.organisation"), r.Organisation},
 			{l.T("field.reference"), r.Reference},
 		},

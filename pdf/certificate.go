@@ -17,6 +17,7 @@ type CertificatePage struct {
 	Title      string // "Certificate of participation"
 	Certify    string // "This is to certify that"
 	Name       string
+	Native     string // the name in its own script, under the Latin one; may be empty
 	Attended   string // "took part in the …, held in … from … to …"
 	Days       string // "Days attended: …"
 	Place      string // "Mexico City, 30 September 2015"
@@ -54,7 +55,8 @@ func WriteCertificate(w io.Writer, p CertificatePage) error {
 	f.SetFont(font, "", 12)
 	y = drawLines(f, []string{p.Certify}, x, y, inner, 6, "C") + 2
 	name := nameBlock(f, clean(p.Name), inner, 26)
-	y = drawBlock(f, name, x, y, inner) + 6
+	y = drawBlock(f, name, x, y, inner)
+	y = drawBlock(f, nativeBlock(f, p.Native, inner, 20, 10), x, y, inner) + 6
 	f.SetFont(font, "", 12)
 	y = drawLines(f, []string{p.Attended}, x+15, y, inner-30, 6, "C") + 2
 	f.SetFont(font, "B", 11)

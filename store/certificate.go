@@ -101,19 +101,19 @@ func (db *DB) issueCertificates(ctx context.Context, tx *sql.Tx, actor Actor, ex
 	if !s.CertificatesOpen(db.Now()) {
 		return nil, nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.given_names, r.family_name, group_concat(DISTINCT k.day)
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.given_names, r.family_name, r.badge_name, group_concat(DISTINCT k.day)
 		FROM registrations r JOIN checkins k ON k.registration_id = r.id
 		WHERE k.day BETWEEN ? AND ? AND r.status = 'approved' AND NOT EXISTS
 			(SELECT 1 FROM certificates c WHERE c.registration_id = r.id) `+extra+`
 		GROUP BY r.id ORDER BY r.id`, append([]any{s.StartDate, s.EndDate}, args...)...)
 	type due struct {
-		id         int64
-		given, fam string
-		days       string
+		id                int64
+		given, fam, badge string
+		days              string
 	}
 	list, err := collect(rows, err, func(row scanner) (due, error) {
 		var d due
-		err := row.Scan(&d.id, &d.given, &d.fam, &d.days)
+		err := row.Scan(&d.id, &d.given, &d.fam, &d.badge, &d.days)
 		return d, err
 	})
 	if err != nil {
@@ -128,8 +128,12 @@ func (db *DB) issueCertificates(ctx context.Context, tx *sql.Tx, actor Actor, ex
 		}
 		days := splitList(d.days)
 		slices.Sort(days)
+		name := Details{GivenNames: d.given, FamilyName: d.fam}.FullName()
+		if !Drawable(name) && d.badge != "" {
+			name = d.badge + " · " + name // the Latin form first, then the name in its script
+		}
 		c := Certificate{ID: next, RegistrationID: d.id, Serial: fmt.Sprintf("C%06d", next),
-			Name: strings.TrimSpace(d.given + " " + d.fam), Days: days, IssuedAt: now}
+			Name: name, Days: days, IssuedAt: now}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO certificates (id, registration_id, serial, name, days, issued_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, c.ID, c.RegistrationID, c.Serial, c.Name, strings.Join(days, ","), formatTime(now)); err != nil {
 			return nil, fmt.Errorf("issue certificate: %w", err)

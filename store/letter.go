@@ -97,6 +97,9 @@ func LetterDue(r *Registration, s *Settings) bool {
 // registration from before that was asked.
 func letterName(r *Registration) string {
 	if r.PassportFamilyName == "" {
+		if !Drawable(r.FullName()) {
+			return r.NameOnBadge() // in Latin letters, which the letter's font prints
+		}
 		return r.FullName()
 	}
 	family := strings.ToUpper(r.PassportFamilyName)
