@@ -366,6 +366,7 @@ func TestCertificateFromThePrivatePage(t *testing.T) {
 		{name: "revoke", req: request{method: "POST", path: "/admin/certificates/" + serial + "/revoke", session: admin}, wantStatus: 303},
 		{name: "revoked on /verify", req: request{method: "GET", path: verify + "?lang=es"}, wantStatus: 200, want: []string{"Revocado"}},
 		{name: "revoked: no download", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
+		{name: "revoked: no link", req: request{method: "GET", path: link}, wantStatus: 200, notWant: []string{"certificate.pdf"}},
 	})
 }
 

@@ -74,7 +74,8 @@ func (h *Handler) showManage(c *gin.Context) {
 	v.Badge = r.Status == store.StatusApproved
 	v.Receipt = r.PaymentStatus == store.PaymentPaid
 	v.Payable = h.payable(&r)
-	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now())
+	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now()) &&
+		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
 		v.Letter = true
 	}

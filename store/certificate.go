@@ -167,3 +167,10 @@ func (db *DB) FindCertificates(ctx context.Context, limit int) ([]Certificate, e
 	rows, err := db.read.QueryContext(ctx, "SELECT "+certificateColumns+" FROM certificates ORDER BY id DESC LIMIT ?", limit)
 	return collect(rows, err, scanCertificate)
 }
+
+// CertificateRevoked reports whether r's certificate was revoked.
+func (db *DB) CertificateRevoked(ctx context.Context, registrationID int64) bool {
+	c, err := scanCertificate(db.read.QueryRowContext(ctx, "SELECT "+certificateColumns+
+		" FROM certificates WHERE registration_id = ?", registrationID))
+	return err == nil && !c.Valid()
+}
