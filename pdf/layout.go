@@ -79,6 +79,9 @@ type block struct {
 	style  string
 	size   float64
 	family string // a script's face; the embedded font when empty
+	// fc and shaper are set for a face drawn through the shaper
+	fc     *face
+	shaper *shapedFace
 }
 
 // setFont selects the block's font.
@@ -121,6 +124,11 @@ func drawBlock(f *gofpdf.Fpdf, b block, x, top, width float64) float64 {
 	b.setFont(f)
 	for _, l := range b.lines {
 		top += b.lineHeight()
+		if b.shaper != nil {
+			run := b.shaper.shape(l, b.size)
+			run.draw(f, b.fc, x+(width-run.width)/2, top)
+			continue
+		}
 		centred(f, l, x, top, width)
 	}
 	return top
@@ -131,6 +139,10 @@ func drawBlockLeft(f *gofpdf.Fpdf, b block, x, top float64) float64 {
 	b.setFont(f)
 	for _, l := range b.lines {
 		top += b.lineHeight()
+		if b.shaper != nil {
+			b.shaper.shape(l, b.size).draw(f, b.fc, x, top)
+			continue
+		}
 		f.Text(x, top, l)
 	}
 	return top
@@ -147,11 +159,24 @@ func nativeBlock(f *gofpdf.Fpdf, name string, width, max, min float64) block {
 	}
 	shown := display(name)
 	b := block{family: fc.family, size: min, lines: []string{shown}}
+	if fc.shape != 0 {
+		b.fc, b.shaper = fc, shapedFor(fc)
+		if b.shaper == nil {
+			return block{}
+		}
+	}
+	measure := func(size float64) float64 {
+		if b.shaper != nil {
+			return b.shaper.shape(shown, size).width
+		}
+		useFace(f, fc, "", size)
+		return f.GetStringWidth(shown)
+	}
 	fits := false
 	for size := max; size >= min && !fits; size -= 0.5 {
-		useFace(f, fc, "", size)
-		b.size, fits = size, f.GetStringWidth(shown) <= width
+		b.size, fits = size, measure(size) <= width
 	}
+	useFace(f, fc, "", b.size)
 	if !fits {
 		// gofpdf breaks lines only at spaces and between Han characters:
 		// a name longer than the box is wrapped there

@@ -3,21 +3,24 @@ package pdf
 import (
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"unicode"
 
 	"github.com/go-fonts/dejavu/dejavusans"
+	"github.com/go-text/typesetting/language"
 	"github.com/jung-kurt/gofpdf"
 	"golang.org/x/image/font/sfnt"
 )
 
 // Names in every script. The embedded DejaVu draws Latin, Greek, Cyrillic,
-// Hebrew and Arabic (its presentation forms); Chinese, Japanese, Korean
-// and Thai come from Debian's font packages, read once when first needed.
-// gofpdf neither shapes nor reorders text: Hebrew and Arabic are put in
-// display order here, and Arabic letters in their joined forms. Scripts
-// that need real shaping (Devanagari and the other Indic scripts) are not
-// printed at all, rather than printed wrong.
+// Hebrew and Arabic (its presentation forms); Chinese, Japanese, Korean,
+// Thai and Devanagari come from Debian's font packages, read once when
+// first needed. gofpdf neither shapes nor reorders text: Hebrew and Arabic
+// are put in display order here, and Arabic letters in their joined
+// forms; Devanagari goes through a shaper (shape.go). The other scripts
+// that need shaping (Bengali, Tamil and the rest) are not printed at all,
+// rather than printed wrong.
 
 // face is a font that draws some names.
 type face struct {
@@ -26,6 +29,9 @@ type face struct {
 	script string // what it is for, for the start-up log line
 	data   []byte
 	font   *sfnt.Font
+	// shape names the script when the face is drawn through the shaper
+	// (shape.go): its letters combine in ways gofpdf cannot draw.
+	shape language.Script
 }
 
 // faceFiles are the fonts looked for, in order of preference.
@@ -34,6 +40,8 @@ var faceFiles = []face{
 	{family: "droid", file: "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", script: "Chinese, Japanese (fonts-droid-fallback)"},
 	{family: "nanum", file: "/usr/share/fonts/truetype/nanum/NanumGothic.ttf", script: "Korean (fonts-nanum)"},
 	{family: "notothai", file: "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf", script: "Thai (fonts-noto-core)"},
+	{family: "notodeva", file: "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
+		script: "Devanagari (fonts-noto-core, shaped)", shape: language.Devanagari},
 }
 
 // loadFaces reads the fonts that are installed.
@@ -75,7 +83,7 @@ func Scripts() (available, missing []string) {
 }
 
 // shaped scripts need a shaper gofpdf does not have.
-var shaped = []*unicode.RangeTable{unicode.Devanagari, unicode.Bengali, unicode.Gurmukhi, unicode.Gujarati,
+var shaped = []*unicode.RangeTable{unicode.Bengali, unicode.Gurmukhi, unicode.Gujarati,
 	unicode.Oriya, unicode.Tamil, unicode.Telugu, unicode.Kannada, unicode.Malayalam, unicode.Sinhala,
 	unicode.Tibetan, unicode.Myanmar, unicode.Khmer, unicode.Lao}
 
@@ -86,8 +94,13 @@ func faceFor(s string) *face {
 			return nil
 		}
 	}
+	// Devanagari only through the shaper, whatever else covers its letters
+	needsShaper := strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Devanagari, r) })
 	var buf sfnt.Buffer
 	for _, fc := range loadFaces() {
+		if needsShaper != (fc.shape != 0) {
+			continue
+		}
 		ok := true
 		for _, r := range s {
 			if unicode.IsSpace(r) || unicode.IsControl(r) {
@@ -107,7 +120,10 @@ func faceFor(s string) *face {
 
 // Printable reports whether a name can be printed as it is written, in
 // its own script, with the fonts installed.
-func Printable(s string) bool { return faceFor(clean(s)) != nil }
+func Printable(s string) bool {
+	fc := faceFor(clean(s))
+	return fc != nil && (fc.shape == 0 || shapedFor(fc) != nil)
+}
 
 // useFace makes fc's family available in the document and selects it.
 func useFace(f *gofpdf.Fpdf, fc *face, style string, size float64) {

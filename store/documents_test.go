@@ -301,7 +301,7 @@ func TestBadgeNamesMustBePrintable(t *testing.T) {
 	if _, err := db.CreateRegistration(ctx, store.System, d); err != nil {
 		t.Errorf("with a Latin badge name: %v", err)
 	}
-	d.Email, d.GivenNames, d.FamilyName, d.BadgeName = "in@example.org", "अर्जुन", "शर्मा", "Arjun Sharma"
+	d.Email, d.GivenNames, d.FamilyName, d.BadgeName = "in@example.org", "அருண்", "குமார்", "Arun Kumar"
 	if _, err := db.CreateRegistration(ctx, store.System, d); !errors.As(err, &ve) || ve.Fields["given_names"].Key != "error.script_unsupported" {
 		t.Errorf("a name in a script no font prints: %v", err)
 	}
