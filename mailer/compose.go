@@ -101,7 +101,7 @@ func personal(e store.Email, r *store.Registration) store.Email {
 		s = strings.ReplaceAll(s, nameMark, name)
 		return strings.ReplaceAll(s, refMark, r.Reference)
 	}
-	name := r.FullName()
+	name := displayName(r)
 	return store.Email{Subject: fill(e.Subject, name), Text: fill(e.Text, name), HTML: fill(e.HTML, htmlstd.EscapeString(name))}
 }
 
@@ -118,9 +118,19 @@ func (c *Composer) compose(kind string, r *store.Registration, s *store.Settings
 // delegation or minister (H.E.) the form of address protocol asks for.
 func greeting(l *i18n.Localizer, r *store.Registration) string {
 	if r.Title == "H.E." {
-		return l.T("email.greeting_excellency", r.FullName())
+		return l.T("email.greeting_excellency", displayName(r))
 	}
-	return l.T("email.greeting", r.FullName())
+	return l.T("email.greeting", displayName(r))
+}
+
+// displayName is the name a message greets: in its own script, with its
+// Latin form after it where the two differ (王伟 (Wang Wei)).
+func displayName(r *store.Registration) string {
+	name := r.FullName()
+	if !store.Drawable(name) && r.BadgeName != "" {
+		return name + " (" + r.BadgeName + ")"
+	}
+	return name
 }
 
 // reason is the organisers' note a message of kind carries, if any.

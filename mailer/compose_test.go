@@ -126,3 +126,17 @@ func TestExcellencyIsGreetedAsSuch(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesInTheirScript: a message greets a name in its own script and
+// order, with its Latin form after it.
+func TestNamesInTheirScript(t *testing.T) {
+	t.Parallel()
+	c, _ := mailer.NewComposer("https://iclc.example.org")
+	s := store.DefaultSettings()
+	r := sampleRegistration("en")
+	r.GivenNames, r.FamilyName, r.BadgeName = "伟", "王", "Wang Wei"
+	m, _ := c.Compose(store.MailReceived, r, &s)
+	if !strings.Contains(m.Text, "Dear 王伟 (Wang Wei),") || !strings.Contains(m.HTML, "Dear 王伟 (Wang Wei),") {
+		t.Errorf("greeting: %s", strings.SplitN(m.Text, "\n", 2)[0])
+	}
+}
