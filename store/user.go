@@ -46,6 +46,21 @@ const MinPasswordLength = 12
 // SaveUser creates the organiser with email, or updates their role and
 // password when they exist.
 func (db *DB) SaveUser(ctx context.Context, actor Actor, email, password, role string) (User, error) {
+	email, hash, err := db.checkUser(email, password, role)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		u, err = db.saveUser(ctx, tx, actor, email, hash, role)
+		return err
+	})
+	return u, err
+}
+
+// checkUser checks an organiser's email, password and role, and returns
+// the email trimmed and the password's hash.
+func (db *DB) checkUser(email, password, role string) (string, []byte, error) {
 	email = strings.TrimSpace(email)
 	v := &ValidationError{}
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
@@ -58,26 +73,28 @@ func (db *DB) SaveUser(ctx context.Context, actor Actor, email, password, role s
 		v.Add("password", "error.password_short", MinPasswordLength)
 	}
 	if err := v.Err(); err != nil {
-		return User{}, err
+		return "", nil, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), db.passwordCost)
 	if err != nil {
-		return User{}, fmt.Errorf("hash password: %w", err)
+		return "", nil, fmt.Errorf("hash password: %w", err)
 	}
+	return email, hash, nil
+}
+
+// saveUser writes an organiser in tx.
+func (db *DB) saveUser(ctx context.Context, tx *sql.Tx, actor Actor, email string, hash []byte, role string) (User, error) {
 	now := formatTime(db.Now())
 	var u User
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash,
-			role = excluded.role, disabled = 0, updated_at = excluded.updated_at
-			RETURNING id, email, role, disabled`, email, string(hash), role, now, now).
-			Scan(&u.ID, &u.Email, &u.Role, &u.Disabled)
-		if err != nil {
-			return fmt.Errorf("save user: %w", err)
-		}
-		return db.audit(ctx, tx, actor, "user.save", 0, map[string]any{"email": u.Email, "role": role})
-	})
-	return u, err
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash,
+		role = excluded.role, disabled = 0, updated_at = excluded.updated_at
+		RETURNING id, email, role, disabled`, email, string(hash), role, now, now).
+		Scan(&u.ID, &u.Email, &u.Role, &u.Disabled)
+	if err != nil {
+		return u, fmt.Errorf("save user: %w", err)
+	}
+	return u, db.audit(ctx, tx, actor, "user.save", 0, map[string]any{"email": u.Email, "role": role})
 }
 
 // CountUsers counts organiser accounts.

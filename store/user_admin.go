@@ -169,13 +169,24 @@ func (db *DB) CompleteSetup(ctx context.Context, actor Actor, secret, email, pas
 	if !db.SetupTokenValid(ctx, secret) {
 		return User{}, ErrNotFound
 	}
-	u, err := db.SaveUser(ctx, actor, email, password, "admin")
+	email, hash, err := db.checkUser(email, password, "admin")
 	if err != nil {
 		return User{}, err
 	}
+	// the link is used, and the admin made, in one write: of two posts at
+	// once, the second finds it used
+	var u User
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "UPDATE setup_tokens SET used_at = ? WHERE token_hash = ?",
-			formatTime(db.Now()), HashToken(secret))
+		now := formatTime(db.Now())
+		res, err := tx.ExecContext(ctx, `UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL
+			AND expires_at > ? AND NOT EXISTS (SELECT 1 FROM users)`, now, HashToken(secret), now)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		u, err = db.saveUser(ctx, tx, actor, email, hash, "admin")
 		return err
 	})
 	return u, err
