@@ -47,7 +47,8 @@ type Handler struct {
 	limiter  *limiter
 	sessions *scs.SessionManager
 	pay      *payment.Client
-	logins   *loginGuard
+	// sleep waits out a failed login's slowdown (Deps.Sleep).
+	sleep func(ctx context.Context, d time.Duration)
 	// roles maps "METHOD /path" of every route to the weakest role that
 	// may call it, or "public".
 	roles map[string]string
@@ -75,6 +76,9 @@ func New(d Deps) (*Server, error) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
+	if d.Sleep == nil {
+		d.Sleep = sleepCtx
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -85,7 +89,7 @@ func New(d Deps) (*Server, error) {
 		baseURL: strings.TrimRight(d.BaseURL, "/"),
 		pages:   pages,
 		limiter: newLimiter(d.RateLimit),
-		logins:  newLoginGuard(d.Sleep),
+		sleep:   d.Sleep,
 		pay:     d.Payments,
 		roles:   map[string]string{},
 	}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,9 +27,15 @@ func (h *Handler) submitLogin(c *gin.Context) {
 	l := h.localizer(c)
 	email := strings.ToLower(strings.TrimSpace(c.PostForm("email")))
 	view := loginView{Email: email, Next: c.PostForm("next")}
-	now := time.Now()
-	if until := h.logins.locked(now, "email:"+email, "client:"+c.ClientIP()); !until.IsZero() {
-		view.Error = l.T("admin.login.locked", int(math.Ceil(until.Sub(now).Minutes())))
+	// counted before the password is checked, so that guesses sent at
+	// once are counted one by one
+	th, err := h.db.CountLoginAttempt(ctx, clientNetwork(c.ClientIP()), email)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !th.LockedUntil.IsZero() {
+		view.Error = l.T("admin.login.locked", int(math.Ceil(th.LockedUntil.Sub(h.db.Now()).Minutes())))
 		h.render(c, http.StatusTooManyRequests, "login", l.T("admin.login.title"), view)
 		return
 	}
@@ -40,12 +45,15 @@ func (h *Handler) submitLogin(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		h.logins.sleep(ctx, h.logins.fail(now, email, c.ClientIP()))
+		h.sleep(ctx, th.Delay)
 		view.Error = l.T("admin.login.wrong")
 		h.render(c, http.StatusUnauthorized, "login", l.T("admin.login.title"), view)
 		return
 	}
-	h.logins.succeed(email)
+	if err := h.db.LoginSucceeded(ctx, email); err != nil {
+		h.fail(c, err)
+		return
+	}
 	// A new session id at login, so that one planted before cannot be used.
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		h.fail(c, err)

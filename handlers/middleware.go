@@ -133,7 +133,7 @@ func (l *limiter) allow(addr string) bool {
 // client keeps within the rate limit.
 func (h *Handler) limit(handle gin.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if !h.limiter.allow(c.ClientIP()) {
+		if !h.limiter.allow(clientNetwork(c.ClientIP())) {
 			c.Header("Retry-After", "60")
 			h.failStatus(c, http.StatusTooManyRequests, "error.too_many", nil)
 			return

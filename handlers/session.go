@@ -3,9 +3,9 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -111,34 +111,16 @@ func safeNext(next string) string {
 	return next
 }
 
-// loginGuard slows down and then locks repeated failed logins, per email
-// address and per client address.
-type loginGuard struct {
-	sleep    func(ctx context.Context, d time.Duration)
-	mu       sync.Mutex
-	failures map[string]*failures
-}
-
-type failures struct {
-	count       int
-	first       time.Time
-	lockedUntil time.Time
-}
-
-const (
-	loginWindow    = 15 * time.Minute
-	lockFor        = 15 * time.Minute
-	maxPerEmail    = 5  // failures for one address before it locks
-	maxPerClient   = 20 // failures from one client before it locks
-	loginSlowdown  = 100 * time.Millisecond
-	maxLoginSleeps = time.Second
-)
-
-func newLoginGuard(sleep func(context.Context, time.Duration)) *loginGuard {
-	if sleep == nil {
-		sleep = sleepCtx
+// clientNetwork is the key a client is counted under for rate limits and
+// the login throttle: its IPv4 address, or the /64 network of an IPv6
+// one, which a single host may pick addresses from at will.
+func clientNetwork(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Is4() || addr.Is4In6() {
+		return ip
 	}
-	return &loginGuard{sleep: sleep, failures: map[string]*failures{}}
+	p, _ := addr.Prefix(64)
+	return p.String()
 }
 
 // sleepCtx waits d, or less if ctx is done first.
@@ -149,47 +131,4 @@ func sleepCtx(ctx context.Context, d time.Duration) {
 	case <-t.C:
 	case <-ctx.Done():
 	}
-}
-
-// locked reports until when any of keys is locked.
-func (g *loginGuard) locked(now time.Time, keys ...string) time.Time {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var until time.Time
-	for _, k := range keys {
-		if f, ok := g.failures[k]; ok && f.lockedUntil.After(now) && f.lockedUntil.After(until) {
-			until = f.lockedUntil
-		}
-	}
-	return until
-}
-
-// fail records a failed login and returns how long to make the client wait.
-func (g *loginGuard) fail(now time.Time, email, client string) time.Duration {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	var worst int
-	for _, k := range []struct {
-		key   string
-		limit int
-	}{{"email:" + email, maxPerEmail}, {"client:" + client, maxPerClient}} {
-		f, ok := g.failures[k.key]
-		if !ok || now.Sub(f.first) > loginWindow {
-			f = &failures{first: now}
-			g.failures[k.key] = f
-		}
-		f.count++
-		if f.count >= k.limit {
-			f.lockedUntil = now.Add(lockFor)
-		}
-		worst = max(worst, f.count)
-	}
-	return min(time.Duration(worst)*loginSlowdown, maxLoginSleeps)
-}
-
-// succeed forgets the failures of an address after a good login.
-func (g *loginGuard) succeed(email string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.failures, "email:"+email)
 }

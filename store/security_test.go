@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 	"testing"
 
+	"delegate/clock"
 	"delegate/store"
 )
 
@@ -35,5 +37,39 @@ func TestSetupLinkIsSingleUseUnderARace(t *testing.T) {
 	}
 	if n, _ := db.CountUsers(ctx); n != 1 || ok != 1 {
 		t.Errorf("ten posts of one setup link made %d organisers (%d answered yes), want 1", n, ok)
+	}
+}
+
+// TestLoginThrottleSurvivesARestart: a client locked for guessing stays
+// locked after the server restarts; the account it guessed at is only
+// slowed.
+func TestLoginThrottleSurvivesARestart(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "throttle.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, path, options(t, clock.At(june15)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var th store.LoginThrottle
+	for range store.LoginClientLimit + 1 {
+		if th, err = db.CountLoginAttempt(ctx, "203.0.113.9", "admin@uil.example"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if th.LockedUntil.IsZero() {
+		t.Fatal("not locked after the limit")
+	}
+	db.Close()
+	db, err = store.Open(ctx, path, options(t, clock.At(june15)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if th, _ := db.CountLoginAttempt(ctx, "203.0.113.9", "admin@uil.example"); th.LockedUntil.IsZero() {
+		t.Error("the lock was forgotten in a restart")
+	}
+	if th, _ := db.CountLoginAttempt(ctx, "198.51.100.7", "admin@uil.example"); !th.LockedUntil.IsZero() || th.Delay == 0 {
+		t.Errorf("another client at the guessed account: %+v, want slowed, not locked", th)
 	}
 }
