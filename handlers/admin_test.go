@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -174,6 +176,69 @@ func TestLoginLogoutAndLockout(t *testing.T) {
 	}
 	if rec := e.do(t, request{method: "GET", path: "/admin/login?next=//evil.example"}); rec.Code != http.StatusOK {
 		t.Errorf("login page: %d", rec.Code)
+	}
+}
+
+// TestSessionsAreSafeAtRest: what the sessions table holds opens no admin
+// page, and a new password or role ends the organiser's sessions.
+func TestSessionsAreSafeAtRest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	desk := e.login(t, "desk")
+	admin := e.login(t, "admin")
+	raw, err := sql.Open("sqlite3", "file:"+e.db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.QueryContext(ctx, "SELECT token FROM sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored []string
+	for rows.Next() {
+		var tok string
+		rows.Scan(&tok)
+		stored = append(stored, tok)
+	}
+	rows.Close()
+	if len(stored) < 2 {
+		t.Fatalf("%d sessions stored", len(stored))
+	}
+	for _, tok := range stored {
+		if tok == desk || tok == admin {
+			t.Error("a session token is stored as it is")
+		}
+		if rec := e.do(t, request{method: "GET", path: "/admin", session: tok}); rec.Code != http.StatusSeeOther {
+			t.Errorf("a value copied from the sessions table opened the admin: %d", rec.Code)
+		}
+	}
+	users, _ := e.db.FindUsers(ctx)
+	var deskID int64
+	for _, u := range users {
+		if u.Email == "desk@uil.example" {
+			deskID = u.ID
+		}
+	}
+	if err := e.db.SetPassword(ctx, store.System, deskID, "another long password"); err != nil {
+		t.Fatal(err)
+	}
+	if rec := e.do(t, request{method: "GET", path: "/admin", session: desk}); rec.Code != http.StatusSeeOther {
+		t.Errorf("the desk's session after a new password: %d, want it ended", rec.Code)
+	}
+	if rec := e.do(t, request{method: "GET", path: "/admin", session: admin}); rec.Code != http.StatusOK {
+		t.Errorf("another organiser's session: %d, want it kept", rec.Code)
+	}
+	viewer := e.login(t, "viewer")
+	users, _ = e.db.FindUsers(ctx)
+	for _, u := range users {
+		if u.Email == "viewer@uil.example" {
+			e.db.UpdateUser(ctx, store.System, u.ID, "desk", false)
+		}
+	}
+	if rec := e.do(t, request{method: "GET", path: "/admin", session: viewer}); rec.Code != http.StatusSeeOther {
+		t.Errorf("a session after a change of role: %d, want it ended", rec.Code)
 	}
 }
 
@@ -487,7 +552,7 @@ func TestOrganisersAndTokensPages(t *testing.T) {
 // sessionStored reports whether the session token is still in the database.
 func sessionStored(t *testing.T, e *env, token string) bool {
 	t.Helper()
-	_, ok, err := e.db.FindSession(context.Background(), token, time.Now())
+	_, ok, err := e.db.FindSession(context.Background(), hex.EncodeToString(store.HashToken(token)), time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

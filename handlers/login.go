@@ -59,7 +59,7 @@ func (h *Handler) submitLogin(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.sessions.Put(ctx, "user_id", u.ID)
+	h.startSession(ctx, u)
 	c.Redirect(http.StatusSeeOther, safeNext(view.Next))
 }
 
@@ -102,7 +102,7 @@ func (h *Handler) submitSetup(c *gin.Context) {
 		u, err = h.db.CompleteSetup(ctx, h.actor(c, "setup", email), token, email, password)
 		if err == nil {
 			h.sessions.RenewToken(ctx)
-			h.sessions.Put(ctx, "user_id", u.ID)
+			h.startSession(ctx, u)
 			c.Redirect(http.StatusSeeOther, "/admin")
 			return
 		}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"encoding/hex"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -31,16 +32,27 @@ func newSessions(db *store.DB, secure bool) *scs.SessionManager {
 // it is read on the real clock, not the store's.
 type sessionStore struct{ db *store.DB }
 
+// The database keeps a hash of each session's token, never the token: a
+// copy of the database or of a backup lets nobody in.
+func sessionKey(token string) string { return hex.EncodeToString(store.HashToken(token)) }
+
 func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	return s.db.FindSession(ctx, token, time.Now())
+	return s.db.FindSession(ctx, sessionKey(token), time.Now())
 }
 
 func (s sessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	return s.db.SaveSession(ctx, token, data, expiry, time.Now())
+	return s.db.SaveSession(ctx, sessionKey(token), data, expiry, time.Now())
 }
 
 func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	return s.db.DeleteSession(ctx, token)
+	return s.db.DeleteSession(ctx, sessionKey(token))
+}
+
+// startSession signs u in on this session, in the session epoch u is in:
+// a later change of password, role or access ends it.
+func (h *Handler) startSession(ctx context.Context, u store.User) {
+	h.sessions.Put(ctx, "user_id", u.ID)
+	h.sessions.Put(ctx, "epoch", u.SessionEpoch)
 }
 
 // Find, Commit and Delete complete scs.Store; scs calls the Ctx forms.
@@ -66,7 +78,7 @@ func (h *Handler) organiser(role string) gin.HandlerFunc {
 		if id != 0 {
 			u, err = h.db.FindUser(ctx, id)
 		}
-		if id == 0 || err != nil || u.Disabled {
+		if id == 0 || err != nil || u.Disabled || h.sessions.GetInt64(ctx, "epoch") != u.SessionEpoch {
 			if id != 0 {
 				h.sessions.Destroy(ctx) // a disabled or deleted organiser's session ends here
 			}

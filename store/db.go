@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"runtime"
 	"sort"
 	"sync"
@@ -85,6 +86,9 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	if opts.PasswordCost == 0 {
 		opts.PasswordCost = 12
+	}
+	if err := private(path); err != nil {
+		return nil, err
 	}
 	dsn := DSN(path)
 	write, err := sql.Open("sqlite3", dsn+"&_txlock=immediate")
@@ -179,11 +183,30 @@ func (db *DB) Ping(ctx context.Context) error {
 // Queued is signalled after a commit that wrote outbox rows.
 func (db *DB) Queued() <-chan struct{} { return db.notify }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database to path, readable
+// by its owner alone.
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if err := private(path); err != nil {
+		return err
+	}
 	_, err := db.write.ExecContext(ctx, "VACUUM INTO ?", path) // the read pool is query-only
 	if err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return os.Chmod(path, 0o600)
+}
+
+// private makes the database file at path (creating it empty if need be)
+// readable and writable by its owner alone. SQLite gives its -wal and
+// -shm files the database file's mode.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open database file: %w", err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("database file: %w", err)
 	}
 	return nil
 }

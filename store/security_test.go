@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -71,5 +72,29 @@ func TestLoginThrottleSurvivesARestart(t *testing.T) {
 	}
 	if th, _ := db.CountLoginAttempt(ctx, "198.51.100.7", "admin@uil.example"); !th.LockedUntil.IsZero() || th.Delay == 0 {
 		t.Errorf("another client at the guessed account: %+v, want slowed, not locked", th)
+	}
+}
+
+// TestFilesAreTheOwnersAlone: the database, its WAL and a backup are mode
+// 0600, whatever the umask, since they hold passport data and sessions.
+func TestFilesAreTheOwnersAlone(t *testing.T) {
+	t.Parallel()
+	db := mustOpen(t)
+	ctx := context.Background()
+	if _, err := db.CreateRegistration(ctx, store.System, details("files@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, backup); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{db.Path(), db.Path() + "-wal", backup} {
+		info, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := info.Mode().Perm(); m != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", filepath.Base(p), m)
+		}
 	}
 }

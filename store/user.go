@@ -29,6 +29,10 @@ type User struct {
 	Role      string
 	Disabled  bool
 	CreatedAt time.Time
+	// SessionEpoch grows with every change that must end the organiser's
+	// sessions (password, role, disabling); a session keeps the epoch it
+	// began in.
+	SessionEpoch int64
 }
 
 // APIToken is a bearer token for the organiser API.
@@ -88,7 +92,7 @@ func (db *DB) saveUser(ctx context.Context, tx *sql.Tx, actor Actor, email strin
 	var u User
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash,
-		role = excluded.role, disabled = 0, updated_at = excluded.updated_at
+		role = excluded.role, disabled = 0, updated_at = excluded.updated_at, session_epoch = session_epoch + 1
 		RETURNING id, email, role, disabled`, email, string(hash), role, now, now).
 		Scan(&u.ID, &u.Email, &u.Role, &u.Disabled)
 	if err != nil {
@@ -147,12 +151,12 @@ func (db *DB) FindToken(ctx context.Context, secret string) (APIToken, error) {
 	return t, err
 }
 
-const userColumns = "id, email, role, disabled, created_at"
+const userColumns = "id, email, role, disabled, created_at, session_epoch"
 
 func scanUser(row scanner) (User, error) {
 	var u User
 	var created string
-	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created)
+	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.SessionEpoch)
 	u.CreatedAt = parseTime(created)
 	return u, err
 }

@@ -26,8 +26,9 @@ func (db *DB) dummyHash() []byte {
 func (db *DB) Authenticate(ctx context.Context, email, password string) (User, error) {
 	var u User
 	var hash, created string
-	err := db.read.QueryRowContext(ctx, `SELECT id, email, role, disabled, password_hash, created_at
-		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &hash, &created)
+	err := db.read.QueryRowContext(ctx, `SELECT id, email, role, disabled, password_hash, created_at, session_epoch
+		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &hash, &created,
+		&u.SessionEpoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
 		return User{}, ErrNotFound
@@ -83,8 +84,9 @@ func (db *DB) UpdateUser(ctx context.Context, actor Actor, id int64, role string
 				return &ConflictError{Reason: "last_admin"}
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE users SET role = ?, disabled = ?, updated_at = ? WHERE id = ?",
-			role, disabled, formatTime(db.Now()), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET role = ?, disabled = ?, updated_at = ?,
+			session_epoch = session_epoch + (role <> ? OR disabled <> ?) WHERE id = ?`,
+			role, disabled, formatTime(db.Now()), role, disabled, id); err != nil {
 			return err
 		}
 		u = User{ID: id, Email: old.Email, Role: role, Disabled: disabled}
@@ -104,8 +106,8 @@ func (db *DB) SetPassword(ctx context.Context, actor Actor, id int64, password s
 		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?",
-			string(hash), formatTime(db.Now()), id)
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ?,
+			session_epoch = session_epoch + 1 WHERE id = ?`, string(hash), formatTime(db.Now()), id)
 		if err != nil {
 			return err
 		}
