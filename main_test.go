@@ -262,3 +262,17 @@ func startServerWithOutput(t testing.TB, vars map[string]string) (string, *runni
 	}
 	return "", nil
 }
+
+// TestStripeWithoutWebhookSecretRefusesToStart: an event signed with an
+// empty secret would mark fees paid, so the server does not start so.
+func TestStripeWithoutWebhookSecretRefusesToStart(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "s.db"), "DELEGATE_SECRET": strings.Repeat("ab", 32),
+		"STRIPE_SECRET_KEY": "sk_test_123"}
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0"}, func(k string) string { return vars[k] },
+		strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "STRIPE_WEBHOOK_SECRET") {
+		t.Errorf("start with a Stripe key and no webhook secret: %v, want a refusal naming STRIPE_WEBHOOK_SECRET", err)
+	}
+}

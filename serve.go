@@ -149,6 +149,9 @@ func startPurge(ctx context.Context, db *store.DB, log *slog.Logger) <-chan stru
 func buildServer(db *store.DB, cfg *config, log *slog.Logger) (*http.Server, net.Listener, error) {
 	var pay *payment.Client
 	if cfg.stripeKey != "" {
+		if cfg.stripeWebhook == "" {
+			return nil, nil, errors.New("STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET is not: without it anyone could post a payment; set the webhook's signing secret")
+		}
 		pay = payment.New(cfg.stripeKey, cfg.stripeWebhook, cfg.stripeAPIBase)
 		log.Info("online payment with Stripe")
 	}

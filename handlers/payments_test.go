@@ -143,3 +143,34 @@ func TestPaidAtTheDesk(t *testing.T) {
 		t.Errorf("desk receipt: %s", text)
 	}
 }
+
+// TestPaymentMustBeTheFeeDue: a payment of one cent, or in another
+// currency, is kept but leaves the fee due, and finance sees it on the
+// dashboard.
+func TestPaymentMustBeTheFeeDue(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec_test_secret"
+	base := stripemock.Start(t)
+	e := newEnvWith(t, func(d *handlers.Deps) { d.Payments = payment.New("sk_test_123", secret, base) })
+	ctx := context.Background()
+	_, ref := e.privateLink(t, with(valid("cent@example.org"), "category", "city_official", "hotel", "", "study_visit", ""))
+	e.db.ApproveRegistration(ctx, store.System, ref)
+	if rec := webhookPost(t, e, completed("evt_cent", ref, 1), secret); rec.Code != http.StatusOK {
+		t.Fatalf("webhook: %d", rec.Code)
+	}
+	r, _ := e.db.FindRegistration(ctx, ref)
+	pays, _ := e.db.Payments(ctx, r.ID)
+	if r.PaymentStatus != store.PaymentUnpaid || len(pays) != 1 {
+		t.Errorf("after a 1-cent payment: %s, %d payments recorded; want unpaid, 1 kept", r.PaymentStatus, len(pays))
+	}
+	dash := e.do(t, request{method: "GET", path: "/admin?lang=en", session: e.login(t, "finance")}).Body.String()
+	if !strings.Contains(dash, "card payments to check") {
+		t.Error("the dashboard does not flag the payment for finance")
+	}
+	if rec := webhookPost(t, e, completed("evt_right", ref, int(r.Fee.Amount)), secret); rec.Code != http.StatusOK {
+		t.Fatal(rec.Code)
+	}
+	if r, _ := e.db.FindRegistration(ctx, ref); r.PaymentStatus != store.PaymentPaid {
+		t.Errorf("the right amount afterwards: %s, want paid", r.PaymentStatus)
+	}
+}

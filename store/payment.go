@@ -72,13 +72,25 @@ func (db *DB) settle(ctx context.Context, tx *sql.Tx, actor Actor, r *Registrati
 	if n > 0 {
 		return false, nil // a repeated event: nothing to do
 	}
+	now := db.Now()
+	if p.Kind == PaymentPaid && p.Method == "card" && r.PaymentStatus == PaymentUnpaid &&
+		(p.Amount != r.Fee.Amount || !strings.EqualFold(p.Currency, r.Fee.Currency)) {
+		// money that is not the fee due (an old amount, another currency)
+		// is kept for finance, and the fee stays due
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
+			provider_ref, actor, created_at, flagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'amount_mismatch')`, r.ID, p.EventID,
+			p.Kind, p.Amount, strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
+			return false, fmt.Errorf("record payment: %w", err)
+		}
+		return false, db.audit(ctx, tx, actor, "registration.payment_mismatch", r.ID, map[string]any{
+			"amount": p.Amount, "currency": p.Currency, "due": r.Fee.Amount, "due_currency": r.Fee.Currency})
+	}
 	switch {
 	case p.Kind == PaymentRefunded && r.PaymentStatus != PaymentPaid:
 		return false, &ConflictError{Reason: "not_paid"}
 	case p.Kind != PaymentRefunded && r.PaymentStatus != PaymentUnpaid:
 		return false, &ConflictError{Reason: "payment_" + r.PaymentStatus}
 	}
-	now := db.Now()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
 		provider_ref, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, p.EventID, p.Kind, p.Amount,
 		strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {

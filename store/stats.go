@@ -24,6 +24,9 @@ type Stats struct {
 	// Received is the money received: paid fees, by currency.
 	Received  map[string]int64 `json:"received"`
 	Countries int              `json:"countries"`
+	// PaymentsToCheck counts card payments whose amount or currency was
+	// not the fee due: kept, not counted, for finance.
+	PaymentsToCheck int `json:"payments_to_check"`
 }
 
 // Stats counts registrations by status, category, country, payment and
@@ -78,6 +81,9 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		Scan(&st.LettersRequested)
 	if err == nil {
 		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM letters WHERE superseded_at IS NULL").Scan(&st.LettersIssued)
+	}
+	if err == nil {
+		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE flagged <> ''").Scan(&st.PaymentsToCheck)
 	}
 	for _, n := range st.ByStatus {
 		st.Total += n
