@@ -106,8 +106,17 @@ func (h *Handler) oneBadge(c *gin.Context) {
 
 // batchBadges prints the approved registrations that match the list
 // filters as one job, ordered by family name, and counts the prints.
+//
+// Printing counts: a POST from the badges page, or the API (its bearer
+// token is never sent by a browser on its own). A GET from the admin only
+// shows the batch, so that a link from elsewhere changes nothing.
 func (h *Handler) batchBadges(c *gin.Context) {
-	q := c.Request.URL.Query()
+	if err := c.Request.ParseForm(); err != nil {
+		h.fail(c, err)
+		return
+	}
+	q := c.Request.Form
+	mark := c.Request.Method == http.MethodPost || strings.HasPrefix(c.Request.URL.Path, "/api/")
 	layout := cmp.Or(q.Get("layout"), pdf.A4Up4)
 	if !slices.Contains(pdf.Layouts, layout) {
 		h.fail(c, &store.ValidationError{Fields: map[string]store.Message{"layout": {Key: "error.choice"}}})
@@ -134,6 +143,9 @@ func (h *Handler) batchBadges(c *gin.Context) {
 	h.sendPDF(c, "badges.pdf", func(b *bytes.Buffer) error {
 		if err := pdf.WriteBadges(b, layout, badges); err != nil {
 			return err
+		}
+		if !mark {
+			return nil
 		}
 		return h.db.MarkBadgesPrinted(c.Request.Context(), ids)
 	})

@@ -130,7 +130,15 @@ func TestDeskBadges(t *testing.T) {
 	if rec := e.do(t, request{method: "GET", path: "/api/v1/registrations/" + pending + "/badge.pdf", role: "desk"}); rec.Code != http.StatusConflict {
 		t.Errorf("badge of a pending registration: %d, want 409", rec.Code)
 	}
-	batch := e.do(t, request{method: "GET", path: "/admin/badges.pdf?layout=a4-4up&printed=no&language=es", session: desk})
+	// a GET only shows the batch: a link from elsewhere changes no count
+	if rec := e.do(t, request{method: "GET", path: "/admin/badges.pdf?layout=a4-4up", session: desk}); rec.Code != 200 {
+		t.Fatalf("batch preview: %d", rec.Code)
+	}
+	if r, _ := e.db.FindRegistration(ctx, refs[1]); r.BadgePrintedCount != 0 {
+		t.Errorf("a GET counted a badge printed %d times", r.BadgePrintedCount)
+	}
+	batch := e.do(t, request{method: "POST", path: "/admin/badges.pdf", session: desk,
+		form: url.Values{"layout": {"a4-4up"}, "printed": {"no"}, "language": {"es"}}})
 	if batch.Code != 200 {
 		t.Fatalf("batch: %d", batch.Code)
 	}

@@ -134,6 +134,7 @@ func (h *Handler) routeTable() []route {
 		{"desk", "GET", "/admin/checkin", h.showDesk},
 		{"desk", "POST", "/admin/checkin", h.submitDesk},
 		{"desk", "GET", "/admin/badges.pdf", h.batchBadges},
+		{"desk", "POST", "/admin/badges.pdf", h.batchBadges},
 		{"desk", "GET", "/admin/registrations/:reference/badge.pdf", h.oneBadge},
 		{"desk", "POST", "/admin/registrations/:reference/reissue-badge", h.reissueBadge},
 		{"finance", "POST", "/admin/registrations/:reference/payment", h.deskPayment},
