@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -28,6 +29,13 @@ func toAPI(r store.Registration) apiRegistration {
 func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
 	dec := json.NewDecoder(c.Request.Body)
 	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("data after the JSON object") // one object, nothing after it
+	} else if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("data after the JSON object")
+		}
+	}
 	var mb *http.MaxBytesError
 	var te *json.UnmarshalTypeError
 	switch {

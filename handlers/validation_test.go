@@ -2,8 +2,10 @@ package handlers_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -158,5 +160,35 @@ func TestFullHotelAndStudyVisit(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("form does not show %q", want)
 		}
+	}
+}
+
+// TestInputTheParsersLetThrough: invisible names, bidi tricks, searches
+// too long to run, JSON with more after it and look-alike addresses are
+// refused plainly, never a blank badge or a 500.
+func TestInputTheParsersLetThrough(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	e.register(t, with(valid("jose@example.org"), "invitation_letter", false))
+	e.run(t, []scenario{
+		{name: "a name of zero-width spaces", req: request{method: "POST", path: "/api/v1/registrations?lang=en",
+			json: with(valid("zw@example.org"), "given_names", "\u200b\u200b", "family_name", "\u2060")}, wantStatus: 422,
+			want: []string{`"given_names"`, `"family_name"`}},
+		{name: "a bidi override in the organisation", req: request{method: "POST", path: "/api/v1/registrations?lang=en",
+			json: with(valid("bidi@example.org"), "organisation", "City\u202e of Dakar")}, wantStatus: 422, want: []string{`"organisation"`}},
+		{name: "a joiner a script needs is kept", req: request{method: "POST", path: "/api/v1/registrations?lang=en",
+			json: with(valid("zwnj@example.org"), "organisation", "Ville de Dakar\u200c", "invitation_letter", false)}, wantStatus: 201},
+		{name: "a look-alike address", req: request{method: "POST", path: "/api/v1/registrations?lang=en",
+			json: with(valid("ｊｏｓｅ@example.org"), "invitation_letter", false)}, wantStatus: 409},
+		{name: "a search of a thousand words", req: request{method: "GET", role: "viewer",
+			path: "/api/v1/registrations?q=" + strings.Repeat("a+", 1000)}, wantStatus: 422, want: []string{`"q"`}},
+	})
+	body, _ := json.Marshal(with(valid("trail@example.org"), "invitation_letter", false))
+	req := httptest.NewRequest("POST", "/api/v1/registrations", strings.NewReader(string(body)+`{"more":1}`))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest {
+		t.Errorf("JSON with more after it: %d, want 400", rec.Code)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // CreateRegistration validates d and stores a new registration. Whether it
@@ -45,6 +48,13 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 }
 
 var errReferenceTaken = errors.New("reference taken")
+
+// EmailKey is an address as compared for "one live registration per
+// address": NFKC-normalised and case-folded, so that a look-alike made of
+// compatibility characters is the same address.
+func EmailKey(email string) string {
+	return cases.Fold().String(norm.NFKC.String(strings.TrimSpace(email)))
+}
 
 // checkScript refuses a name in a script no installed font prints: it
 // would come out as boxes or wrong.
@@ -130,7 +140,7 @@ func (db *DB) insert(ctx context.Context, tx *sql.Tx, r *Registration, tokenHash
 	res, err := tx.StmtContext(ctx, db.stmts.insertRegistration).ExecContext(ctx,
 		r.Reference, tokenHash, seal(db.passportKey, []byte(r.ManageToken), []byte("token:"+r.Reference)),
 		r.Status, r.PaymentStatus, r.Fee.Amount, r.Fee.Currency, r.Title, r.GivenNames, r.FamilyName,
-		r.BadgeName, r.Email, strings.ToLower(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
+		r.BadgeName, r.Email, EmailKey(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
 		r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality, db.sealPassport(r),
 		r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight, r.AirportTransfer, r.Hotel,
 		strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility, r.StudyVisit, r.ConsentPrivacy,
@@ -157,7 +167,7 @@ func searchText(r *Registration) string {
 
 func checkEmailFree(ctx context.Context, tx *sql.Tx, db *DB, v *ValidationError, email string, self int64) error {
 	var n int
-	err := tx.StmtContext(ctx, db.stmts.countEmail).QueryRowContext(ctx, strings.ToLower(email), self).Scan(&n)
+	err := tx.StmtContext(ctx, db.stmts.countEmail).QueryRowContext(ctx, EmailKey(email), self).Scan(&n)
 	if n > 0 {
 		v.Add("email", "error.duplicate_email")
 	}
@@ -235,7 +245,7 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 			study_visit = ?, consent_privacy = ?, consent_photo = ?, access_code = ?, passport_family_name = ?,
 			passport_given_names = ?, search = ?, updated_at = ? WHERE id = ?`,
 			r.PaymentStatus, r.Fee.Amount, r.Fee.Currency, r.Title, r.GivenNames, r.FamilyName,
-			r.BadgeName, r.Email, strings.ToLower(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
+			r.BadgeName, r.Email, EmailKey(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
 			r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality,
 			db.sealPassport(&r), r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight,
 			r.AirportTransfer, r.Hotel, strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility,

@@ -279,6 +279,21 @@ var SortOrders = map[string]string{
 	"status":  "status, created_at, id",
 }
 
+// MaxSearchWords and MaxSearchLength bound a search: each word is one
+// condition, and SQLite refuses a query of thousands.
+const (
+	MaxSearchWords  = 10
+	MaxSearchLength = 200
+)
+
+// check refuses a search too long to run.
+func (f Filter) check() error {
+	if len([]rune(f.Q)) > MaxSearchLength || len(strings.Fields(f.Q)) > MaxSearchWords {
+		return &ValidationError{Fields: map[string]Message{"q": {Key: "error.search_too_long", Args: []any{MaxSearchWords}}}}
+	}
+	return nil
+}
+
 func (f Filter) where() (string, []any) {
 	var c conditions
 	c.addIf("status = ?", f.Status)
@@ -312,6 +327,9 @@ func (f Filter) where() (string, []any) {
 // FindRegistrations returns one page of the registrations that match f,
 // newest first, and how many match in all. Passport data is not read.
 func (db *DB) FindRegistrations(ctx context.Context, f Filter) ([]Registration, int, error) {
+	if err := f.check(); err != nil {
+		return nil, 0, err
+	}
 	where, args := f.where()
 	var total int
 	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+where, args...).Scan(&total); err != nil {

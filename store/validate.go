@@ -235,7 +235,18 @@ func text(v *ValidationError, field, value string, max int, required bool) {
 		return unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))
 	}) >= 0:
 		v.Add(field, "error.characters")
+	case strings.IndexFunc(value, hidden) >= 0:
+		// zero-width spaces, bidi controls and the like: invisible, they
+		// could make a blank badge pass "required" or disguise a name
+		v.Add(field, "error.characters")
 	}
+}
+
+// hidden reports whether r is an invisible character a name does not
+// need: a format character other than the joiners (ZWJ, ZWNJ) some
+// scripts write with, or a Hangul filler.
+func hidden(r rune) bool {
+	return (unicode.Is(unicode.Cf, r) && r != 0x200C && r != 0x200D) || r == 0x3164 || r == 0x115F || r == 0x1160
 }
 
 func oneOf(v *ValidationError, field, value string, choices []string, required bool) {
