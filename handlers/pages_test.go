@@ -154,3 +154,14 @@ func TestDuplicateThroughTheForm(t *testing.T) {
 		t.Errorf("got %d, want 422 saying the address is registered", rec.Code)
 	}
 }
+
+// TestHeadOnEveryGet: monitors ask with HEAD.
+func TestHeadOnEveryGet(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	for _, path := range []string{"/healthz", "/", "/register", "/verify"} {
+		if rec := e.do(t, request{method: "HEAD", path: path}); rec.Code != http.StatusOK {
+			t.Errorf("HEAD %s: %d", path, rec.Code)
+		}
+	}
+}

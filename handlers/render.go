@@ -191,6 +191,11 @@ func (h *Handler) fail(c *gin.Context, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		h.failStatus(c, http.StatusNotFound, "error.not_found", nil)
+	case errors.Is(err, store.ErrUnavailable):
+		h.log.LogAttrs(c.Request.Context(), slog.LevelError, "storage unavailable",
+			slog.String("err", err.Error()), slog.String("request_id", c.GetString("request_id")))
+		c.Header("Retry-After", "30")
+		h.failStatus(c, http.StatusServiceUnavailable, "error.unavailable", nil)
 	case errors.As(err, &mb):
 		h.failStatus(c, http.StatusRequestEntityTooLarge, "error.too_large", nil)
 	case errors.As(err, &ve):

@@ -29,8 +29,14 @@ type route struct {
 func (h *Handler) routes(r *gin.Engine) {
 	r.Use(limitBody)
 	for _, rt := range h.routeTable() {
-		h.roles[rt.method+" "+rt.path] = rt.role
-		r.Handle(rt.method, rt.path, append(h.guard(rt), rt.handle)...)
+		methods := []string{rt.method}
+		if rt.method == http.MethodGet {
+			methods = append(methods, http.MethodHead) // monitors ask with HEAD
+		}
+		for _, m := range methods {
+			h.roles[m+" "+rt.path] = rt.role
+			r.Handle(m, rt.path, append(h.guard(rt), rt.handle)...)
+		}
 	}
 }
 
@@ -162,6 +168,11 @@ func staticFile(name string) gin.HandlerFunc {
 func (h *Handler) healthz(c *gin.Context) {
 	if err := h.db.Ping(c.Request.Context()); err != nil {
 		c.String(http.StatusServiceUnavailable, "database unavailable\n")
+		return
+	}
+	// a write too: a full or read-only disk answers reads, not changes
+	if err := h.db.CheckWrite(c.Request.Context()); err != nil {
+		c.String(http.StatusServiceUnavailable, "database cannot save: %v\n", err)
 		return
 	}
 	c.String(http.StatusOK, "ok\n")

@@ -174,6 +174,17 @@ func (db *DB) Now() time.Time { return db.now() }
 // Path is the file the database lives in.
 func (db *DB) Path() string { return db.path }
 
+// CheckWrite checks that the database takes a write, durably: a row of
+// its own, rewritten with 64 KiB in it, about what a burst of
+// registrations needs, so that a disk too full for them fails it too.
+func (db *DB) CheckWrite(ctx context.Context) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO health (id, checked_at, room) VALUES (1, ?, zeroblob(65536))
+			ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at, room = excluded.room`, formatTime(time.Now()))
+		return err
+	})
+}
+
 // Ping checks that the database answers a query.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int

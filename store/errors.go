@@ -2,8 +2,11 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // ErrNotFound is returned when the thing asked for does not exist.
@@ -71,4 +74,22 @@ func IsDuplicate(err error) bool {
 	}
 	m, ok := ve.Fields["email"]
 	return ok && m.Key == "error.duplicate_email"
+}
+
+// ErrUnavailable is a write the storage cannot take now: the disk is full,
+// read-only or failing. Nothing of the change was saved; reads go on, and
+// the same write may succeed shortly.
+var ErrUnavailable = errors.New("store: the service cannot save right now")
+
+// unavailable marks err as ErrUnavailable when SQLite says the storage
+// failed, not the change.
+func unavailable(err error) error {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		switch se.Code {
+		case sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrReadonly, sqlite3.ErrCantOpen:
+			return fmt.Errorf("%w: %v", ErrUnavailable, err)
+		}
+	}
+	return err
 }

@@ -38,7 +38,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return <-j.done
+	return unavailable(<-j.done)
 }
 
 // writer is the only goroutine that writes; it ends when Close is called.
