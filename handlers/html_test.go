@@ -88,6 +88,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"letters":       {method: "GET", path: "/admin/letters?lang=fr", session: admin},
 		"verify":        {method: "GET", path: "/verify/" + verifyCode},
 		"verify-form":   {method: "GET", path: "/verify?lang=fr"},
+		"link":          {method: "GET", path: "/link?lang=es"},
+		"link-sent":     {method: "POST", path: "/link", form: url.Values{"email": {"nobody@example.org"}}},
 		"codes":         {method: "GET", path: "/admin/codes?lang=es", session: admin},
 		"certificates":  {method: "GET", path: "/admin/certificates?lang=fr", session: admin},
 		"register-code": {method: "GET", path: "/register?code=NOSUCHCODE"},

@@ -119,3 +119,42 @@ func TestWriteToDelegates(t *testing.T) {
 		t.Errorf("no recipients: %d", rec.Code)
 	}
 }
+
+// TestLostLinkByEmailOnly: the link goes to the registered address only,
+// the page says the same for an address not registered, a second
+// registration attempt keeps its 409 and offers the link, and one address
+// gets it once in ten minutes however often it is asked for.
+func TestLostLinkByEmailOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	e.register(t, with(valid("lost@example.org"), "invitation_letter", false))
+	e.run(t, []scenario{
+		{name: "a second registration keeps its 409", req: request{method: "POST", path: "/api/v1/registrations",
+			json: with(valid("LOST@example.org"), "invitation_letter", false)}, wantStatus: 409},
+		{name: "the form offers the link", req: request{method: "POST", path: "/register?lang=en",
+			form: asForm(with(valid("lost@example.org"), "invitation_letter", false))}, wantStatus: 422,
+			want: []string{`href="/link?email=lost%40example.org"`}},
+		{name: "home links the form", req: request{method: "GET", path: "/?lang=en"}, wantStatus: 200, want: []string{`href="/link"`}},
+	})
+	known := e.do(t, request{method: "POST", path: "/link?lang=en", form: url.Values{"email": {"Lost@Example.org"}}})
+	unknown := e.do(t, request{method: "POST", path: "/link?lang=en", form: url.Values{"email": {"nobody@example.org"}}})
+	strip := func(s string) string { return strings.ReplaceAll(s, "Lost@Example.org", "") }
+	if known.Code != 200 || unknown.Code != 200 || strip(known.Body.String()) != strings.ReplaceAll(unknown.Body.String(), "nobody@example.org", "") {
+		t.Error("the page tells a known address from an unknown one")
+	}
+	e.do(t, request{method: "POST", path: "/link", form: url.Values{"email": {"lost@example.org"}}})
+	msgs, _ := e.db.FindOutbox(ctx, store.OutboxFilter{Status: store.OutboxQueued})
+	links := 0
+	for _, m := range msgs {
+		if m.Kind == store.MailLink {
+			links++
+			if m.To != "lost@example.org" || !strings.Contains(m.Text, "Quelqu'un, peut-être vous") || !strings.Contains(m.Text, store.TokenPlaceholder) {
+				t.Errorf("link message to %s:\n%s", m.To, m.Text)
+			}
+		}
+	}
+	if links != 1 {
+		t.Errorf("%d link messages for two requests in ten minutes, want 1", links)
+	}
+}

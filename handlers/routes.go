@@ -76,6 +76,8 @@ func (h *Handler) routeTable() []route {
 		{"public", "GET", "/r/:token/certificate.pdf", h.myCertificate},
 		{"public", "GET", "/r/:token/pay", h.startPayment},
 		{"public", "POST", "/stripe/webhook", h.stripeWebhook},
+		{"public", "GET", "/link", h.showLinkForm},
+		{"public", "POST", "/link", h.limit(h.submitLink)},
 		{"public", "GET", "/verify", h.showVerifyForm},
 		{"public", "POST", "/verify", h.limit(h.submitVerify)},
 		{"public", "GET", "/verify/:code", h.verifyLetter},

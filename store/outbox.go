@@ -31,11 +31,12 @@ const (
 	MailLetterReady   = "letter_ready"   // the visa invitation letter can be downloaded
 	MailLetterRefused = "letter_refused" // an organiser refused the letter, with the reason
 	MailMessage       = "message"        // written by the organisers
+	MailLink          = "link"           // the private link again, asked for by someone
 )
 
 // MailKinds lists every kind of message, for template checks.
 var MailKinds = []string{MailReceived, MailApproved, MailWaitlisted, MailPromoted, MailRejected,
-	MailCancelled, MailDatesChanged, MailPaid, MailLetterReady, MailLetterRefused}
+	MailCancelled, MailDatesChanged, MailPaid, MailLetterReady, MailLetterRefused, MailLink}
 
 // Email is a message written for one delegate.
 type Email struct {
