@@ -174,3 +174,29 @@ func TestPaymentMustBeTheFeeDue(t *testing.T) {
 		t.Errorf("the right amount afterwards: %s, want paid", r.PaymentStatus)
 	}
 }
+
+// TestPartialRefund: part of a fee refunded through Stripe is recorded
+// with its amount, and the fee stays paid.
+func TestPartialRefund(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec_test_secret"
+	base := stripemock.Start(t)
+	e := newEnvWith(t, func(d *handlers.Deps) { d.Payments = payment.New("sk_test_123", secret, base) })
+	ctx := context.Background()
+	_, ref := e.privateLink(t, with(valid("part@example.org"), "category", "city_official", "hotel", "", "study_visit", ""))
+	e.db.ApproveRegistration(ctx, store.System, ref)
+	r, _ := e.db.FindRegistration(ctx, ref)
+	webhookPost(t, e, completed("evt_pay", ref, int(r.Fee.Amount)), secret)
+	refund := map[string]any{"id": "evt_part", "object": "event", "type": "charge.refunded",
+		"data": map[string]any{"object": map[string]any{"object": "charge", "id": "ch_1", "amount_refunded": 2500,
+			"currency": "usd", "payment_intent": "pi_evt_pay", "metadata": map[string]any{"reference": ref}}}}
+	if rec := webhookPost(t, e, refund, secret); rec.Code != http.StatusOK {
+		t.Fatalf("refund webhook: %d", rec.Code)
+	}
+	r, _ = e.db.FindRegistration(ctx, ref)
+	pays, _ := e.db.Payments(ctx, r.ID)
+	last := pays[len(pays)-1]
+	if r.PaymentStatus != store.PaymentPaid || last.Kind != store.PaymentRefunded || last.Amount != 2500 || last.Flagged != "partial_refund" {
+		t.Errorf("after a partial refund: %s; last payment %+v", r.PaymentStatus, last)
+	}
+}

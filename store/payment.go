@@ -17,7 +17,10 @@ type Payment struct {
 	Currency    string
 	Method      string // "card" or "desk"
 	ProviderRef string // Stripe's payment intent
-	Actor       string
+	// Flagged says why a payment did not count as it says: "amount_mismatch"
+	// (not the fee due) or "partial_refund" (part of the fee back).
+	Flagged string
+	Actor   string
 	CreatedAt   time.Time
 }
 
@@ -49,14 +52,14 @@ func (db *DB) RecordPayment(ctx context.Context, actor Actor, reference string, 
 // Payments lists a registration's payments, oldest first.
 func (db *DB) Payments(ctx context.Context, registrationID int64) ([]Payment, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, event_id, kind, amount, currency, method, provider_ref, actor,
-		created_at FROM payments WHERE registration_id = ? ORDER BY id`, registrationID)
+		created_at, flagged FROM payments WHERE registration_id = ? ORDER BY id`, registrationID)
 	return collect(rows, err, scanPayment)
 }
 
 func scanPayment(row scanner) (Payment, error) {
 	var p Payment
 	var at string
-	err := row.Scan(&p.ID, &p.EventID, &p.Kind, &p.Amount, &p.Currency, &p.Method, &p.ProviderRef, &p.Actor, &at)
+	err := row.Scan(&p.ID, &p.EventID, &p.Kind, &p.Amount, &p.Currency, &p.Method, &p.ProviderRef, &p.Actor, &at, &p.Flagged)
 	p.CreatedAt = parseTime(at)
 	return p, err
 }
@@ -84,6 +87,15 @@ func (db *DB) settle(ctx context.Context, tx *sql.Tx, actor Actor, r *Registrati
 		}
 		return false, db.audit(ctx, tx, actor, "registration.payment_mismatch", r.ID, map[string]any{
 			"amount": p.Amount, "currency": p.Currency, "due": r.Fee.Amount, "due_currency": r.Fee.Currency})
+	}
+	if p.Kind == PaymentRefunded && r.PaymentStatus == PaymentPaid && p.Amount > 0 && p.Amount < r.Fee.Amount {
+		// part of the fee back: recorded with its amount; the fee stays paid
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
+			provider_ref, actor, created_at, flagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'partial_refund')`, r.ID, p.EventID,
+			p.Kind, p.Amount, strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
+			return false, fmt.Errorf("record refund: %w", err)
+		}
+		return true, db.audit(ctx, tx, actor, "registration.partial_refund", r.ID, map[string]any{"amount": p.Amount})
 	}
 	switch {
 	case p.Kind == PaymentRefunded && r.PaymentStatus != PaymentPaid:
@@ -121,7 +133,7 @@ func (db *DB) Receipt(ctx context.Context, registrationID int64) (Payment, error
 		return Payment{}, err
 	}
 	for i := len(list) - 1; i >= 0; i-- {
-		if list[i].Kind == PaymentPaid {
+		if list[i].Kind == PaymentPaid && list[i].Flagged == "" {
 			return list[i], nil
 		}
 	}

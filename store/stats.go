@@ -83,7 +83,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM letters WHERE superseded_at IS NULL").Scan(&st.LettersIssued)
 	}
 	if err == nil {
-		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE flagged <> ''").Scan(&st.PaymentsToCheck)
+		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE flagged = 'amount_mismatch'").Scan(&st.PaymentsToCheck)
 	}
 	for _, n := range st.ByStatus {
 		st.Total += n
