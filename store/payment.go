@@ -19,9 +19,9 @@ type Payment struct {
 	ProviderRef string // Stripe's payment intent
 	// Flagged says why a payment did not count as it says: "amount_mismatch"
 	// (not the fee due) or "partial_refund" (part of the fee back).
-	Flagged string
-	Actor   string
-	CreatedAt   time.Time
+	Flagged   string
+	Actor     string
+	CreatedAt time.Time
 }
 
 // RecordPayment writes a payment and the payment status it brings, with
