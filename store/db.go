@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the SQLite driver, registered as "sqlite3"
@@ -212,7 +214,12 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 // -shm files the database file's mode.
 func private(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	switch dir := filepath.Dir(path); {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("the database folder %s does not exist: create it, or set DELEGATE_DB to a file in a folder that does", dir)
+	case errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("cannot write the database %s: the folder %s is read-only or not ours (%v)", path, dir, err)
+	case err != nil:
 		return fmt.Errorf("open database file: %w", err)
 	}
 	f.Close()

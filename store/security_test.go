@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -96,5 +97,25 @@ func TestFilesAreTheOwnersAlone(t *testing.T) {
 		if m := info.Mode().Perm(); m != 0o600 {
 			t.Errorf("%s: mode %v, want 0600", filepath.Base(p), m)
 		}
+	}
+}
+
+// TestStartTellsWhatIsWrongWithTheFolder: a missing or read-only folder
+// for the database is said in so many words.
+func TestStartTellsWhatIsWrongWithTheFolder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	_, err := store.Open(ctx, filepath.Join(t.TempDir(), "missing", "d.db"), options(t, clock.At(june15)))
+	if err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("a missing folder: %v", err)
+	}
+	if os.Getuid() == 0 {
+		return // root writes anywhere: a read-only folder cannot be made here
+	}
+	dir := t.TempDir()
+	os.Chmod(dir, 0o500)
+	defer os.Chmod(dir, 0o700)
+	if _, err := store.Open(ctx, filepath.Join(dir, "d.db"), options(t, clock.At(june15))); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("a read-only folder: %v", err)
 	}
 }
