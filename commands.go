@@ -49,8 +49,20 @@ func withStoreOn(ctx context.Context, now func() time.Time, name string, args []
 }
 
 func userCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "reset-2fa" {
+		var email *string
+		return withStore(ctx, "user reset-2fa", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+			email = fs.String("email", "", "the organiser's email")
+		}, func(db *store.DB, _ *flag.FlagSet) error {
+			if err := db.ResetSecondFactor(ctx, cliActor, *email); err != nil {
+				return describe(err)
+			}
+			fmt.Fprintf(stderr, "second factor of %s removed and sessions ended; they enrol again at their next sign-in\n", *email)
+			return nil
+		})
+	}
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("usage: delegate user add --email E --role R (password on stdin)")
+		return errors.New("usage: delegate user add --email E --role R (password on stdin) | delegate user reset-2fa --email E")
 	}
 	var email, role *string
 	return withStore(ctx, "user add", args[1:], getenv, stderr, func(fs *flag.FlagSet) {

@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 const usage = `usage:
   delegate [serve] [-addr A] [-db FILE] [-base-url URL]   run the web server and the workers
   delegate user add --email E --role R                    create or update an organiser (password on stdin)
+  delegate user reset-2fa --email E                       remove an organiser's second factor (a lost phone)
   delegate token create --name N --role R                 print a new API token
   delegate backup FILE                                    copy the live database to FILE
   delegate demo --registrations N                         add N sample registrations

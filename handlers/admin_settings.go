@@ -59,6 +59,9 @@ func settingsValues(s store.Settings) settingsView {
 	text("signatory.title", s.Signatory.Title)
 	v["short_name"], v["start_date"], v["end_date"], v["time_zone"] = s.ShortName, s.StartDate, s.EndDate, s.TimeZone
 	v["capacity"], v["currency"] = strconv.Itoa(s.Capacity), s.Currency
+	if s.SecondFactorRequired {
+		v["second_factor_required"] = "on"
+	}
 	v["passport_retention_days"] = strconv.Itoa(s.PassportRetentionDays)
 	v["registration_opens"], v["registration_closes"] = s.RegistrationOpens, s.RegistrationCloses
 	v["signatory.name"] = s.Signatory.Name
@@ -174,6 +177,7 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 	s.Capacity = number("capacity")
 	s.PassportRetentionDays = number("passport_retention_days")
 	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
+	s.SecondFactorRequired = f["second_factor_required"] == "on"
 	s.Signatory = store.Signatory{Name: strings.TrimSpace(f["signatory.name"]), Title: text("signatory.title")}
 	s.Secretariat = store.Contact{Name: f["secretariat.name"], Address: f["secretariat.address"], Phone: f["secretariat.phone"],
 		Fax: f["secretariat.fax"], Email: f["secretariat.email"], Website: f["secretariat.website"]}

@@ -91,6 +91,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"link":          {method: "GET", path: "/link?lang=es"},
 		"link-sent":     {method: "POST", path: "/link", form: url.Values{"email": {"nobody@example.org"}}},
 		"codes":         {method: "GET", path: "/admin/codes?lang=es", session: admin},
+		"account":       {method: "GET", path: "/admin/account?required=1", session: admin},
+		"account-start": {method: "POST", path: "/admin/account/2fa/start?lang=fr", session: admin},
 		"certificates":  {method: "GET", path: "/admin/certificates?lang=fr", session: admin},
 		"register-code": {method: "GET", path: "/register?code=NOSUCHCODE"},
 		"verify-match":  {method: "POST", path: "/verify?lang=es", form: url.Values{"serial": {letters[0].Serial}, "code": {e.db.LetterShortCode(letters[0].Serial)}, "passport": {"X1"}}},

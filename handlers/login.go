@@ -3,6 +3,7 @@ package handlers
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -57,6 +58,13 @@ func (h *Handler) submitLogin(c *gin.Context) {
 	// A new session id at login, so that one planted before cannot be used.
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		h.fail(c, err)
+		return
+	}
+	if u.SecondFactor {
+		// the password is right; the session is theirs after the code
+		h.sessions.Put(ctx, "pending_user", u.ID)
+		h.sessions.Put(ctx, "pending_epoch", u.SessionEpoch)
+		c.Redirect(http.StatusSeeOther, "/admin/login/code?next="+url.QueryEscape(safeNext(view.Next)))
 		return
 	}
 	h.startSession(ctx, u)

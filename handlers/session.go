@@ -92,6 +92,14 @@ func (h *Handler) organiser(role string) gin.HandlerFunc {
 		}
 		c.Set("user", u)
 		c.Set("role", u.Role)
+		// where a second factor is obligatory, an admin or finance officer
+		// without one enrols before anything else
+		if s := h.db.Settings(); s.SecondFactorRequired && !u.SecondFactor && store.RoleAtLeast(u.Role, "finance") &&
+			!strings.HasPrefix(c.Request.URL.Path, "/admin/account") {
+			c.Redirect(http.StatusSeeOther, "/admin/account?required=1")
+			c.Abort()
+			return
+		}
 		c.Set("actor", store.Actor{Kind: "user", Name: u.Email, Address: c.ClientIP()})
 		if !store.RoleAtLeast(u.Role, role) {
 			h.failStatus(c, http.StatusForbidden, "error.forbidden", nil)

@@ -92,13 +92,16 @@ type Settings struct {
 	Currency           string `json:"currency"`
 	// PassportRetentionDays: the server erases passport data this many days
 	// after the conference ends; 0 leaves it to `delegate purge-passports`.
-	PassportRetentionDays int          `json:"passport_retention_days"`
-	Secretariat           Contact      `json:"secretariat"`
-	Signatory             Signatory    `json:"signatory"`
-	Categories            []Category   `json:"categories"`
-	Hotels                []Hotel      `json:"hotels"`
-	StudyVisits           []StudyVisit `json:"study_visits"`
-	UpdatedAt             time.Time    `json:"updated_at"`
+	PassportRetentionDays int `json:"passport_retention_days"`
+	// SecondFactorRequired makes a second factor obligatory for the admin
+	// and finance roles.
+	SecondFactorRequired bool         `json:"second_factor_required"`
+	Secretariat          Contact      `json:"secretariat"`
+	Signatory            Signatory    `json:"signatory"`
+	Categories           []Category   `json:"categories"`
+	Hotels               []Hotel      `json:"hotels"`
+	StudyVisits          []StudyVisit `json:"study_visits"`
+	UpdatedAt            time.Time    `json:"updated_at"`
 }
 
 // Category returns the category with code.

@@ -33,6 +33,8 @@ type User struct {
 	// sessions (password, role, disabling); a session keeps the epoch it
 	// began in.
 	SessionEpoch int64
+	// SecondFactor is set once the organiser enrolled a TOTP app.
+	SecondFactor bool
 }
 
 // APIToken is a bearer token for the organiser API.
@@ -151,12 +153,12 @@ func (db *DB) FindToken(ctx context.Context, secret string) (APIToken, error) {
 	return t, err
 }
 
-const userColumns = "id, email, role, disabled, created_at, session_epoch"
+const userColumns = "id, email, role, disabled, created_at, session_epoch, totp_sealed IS NOT NULL"
 
 func scanUser(row scanner) (User, error) {
 	var u User
 	var created string
-	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.SessionEpoch)
+	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.SessionEpoch, &u.SecondFactor)
 	u.CreatedAt = parseTime(created)
 	return u, err
 }

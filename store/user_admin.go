@@ -26,9 +26,9 @@ func (db *DB) dummyHash() []byte {
 func (db *DB) Authenticate(ctx context.Context, email, password string) (User, error) {
 	var u User
 	var hash, created string
-	err := db.read.QueryRowContext(ctx, `SELECT id, email, role, disabled, password_hash, created_at, session_epoch
-		FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &hash, &created,
-		&u.SessionEpoch)
+	err := db.read.QueryRowContext(ctx, `SELECT id, email, role, disabled, password_hash, created_at, session_epoch,
+		totp_sealed IS NOT NULL FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Role,
+		&u.Disabled, &hash, &created, &u.SessionEpoch, &u.SecondFactor)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
 		return User{}, ErrNotFound
