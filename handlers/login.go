@@ -30,13 +30,12 @@ func (h *Handler) submitLogin(c *gin.Context) {
 	view := loginView{Email: email, Next: c.PostForm("next")}
 	// counted before the password is checked, so that guesses sent at
 	// once are counted one by one
-	th, err := h.db.CountLoginAttempt(ctx, clientNetwork(c.ClientIP()), email)
-	if err != nil {
-		h.fail(c, err)
+	th, locked, ok := h.countAttempt(c, email)
+	if !ok {
 		return
 	}
-	if !th.LockedUntil.IsZero() {
-		view.Error = l.T("admin.login.locked", int(math.Ceil(th.LockedUntil.Sub(h.db.Now()).Minutes())))
+	if locked != "" {
+		view.Error = locked
 		h.render(c, http.StatusTooManyRequests, "login", l.T("admin.login.title"), view)
 		return
 	}
@@ -69,6 +68,21 @@ func (h *Handler) submitLogin(c *gin.Context) {
 	}
 	h.startSession(ctx, u)
 	c.Redirect(http.StatusSeeOther, safeNext(view.Next))
+}
+
+// countAttempt counts a sign-in attempt at account before it is checked.
+// locked is the message for a client locked out; ok is false when the
+// request failed (the error page is written).
+func (h *Handler) countAttempt(c *gin.Context, account string) (th store.LoginThrottle, locked string, ok bool) {
+	th, err := h.db.CountLoginAttempt(c.Request.Context(), clientNetwork(c.ClientIP()), account)
+	if err != nil {
+		h.fail(c, err)
+		return th, "", false
+	}
+	if !th.LockedUntil.IsZero() {
+		locked = h.localizer(c).T("admin.login.locked", int(math.Ceil(th.LockedUntil.Sub(h.db.Now()).Minutes())))
+	}
+	return th, locked, true
 }
 
 func (h *Handler) logout(c *gin.Context) {

@@ -3,7 +3,6 @@ package handlers
 import (
 	"fmt"
 	"html/template"
-	"math"
 	"net/http"
 	"strings"
 
@@ -38,13 +37,12 @@ func (h *Handler) submitCode(c *gin.Context) {
 		return
 	}
 	view := codeView{Next: c.PostForm("next")}
-	th, err := h.db.CountLoginAttempt(ctx, clientNetwork(c.ClientIP()), fmt.Sprintf("2fa:%d", id))
-	if err != nil {
-		h.fail(c, err)
+	th, locked, ok := h.countAttempt(c, fmt.Sprintf("2fa:%d", id))
+	if !ok {
 		return
 	}
-	if !th.LockedUntil.IsZero() {
-		view.Error = l.T("admin.login.locked", int(math.Ceil(th.LockedUntil.Sub(h.db.Now()).Minutes())))
+	if locked != "" {
+		view.Error = locked
 		h.render(c, http.StatusTooManyRequests, "login_code", l.T("admin.2fa.title"), view)
 		return
 	}
@@ -53,7 +51,7 @@ func (h *Handler) submitCode(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	ok, err := h.db.CheckSecondFactor(ctx, h.actor(c, "user", u.Email), id, c.PostForm("code"))
+	ok, err = h.db.CheckSecondFactor(ctx, h.actor(c, "user", u.Email), id, c.PostForm("code"))
 	if err != nil {
 		h.fail(c, err)
 		return
