@@ -171,6 +171,9 @@ func TestLoginLogoutAndLockout(t *testing.T) {
 	if rec := loginAs("desk@uil.example", organiserPassword); rec.Code != http.StatusSeeOther {
 		t.Errorf("the owner after five wrong guesses at the account: got %d, want in", rec.Code)
 	}
+	if failed, _, _ := e.db.FindAudit(ctx, store.AuditFilter{Action: "user.login_failed", PerPage: 50}); len(failed) < 5 {
+		t.Errorf("%d failed sign-ins in the audit log, want every one", len(failed))
+	}
 	if d := e.delays(); d[len(d)-1] > time.Second {
 		t.Errorf("a failed login waited %s, want at most a second", d[len(d)-1])
 	}

@@ -45,12 +45,16 @@ func (h *Handler) submitLogin(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
+		if err := h.db.LoginFailed(ctx, h.actor(c, "user", email), email); err != nil {
+			h.fail(c, err)
+			return
+		}
 		h.sleep(ctx, th.Delay)
 		view.Error = l.T("admin.login.wrong")
 		h.render(c, http.StatusUnauthorized, "login", l.T("admin.login.title"), view)
 		return
 	}
-	if err := h.db.LoginSucceeded(ctx, email); err != nil {
+	if err := h.db.LoginSucceeded(ctx, h.actor(c, "user", email), email); err != nil {
 		h.fail(c, err)
 		return
 	}

@@ -93,4 +93,14 @@ func TestSecondFactor(t *testing.T) {
 	if len(audit) < 4 {
 		t.Errorf("%d second-factor lines in the audit log", len(audit))
 	}
+	logins, _, _ := e.db.FindAudit(ctx, store.AuditFilter{Action: "user.login", PerPage: 100})
+	failed := 0
+	for _, a := range logins {
+		if a.Action == "user.login_failed" {
+			failed++
+		}
+	}
+	if len(logins) < 5 || failed != 0 {
+		t.Errorf("sign-ins in the audit log: %d, %d failed (a wrong code is a 2fa line)", len(logins), failed)
+	}
 }

@@ -80,11 +80,20 @@ func countAttempt(ctx context.Context, tx *sql.Tx, key string, now time.Time) (i
 	return count, parseTime(locked), err
 }
 
-// LoginSucceeded forgets the account's failures after a good login (the
-// client's stay counted).
-func (db *DB) LoginSucceeded(ctx context.Context, account string) error {
+// LoginSucceeded forgets the account's failures after a good password
+// (the client's stay counted), and records the sign-in in the audit log.
+func (db *DB) LoginSucceeded(ctx context.Context, actor Actor, account string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "DELETE FROM login_attempts WHERE key = ?", "account:"+account)
-		return err
+		if _, err := tx.ExecContext(ctx, "DELETE FROM login_attempts WHERE key = ?", "account:"+account); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, "user.login", 0, map[string]any{"email": account})
+	})
+}
+
+// LoginFailed records a wrong email or password in the audit log.
+func (db *DB) LoginFailed(ctx context.Context, actor Actor, account string) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		return db.audit(ctx, tx, actor, "user.login_failed", 0, map[string]any{"email": account})
 	})
 }
