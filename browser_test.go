@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 )
 
 // chromium finds a Chromium to drive. Without one the test skips on a
@@ -194,5 +195,61 @@ func TestOrganiserInABrowser(t *testing.T) {
 	}
 	if heading != "Dashboard" || count != "(2)" || !strings.Contains(flash, "2 approved") {
 		t.Errorf("heading %q, search count %q, flash %q", heading, count, flash)
+	}
+}
+
+// TestSecondFactorInABrowser: an organiser enrols an authenticator app in
+// Chromium, signs out, and signs in again with the password and a code.
+func TestSecondFactorInABrowser(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t, "en")
+	base, stop := startServerWithOutput(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "2fa.db")})
+	defer stop.stop()
+	setup := base + stop.setupPath(t)
+	var secret, recovery, heading, afterPassword string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(setup),
+		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+		chromedp.SendKeys(`#confirm`, "correct horse battery staple", chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		chromedp.Navigate(base+"/admin/account"),
+		chromedp.Click(`form[action="/admin/account/2fa/start"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`svg`, chromedp.ByQuery),
+		chromedp.Text(`p.hint code`, &secret, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("enrolment page: %v", err)
+	}
+	code, _ := totp.GenerateCode(strings.TrimSpace(secret), time.Now())
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys(`#code`, code, chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/account/2fa"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`code.secret`, chromedp.ByQuery),
+		chromedp.Text(`code.secret`, &recovery, chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#password`, chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#code`, chromedp.ByQuery),
+		chromedp.Location(&afterPassword),
+	)
+	if err != nil {
+		t.Fatalf("enrol and sign in again: %v", err)
+	}
+	code, _ = totp.GenerateCode(strings.TrimSpace(secret), time.Now())
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys(`#code`, code, chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		chromedp.Text(`h1`, &heading, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("the code step: %v", err)
+	}
+	if !strings.Contains(afterPassword, "/admin/login/code") || heading != "Dashboard" || len(strings.TrimSpace(recovery)) != 10 {
+		t.Errorf("after the password at %q, then %q; recovery code %q", afterPassword, heading, recovery)
 	}
 }
