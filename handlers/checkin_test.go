@@ -67,8 +67,8 @@ func TestCheckinAPIAndDesk(t *testing.T) {
 		{name: "pending, at the desk", req: request{method: "POST", path: "/admin/checkin?lang=en", session: desk, form: url.Values{"reference": {pendingRef}}},
 			wantStatus: 409, want: []string{"outcome-warn", "not approved"}, notWant: []string{"Check in anyway"}},
 		{name: "pending, an admin may force", req: request{method: "POST", path: "/admin/checkin?lang=en", session: admin, form: url.Values{"reference": {pendingRef}}},
-			wantStatus: 409, want: []string{"Check in anyway"}, check: func(t *testing.T, rec *httptest.ResponseRecorder) {
-				rec = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: admin, form: url.Values{"code": {code(pendingRef)}, "force": {"1"}}})
+			wantStatus: 409, want: []string{"Check in anyway"}, check: func(t *testing.T, _ *httptest.ResponseRecorder) {
+				rec := e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: admin, form: url.Values{"code": {code(pendingRef)}, "force": {"1"}}})
 				if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Checked in. Welcome!") {
 					t.Errorf("forced at the desk: %d", rec.Code)
 				}

@@ -187,7 +187,7 @@ func drawLetterFoot(f *gofpdf.Fpdf, p *LetterPage) error {
 	y := drawLines(f, []string{p.VerifyCode}, left, top+1, textW, 4.2, "L")
 	f.SetFont(font, "", 7.5)
 	f.SetTextColor(60, 60, 60)
-	y = drawLines(f, []string{p.VerifyNote, p.VerifyURL}, left, y+0.5, textW, 3.6, "L")
+	drawLines(f, []string{p.VerifyNote, p.VerifyURL}, left, y+0.5, textW, 3.6, "L")
 	f.SetDrawColor(200, 200, 200)
 	f.Line(left, pageH-20, left+width, pageH-20)
 	f.SetFont(font, "", 7.5)

@@ -16,7 +16,6 @@ import (
 var (
 	Text    = pdftest.Text
 	QRCodes = pdftest.QRCodes
-	tool    = pdftest.Tool
 )
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // maxBatch is how many transactions one commit may carry.
@@ -38,7 +39,11 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	return unavailable(<-j.done)
+	err := unavailable(<-j.done)
+	if errors.Is(err, ErrUnavailable) {
+		db.writeFailed.Store(time.Now().UnixNano())
+	}
+	return err
 }
 
 // writer is the only goroutine that writes; it ends when Close is called.
