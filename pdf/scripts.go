@@ -15,7 +15,7 @@ import (
 
 // Names in every script. The embedded DejaVu draws Latin, Greek, Cyrillic,
 // Hebrew and Arabic (its presentation forms); Chinese, Japanese, Korean,
-// Thai and Devanagari come from Debian's font packages, read once when
+// Thai and Devanagari come from Debian's font packages, read once (the server does so at start, for its log line) when
 // first needed. gofpdf neither shapes nor reorders text: Hebrew and Arabic
 // are put in display order here, and Arabic letters in their joined
 // forms; Devanagari goes through a shaper (shape.go). The other scripts
