@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	cdpwebauthn "github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
 )
@@ -175,11 +177,7 @@ func TestOrganiserInABrowser(t *testing.T) {
 	var heading, count, flash string
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(setup),
-		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
-		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
-		chromedp.SendKeys(`#confirm`, "correct horse battery staple", chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		firstAdmin,
 		chromedp.Text(`h1`, &heading, chromedp.ByQuery),
 		chromedp.Navigate(base+"/admin/registrations?status=pending&q=jose"),
 		chromedp.WaitVisible(`.count`, chromedp.ByQuery),
@@ -198,6 +196,24 @@ func TestOrganiserInABrowser(t *testing.T) {
 	}
 }
 
+// firstAdmin fills in the first-start page open in the browser.
+var firstAdmin = chromedp.Tasks{
+	chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+	chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+	chromedp.SendKeys(`#confirm`, "correct horse battery staple", chromedp.ByQuery),
+	chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+	chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+}
+
+// signOutAndIn signs the first admin out and gives their password again.
+var signOutAndIn = chromedp.Tasks{
+	chromedp.Click(`form[action="/admin/logout"] button`, chromedp.ByQuery),
+	chromedp.WaitVisible(`#password`, chromedp.ByQuery),
+	chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+	chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+	chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+}
+
 // TestSecondFactorInABrowser: an organiser enrols an authenticator app in
 // Chromium, signs out, and signs in again with the password and a code.
 func TestSecondFactorInABrowser(t *testing.T) {
@@ -209,11 +225,7 @@ func TestSecondFactorInABrowser(t *testing.T) {
 	var secret, recovery, heading, afterPassword string
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(setup),
-		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
-		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
-		chromedp.SendKeys(`#confirm`, "correct horse battery staple", chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		firstAdmin,
 		chromedp.Navigate(base+"/admin/account"),
 		chromedp.Click(`form[action="/admin/account/2fa/start"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`svg`, chromedp.ByQuery),
@@ -228,11 +240,7 @@ func TestSecondFactorInABrowser(t *testing.T) {
 		chromedp.Click(`form[action="/admin/account/2fa"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`code.secret`, chromedp.ByQuery),
 		chromedp.Text(`code.secret`, &recovery, chromedp.ByQuery),
-		chromedp.Click(`form[action="/admin/logout"] button`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#password`, chromedp.ByQuery),
-		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
-		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
-		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		signOutAndIn,
 		chromedp.WaitVisible(`#code`, chromedp.ByQuery),
 		chromedp.Location(&afterPassword),
 	)
@@ -252,4 +260,86 @@ func TestSecondFactorInABrowser(t *testing.T) {
 	if !strings.Contains(afterPassword, "/admin/login/code") || heading != "Dashboard" || len(strings.TrimSpace(recovery)) != 10 {
 		t.Errorf("after the password at %q, then %q; recovery code %q", afterPassword, heading, recovery)
 	}
+}
+
+// TestPasskeyInABrowser: an organiser adds a passkey in Chromium (its
+// virtual authenticator standing for a laptop's), signs out, and signs in
+// again with the password and the passkey; the server kept the sign count
+// the authenticator reports.
+func TestPasskeyInABrowser(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t, "en")
+	// a passkey belongs to a domain: the browser must reach the server as
+	// localhost, the address the server was told is its own
+	port := freePort(t)
+	base, stop := startServerWithOutput(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "passkey.db"),
+		"DELEGATE_ADDR": "127.0.0.1:" + port, "DELEGATE_BASE_URL": "http://localhost:" + port})
+	defer stop.stop()
+	base = strings.Replace(base, "127.0.0.1", "localhost", 1)
+	var authenticator cdpwebauthn.AuthenticatorID
+	err := chromedp.Run(ctx, cdpwebauthn.Enable(), chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		authenticator, err = cdpwebauthn.AddVirtualAuthenticator(&cdpwebauthn.VirtualAuthenticatorOptions{
+			Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Transport: cdpwebauthn.AuthenticatorTransportInternal,
+			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
+		}).Do(ctx)
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("virtual authenticator: %v", err)
+	}
+	var name, recovery, codePage, heading string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(base+stop.setupPath(t)),
+		firstAdmin,
+		chromedp.Navigate(base+"/admin/account"),
+		chromedp.SendKeys(`#name`, "Office laptop", chromedp.ByQuery),
+		chromedp.Click(`form[data-passkey] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`td.passkey-name`, chromedp.ByQuery),
+		chromedp.Text(`td.passkey-name`, &name, chromedp.ByQuery),
+		chromedp.Text(`code.secret`, &recovery, chromedp.ByQuery),
+		signOutAndIn,
+		chromedp.WaitVisible(`#use-passkey`, chromedp.ByQuery),
+		chromedp.Location(&codePage),
+		chromedp.Click(`#use-passkey`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		chromedp.Text(`h1`, &heading, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("add a passkey and sign in with it: %v", err)
+	}
+	if name != "Office laptop" || len(strings.TrimSpace(recovery)) != 10 {
+		t.Errorf("passkey listed as %q; recovery code %q", name, recovery)
+	}
+	if !strings.Contains(codePage, "/admin/login/code") || heading != "Dashboard" {
+		t.Errorf("after the password at %q, after the passkey %q", codePage, heading)
+	}
+	var creds []*cdpwebauthn.Credential
+	err = chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		creds, err = cdpwebauthn.GetCredentials(authenticator).Do(ctx)
+		return err
+	}))
+	if err != nil || len(creds) != 1 || creds[0].RpID != "localhost" {
+		t.Fatalf("credentials in the authenticator: %v %+v", err, creds)
+	}
+	// the used date is on the account page now
+	var used string
+	err = chromedp.Run(ctx, chromedp.Navigate(base+"/admin/account"),
+		chromedp.Text(`td.passkey-name + td + td`, &used, chromedp.ByQuery))
+	if err != nil || strings.TrimSpace(used) == "–" {
+		t.Errorf("last used: %q, %v", used, err)
+	}
+}
+
+// freePort is a TCP port free on this machine a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	_, port, _ := net.SplitHostPort(l.Addr().String())
+	return port
 }

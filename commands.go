@@ -57,7 +57,7 @@ func userCommand(ctx context.Context, args []string, getenv func(string) string,
 			if err := db.ResetSecondFactor(ctx, cliActor, *email); err != nil {
 				return describe(err)
 			}
-			fmt.Fprintf(stderr, "second factor of %s removed and sessions ended; they enrol again at their next sign-in\n", *email)
+			fmt.Fprintf(stderr, "second factors (app and passkeys) of %s removed and sessions ended; they enrol again at their next sign-in\n", *email)
 			return nil
 		})
 	}

@@ -233,11 +233,15 @@ func startServerWithOutput(t testing.TB, vars map[string]string) (string, *runni
 	pr, pw := io.Pipe()
 	rs := &runningServer{}
 	done := make(chan error, 1)
+	addr := "127.0.0.1:0" // a free port, unless the test chose one
+	if a := vars["DELEGATE_ADDR"]; a != "" {
+		addr = a
+	}
 	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, environment(vars), nil, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "-addr", addr}, environment(vars), nil, pw, io.Discard)
 		pw.Close()
 	}()
-	addr := make(chan string, 1)
+	served := make(chan string, 1)
 	go func() {
 		lines := bufio.NewScanner(pr)
 		for lines.Scan() {
@@ -245,13 +249,13 @@ func startServerWithOutput(t testing.TB, vars map[string]string) (string, *runni
 			rs.out = append(rs.out, lines.Text())
 			rs.mu.Unlock()
 			if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-				addr <- m[1]
+				served <- m[1]
 			}
 		}
 	}()
 	rs.stop = func() error { cancel(); return <-done }
 	select {
-	case a := <-addr:
+	case a := <-served:
 		return a, rs
 	case err := <-done:
 		cancel()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 
@@ -46,6 +48,7 @@ type Handler struct {
 	pages    map[string]*template.Template
 	limiter  *limiter
 	sessions *scs.SessionManager
+	webauthn *webauthn.WebAuthn // nil where the address allows no passkeys
 	pay      *payment.Client
 	// sleep waits out a failed login's slowdown (Deps.Sleep).
 	sleep func(ctx context.Context, d time.Duration)
@@ -92,6 +95,8 @@ func New(d Deps) (*Server, error) {
 		sleep:   d.Sleep,
 		pay:     d.Payments,
 		roles:   map[string]string{},
+		// passkeys belong to the public address's domain
+		webauthn: relyingParty(d.BaseURL),
 	}
 	h.sessions = newSessions(d.DB, h.secureCookies())
 	gin.SetMode(gin.ReleaseMode)

@@ -18,73 +18,124 @@ import (
 
 type codeView struct {
 	Next, Error string
+	// TOTP is set for an organiser with an app; PasskeyOptions asks the
+	// browser for one of their passkeys.
+	TOTP           bool
+	PasskeyOptions string
 }
 
 func (h *Handler) showCodeForm(c *gin.Context) {
-	if h.sessions.GetInt64(c.Request.Context(), "pending_user") == 0 {
-		c.Redirect(http.StatusSeeOther, "/admin/login")
-		return
-	}
-	h.render(c, http.StatusOK, "login_code", h.localizer(c).T("admin.2fa.title"), codeView{Next: c.Query("next")})
-}
-
-func (h *Handler) submitCode(c *gin.Context) {
-	ctx := c.Request.Context()
-	l := h.localizer(c)
-	id := h.sessions.GetInt64(ctx, "pending_user")
+	id := h.sessions.GetInt64(c.Request.Context(), "pending_user")
 	if id == 0 {
 		c.Redirect(http.StatusSeeOther, "/admin/login")
 		return
 	}
-	view := codeView{Next: c.PostForm("next")}
+	u, err := h.db.FindUser(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.codePage(c, http.StatusOK, u, codeView{Next: c.Query("next")})
+}
+
+// codePage renders the second step of signing in for u, with a fresh
+// passkey challenge where they have a passkey.
+func (h *Handler) codePage(c *gin.Context, status int, u store.User, view codeView) {
+	opts, err := h.passkeyOptions(c.Request.Context(), u)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	view.TOTP, view.PasskeyOptions = u.TOTP, opts
+	h.render(c, status, "login_code", h.localizer(c).T("admin.2fa.title"), view)
+}
+
+// secondStep begins the second step of a sign-in: the organiser whose
+// password was right, with the attempt counted. ok is false when the
+// answer is written (no pending sign-in, a locked client, an error).
+func (h *Handler) secondStep(c *gin.Context) (u store.User, th store.LoginThrottle, ok bool) {
+	id := h.sessions.GetInt64(c.Request.Context(), "pending_user")
+	if id == 0 {
+		c.Redirect(http.StatusSeeOther, "/admin/login")
+		return u, th, false
+	}
 	th, locked, ok := h.countAttempt(c, fmt.Sprintf("2fa:%d", id))
 	if !ok {
-		return
+		return u, th, false
+	}
+	u, err := h.db.FindUser(c.Request.Context(), id)
+	if err != nil {
+		h.fail(c, err)
+		return u, th, false
 	}
 	if locked != "" {
-		view.Error = locked
-		h.render(c, http.StatusTooManyRequests, "login_code", l.T("admin.2fa.title"), view)
-		return
+		h.codePage(c, http.StatusTooManyRequests, u, codeView{Next: c.PostForm("next"), Error: locked})
+		return u, th, false
 	}
-	u, err := h.db.FindUser(ctx, id)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	ok, err = h.db.CheckSecondFactor(ctx, h.actor(c, "user", u.Email), id, c.PostForm("code"))
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	if !ok || u.Disabled || h.sessions.GetInt64(ctx, "pending_epoch") != u.SessionEpoch {
-		h.sleep(ctx, th.Delay)
-		view.Error = l.T("admin.2fa.wrong")
-		h.render(c, http.StatusUnauthorized, "login_code", l.T("admin.2fa.title"), view)
-		return
-	}
+	return u, th, true
+}
+
+// stillValid reports whether u may still sign in with the password given
+// at the first step: not disabled, and no change that ended sessions since.
+func (h *Handler) stillValid(c *gin.Context, u store.User) bool {
+	return !u.Disabled && h.sessions.GetInt64(c.Request.Context(), "pending_epoch") == u.SessionEpoch
+}
+
+// secondStepFailed slows the client down and asks again.
+func (h *Handler) secondStepFailed(c *gin.Context, u store.User, th store.LoginThrottle, key string) {
+	h.sleep(c.Request.Context(), th.Delay)
+	h.codePage(c, http.StatusUnauthorized, u, codeView{Next: c.PostForm("next"), Error: h.localizer(c).T(key)})
+}
+
+// signedIn ends a sign-in: the session, under a new token, is u's.
+func (h *Handler) signedIn(c *gin.Context, u store.User) {
+	ctx := c.Request.Context()
 	h.sessions.Remove(ctx, "pending_user")
 	if err := h.sessions.RenewToken(ctx); err != nil {
 		h.fail(c, err)
 		return
 	}
 	h.startSession(ctx, u)
-	c.Redirect(http.StatusSeeOther, safeNext(view.Next))
+	c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
 }
 
-// accountView is the organiser's own page: their second factor.
+func (h *Handler) submitCode(c *gin.Context) {
+	u, th, ok := h.secondStep(c)
+	if !ok {
+		return
+	}
+	ok, err := h.db.CheckSecondFactor(c.Request.Context(), h.actor(c, "user", u.Email), u.ID, c.PostForm("code"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if !ok || !h.stillValid(c, u) {
+		h.secondStepFailed(c, u, th, "admin.2fa.wrong")
+		return
+	}
+	h.signedIn(c, u)
+}
+
+// accountView is the organiser's own page: their second factors.
 type accountView struct {
-	Enrolled bool
+	TOTP     bool // an app is enrolled
 	Required bool
-	Secret   string
+	Secret   string // an app being enrolled
 	QR       template.HTML
 	Recovery []string
 	Error    string
+	// PasskeysOn is set where the address allows passkeys; PasskeyOptions
+	// asks the browser to make one.
+	PasskeysOn     bool
+	Passkeys       []store.Passkey
+	PasskeyOptions string
+	PasskeyError   string
+	PasskeyAdded   bool
 }
 
 func (h *Handler) showAccount(c *gin.Context) {
 	u := currentUser(c)
-	h.render(c, http.StatusOK, "account", h.localizer(c).T("admin.account.title"),
-		accountView{Enrolled: u.SecondFactor, Required: c.Query("required") != ""})
+	h.accountPage(c, http.StatusOK, accountView{TOTP: u.TOTP, Required: c.Query("required") != ""})
 }
 
 // startEnrolment offers a new TOTP secret, kept in the session until the
@@ -98,8 +149,7 @@ func (h *Handler) startEnrolment(c *gin.Context) {
 	}
 	h.sessions.Put(c.Request.Context(), "totp_secret", en.Secret)
 	h.sessions.Put(c.Request.Context(), "totp_url", en.URL)
-	h.render(c, http.StatusOK, "account", h.localizer(c).T("admin.account.title"),
-		accountView{Secret: en.Secret, QR: qrSVG(en.URL)})
+	h.accountPage(c, http.StatusOK, accountView{Secret: en.Secret, QR: qrSVG(en.URL)})
 }
 
 func (h *Handler) confirmEnrolment(c *gin.Context) {
@@ -113,10 +163,8 @@ func (h *Handler) confirmEnrolment(c *gin.Context) {
 	codes, err := h.db.EnableTOTP(ctx, caller(c), u.ID, secret, c.PostForm("code"))
 	var ve *store.ValidationError
 	if asError(err, &ve) {
-		l := h.localizer(c)
-		h.render(c, http.StatusUnprocessableEntity, "account", l.T("admin.account.title"),
-			accountView{Secret: secret, QR: qrSVG(h.sessions.GetString(ctx, "totp_url")),
-				Error: fieldMessages(l, ve)["code"]})
+		h.accountPage(c, http.StatusUnprocessableEntity, accountView{Secret: secret,
+			QR: qrSVG(h.sessions.GetString(ctx, "totp_url")), Error: fieldMessages(h.localizer(c), ve)["code"]})
 		return
 	}
 	if err != nil {
@@ -125,7 +173,7 @@ func (h *Handler) confirmEnrolment(c *gin.Context) {
 	}
 	h.sessions.Remove(ctx, "totp_secret")
 	h.sessions.Remove(ctx, "totp_url")
-	h.render(c, http.StatusOK, "account", h.localizer(c).T("admin.account.title"), accountView{Enrolled: true, Recovery: codes})
+	h.accountPage(c, http.StatusOK, accountView{TOTP: true, Recovery: codes})
 }
 
 // qrSVG draws text as a QR code in SVG, for a page.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"sort"
@@ -90,6 +91,14 @@ func unavailable(err error) error {
 		case sqlite3.ErrFull, sqlite3.ErrIoErr, sqlite3.ErrReadonly, sqlite3.ErrCantOpen:
 			return fmt.Errorf("%w: %v", ErrUnavailable, err)
 		}
+	}
+	return err
+}
+
+// notFound is err, with no row read as ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
 	}
 	return err
 }

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -45,17 +44,10 @@ func (db *DB) EnableTOTP(ctx context.Context, actor Actor, userID int64, secret,
 	if !db.totpValid(secret, code) {
 		return nil, &ValidationError{Fields: map[string]Message{"code": {Key: "error.totp_code"}}}
 	}
-	codes := make([]string, 10)
-	hashes := make([]string, 10)
-	for i := range codes {
-		b := make([]byte, 5)
-		rand.Read(b)
-		codes[i] = strings.ToUpper(hex.EncodeToString(b))
-		hashes[i] = hex.EncodeToString(HashToken(codes[i]))
-	}
+	codes, hashes := recoveryCodes()
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE users SET totp_sealed = ?, recovery_hashes = ? WHERE id = ?",
-			seal(db.passportKey, []byte(secret), totpAD(userID)), strings.Join(hashes, ","), userID)
+			seal(db.passportKey, []byte(secret), totpAD(userID)), hashes, userID)
 		if err != nil {
 			return err
 		}
@@ -65,6 +57,19 @@ func (db *DB) EnableTOTP(ctx context.Context, actor Actor, userID int64, secret,
 		return db.audit(ctx, tx, actor, "user.2fa_enabled", 0, map[string]any{"user_id": userID})
 	})
 	return codes, err
+}
+
+// recoveryCodes makes ten one-time codes, and their hashes to keep.
+func recoveryCodes() (codes []string, hashes string) {
+	codes = make([]string, 10)
+	h := make([]string, 10)
+	for i := range codes {
+		b := make([]byte, 5)
+		rand.Read(b)
+		codes[i] = strings.ToUpper(hex.EncodeToString(b))
+		h[i] = hex.EncodeToString(HashToken(codes[i]))
+	}
+	return codes, strings.Join(h, ",")
 }
 
 // totpAD binds a sealed secret to its organiser.
@@ -78,18 +83,18 @@ func (db *DB) CheckSecondFactor(ctx context.Context, actor Actor, userID int64, 
 		var sealed []byte
 		var recovery string
 		err := tx.QueryRowContext(ctx, "SELECT totp_sealed, recovery_hashes FROM users WHERE id = ?", userID).Scan(&sealed, &recovery)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && len(sealed) == 0) {
-			return ErrNotFound
-		}
 		if err != nil {
-			return err
+			return notFound(err)
 		}
-		secret, err := open(db.passportKey, sealed, totpAD(userID))
-		if err != nil {
-			return err
+		// an organiser with passkeys alone has recovery codes but no app
+		var secret []byte
+		if len(sealed) > 0 {
+			if secret, err = open(db.passportKey, sealed, totpAD(userID)); err != nil {
+				return err
+			}
 		}
 		code = strings.ToUpper(strings.TrimSpace(strings.ReplaceAll(code, " ", "")))
-		if db.totpValid(string(secret), code) {
+		if secret != nil && db.totpValid(string(secret), code) {
 			ok = true
 		} else if code != "" {
 			want := hex.EncodeToString(HashToken(code))
@@ -115,8 +120,8 @@ func (db *DB) CheckSecondFactor(ctx context.Context, actor Actor, userID int64, 
 	return ok, err
 }
 
-// ResetSecondFactor removes an organiser's second factor (a lost phone)
-// and ends their sessions.
+// ResetSecondFactor removes an organiser's second factors, app and
+// passkeys (a lost phone or key), and ends their sessions.
 func (db *DB) ResetSecondFactor(ctx context.Context, actor Actor, email string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET totp_sealed = NULL, recovery_hashes = '',
@@ -126,6 +131,10 @@ func (db *DB) ResetSecondFactor(ctx context.Context, actor Actor, email string) 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM passkeys WHERE user_id = (SELECT id FROM users WHERE email = ?)",
+			strings.TrimSpace(email)); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx, actor, "user.2fa_reset", 0, map[string]any{"email": email})
 	})

@@ -33,8 +33,11 @@ type User struct {
 	// sessions (password, role, disabling); a session keeps the epoch it
 	// began in.
 	SessionEpoch int64
-	// SecondFactor is set once the organiser enrolled a TOTP app.
+	// SecondFactor is set once the organiser enrolled a TOTP app or a
+	// passkey; TOTP and Passkeys say which.
 	SecondFactor bool
+	TOTP         bool
+	Passkeys     int
 }
 
 // APIToken is a bearer token for the organiser API.
@@ -153,12 +156,15 @@ func (db *DB) FindToken(ctx context.Context, secret string) (APIToken, error) {
 	return t, err
 }
 
-const userColumns = "id, email, role, disabled, created_at, session_epoch, totp_sealed IS NOT NULL"
+const userColumns = "id, email, role, disabled, created_at, session_epoch, totp_sealed IS NOT NULL, " +
+	"(SELECT count(*) FROM passkeys WHERE user_id = users.id)"
 
-func scanUser(row scanner) (User, error) {
+// scanUser reads userColumns, then any extra columns into extra.
+func scanUser(row scanner, extra ...any) (User, error) {
 	var u User
 	var created string
-	err := row.Scan(&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.SessionEpoch, &u.SecondFactor)
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.SessionEpoch, &u.TOTP, &u.Passkeys}, extra...)...)
+	u.SecondFactor = u.TOTP || u.Passkeys > 0
 	u.CreatedAt = parseTime(created)
 	return u, err
 }

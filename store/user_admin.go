@@ -24,11 +24,9 @@ func (db *DB) dummyHash() []byte {
 // Authenticate returns the enabled organiser with email and password. Any
 // mismatch is ErrNotFound, whichever of the two was wrong.
 func (db *DB) Authenticate(ctx context.Context, email, password string) (User, error) {
-	var u User
-	var hash, created string
-	err := db.read.QueryRowContext(ctx, `SELECT id, email, role, disabled, password_hash, created_at, session_epoch,
-		totp_sealed IS NOT NULL FROM users WHERE email = ?`, strings.TrimSpace(email)).Scan(&u.ID, &u.Email, &u.Role,
-		&u.Disabled, &hash, &created, &u.SessionEpoch, &u.SecondFactor)
+	var hash string
+	u, err := scanUser(db.read.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = ?",
+		strings.TrimSpace(email)), &hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		bcrypt.CompareHashAndPassword(db.dummyHash(), []byte(password))
 		return User{}, ErrNotFound
@@ -39,7 +37,6 @@ func (db *DB) Authenticate(ctx context.Context, email, password string) (User, e
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || u.Disabled {
 		return User{}, ErrNotFound
 	}
-	u.CreatedAt = parseTime(created)
 	return u, nil
 }
 
@@ -55,7 +52,7 @@ func (db *DB) FindUser(ctx context.Context, id int64) (User, error) {
 // FindUsers lists every organiser by email.
 func (db *DB) FindUsers(ctx context.Context) ([]User, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT "+userColumns+" FROM users ORDER BY email")
-	return collect(rows, err, scanUser)
+	return collect(rows, err, func(r scanner) (User, error) { return scanUser(r) })
 }
 
 // UpdateUser changes an organiser's role and whether the account is
