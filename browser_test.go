@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"net/http"
@@ -219,7 +220,8 @@ var signOutAndIn = chromedp.Tasks{
 func TestSecondFactorInABrowser(t *testing.T) {
 	t.Parallel()
 	ctx := newBrowser(t, "en")
-	base, stop := startServerWithOutput(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "2fa.db")})
+	db := filepath.Join(t.TempDir(), "2fa.db")
+	base, stop := startServerWithOutput(t, map[string]string{"DELEGATE_DB": db})
 	defer stop.stop()
 	setup := base + stop.setupPath(t)
 	var secret, recovery, heading, afterPassword string
@@ -259,6 +261,43 @@ func TestSecondFactorInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(afterPassword, "/admin/login/code") || heading != "Dashboard" || len(strings.TrimSpace(recovery)) != 10 {
 		t.Errorf("after the password at %q, then %q; recovery code %q", afterPassword, heading, recovery)
+	}
+	// the phone is lost: a recovery code signs in once; the setting makes
+	// a second factor obligatory; `delegate user reset-2fa` ends the
+	// session, and the password then leads to enrolment before anything
+	var afterRecovery, afterReset, required string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(base+"/admin/settings"),
+		chromedp.Click(`#second_factor_required`, chromedp.ByQuery),
+		chromedp.Submit(`#second_factor_required`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.flash, .notice`, chromedp.ByQuery),
+		signOutAndIn,
+		chromedp.WaitVisible(`#code`, chromedp.ByQuery),
+		chromedp.SendKeys(`#code`, strings.TrimSpace(recovery), chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		chromedp.Location(&afterRecovery),
+	)
+	if err != nil || !strings.HasSuffix(afterRecovery, "/admin") {
+		t.Fatalf("a recovery code: at %q, %v", afterRecovery, err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"user", "reset-2fa", "--email", "admin@uil.example"},
+		environment(map[string]string{"DELEGATE_DB": db}), nil, &out, &out); err != nil {
+		t.Fatalf("reset-2fa: %v\n%s", err, out.String())
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(base+"/admin/registrations"),
+		chromedp.WaitVisible(`#password`, chromedp.ByQuery),
+		chromedp.Location(&afterReset),
+		chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+		chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action="/admin/account/2fa/start"]`, chromedp.ByQuery),
+		chromedp.Text(`.alert`, &required, chromedp.ByQuery),
+	)
+	if err != nil || !strings.Contains(afterReset, "/admin/login") || !strings.Contains(required, "obligatory") {
+		t.Errorf("after the reset: at %q, then %q, %v", afterReset, required, err)
 	}
 }
 
