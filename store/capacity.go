@@ -48,9 +48,11 @@ func admit(r *Registration, s *Settings, taken int, now time.Time) {
 	}
 }
 
+// countHoldingPlaces counts the registrations that hold a place
+// (sqlHoldsPlace), from the status tallies.
 func countHoldingPlaces(ctx context.Context, tx *sql.Tx) (int, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE "+sqlHoldsPlace).Scan(&n)
+	err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status' AND key IN ('pending','approved')").Scan(&n)
 	return n, err
 }
 
@@ -60,17 +62,19 @@ func checkPlaces(ctx context.Context, tx *sql.Tx, v *ValidationError, s *Setting
 	h, _ := s.Hotel(d.Hotel)
 	sv, _ := s.StudyVisit(d.StudyVisit)
 	for _, p := range []struct {
-		column, code string
-		places       int
-		held         func(*Registration) string
+		column, dim, code string
+		places            int
+		held              func(*Registration) string
 	}{
-		{"hotel", d.Hotel, h.Rooms, func(r *Registration) string { return r.Hotel }},
-		{"study_visit", d.StudyVisit, sv.Capacity, func(r *Registration) string { return r.StudyVisit }},
+		{"hotel", "hotel", d.Hotel, h.Rooms, func(r *Registration) string { return r.Hotel }},
+		{"study_visit", "visit", d.StudyVisit, sv.Capacity, func(r *Registration) string { return r.StudyVisit }},
 	} {
 		if p.code == "" || (old != nil && old.Live() && p.held(old) == p.code) {
 			continue
 		}
-		n, err := countTaking(ctx, tx, p.column, p.code)
+		// live registrations hold their place, the waiting list too, so
+		// that moving up never loses it
+		n, err := tally(ctx, tx, p.dim, p.code)
 		if err != nil {
 			return err
 		}
@@ -81,24 +85,14 @@ func checkPlaces(ctx context.Context, tx *sql.Tx, v *ValidationError, s *Setting
 	return nil
 }
 
-// countTaking counts the live registrations holding a place in a hotel or
-// study visit; waitlisted ones keep theirs so that moving up never loses it.
-func countTaking(ctx context.Context, tx *sql.Tx, column, code string) (int, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE "+column+
-		" = ? AND "+sqlLive, code).Scan(&n)
-	return n, err
-}
-
 // Taken counts the places held in every hotel and study visit, by code.
 func (db *DB) Taken(ctx context.Context) (hotels, visits map[string]int, err error) {
 	hotels, visits = map[string]int{}, map[string]int{}
 	for _, c := range []struct {
-		column string
-		into   map[string]int
-	}{{"hotel", hotels}, {"study_visit", visits}} {
-		if err := countInto(ctx, db.read, c.into, "SELECT "+c.column+", count(*) FROM registrations WHERE "+
-			c.column+" <> '' AND "+sqlLive+" GROUP BY 1"); err != nil {
+		dim  string
+		into map[string]int
+	}{{"hotel", hotels}, {"visit", visits}} {
+		if err := countInto(ctx, db.read, c.into, "SELECT key, n FROM tallies WHERE dim = ? AND n > 0", c.dim); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -32,6 +32,7 @@ func collect[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([
 // querier is the read pool or a transaction.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // countInto adds the rows of a "SELECT key, count" query to into.
