@@ -115,14 +115,21 @@ func backupCommand(ctx context.Context, args []string, getenv func(string) strin
 }
 
 func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	var n *int
+	var n, capacity *int
 	var seed *uint64
 	// the registrations are dated over the months before now
 	clk := clock.At(time.Now())
 	return withStoreOn(ctx, clk.Now, "demo", args, getenv, stderr, func(fs *flag.FlagSet) {
 		n = fs.Int("registrations", 100, "how many sample registrations to add")
+		capacity = fs.Int("capacity", 0, "raise the conference capacity to this first (0: as set)")
 		seed = fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed, for the same data again")
 	}, func(db *store.DB, _ *flag.FlagSet) error {
+		if s := db.Settings(); *capacity > s.Capacity {
+			s.Capacity = *capacity
+			if _, err := db.UpdateSettings(ctx, store.Actor{Kind: "system", Name: "demo"}, s); err != nil {
+				return err
+			}
+		}
 		start := time.Now()
 		sum, err := demo.Fill(ctx, db, clk, *n, rand.New(rand.NewPCG(*seed, 2015)))
 		if err != nil {

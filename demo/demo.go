@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 
@@ -106,40 +107,61 @@ type Summary struct {
 }
 
 // Fill adds n sample registrations through the same path as the form, then
-// approves, rejects and cancels some of them as organisers would. clk is
-// the store's clock (Options.Now): Fill turns it back to date each
-// registration over the four months before it, then sets it as it was.
+// approves, rejects and cancels some of them as organisers would. The
+// samples and decisions come from rnd in order, so a seed gives the same
+// people; they are written by many callers at once, as a busy form would
+// be, so that the store's group commit shares each fsync among many. They
+// arrive over the four months before now: each caller sets the store's
+// clock (clk, Options.Now) to its registration's time as it starts it, so
+// a registration's times are within a few others' of its own.
 func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, n int, rnd *rand.Rand) (Summary, error) {
 	s := db.Settings()
 	sum := Summary{ByStatus: map[string]int{}}
 	actor := store.Actor{Kind: "system", Name: "demo"}
-	// Registrations arrive over the four months before now, as they would.
 	end := clk.Now()
-	defer clk.Set(end)
 	start := end.AddDate(0, -4, 0)
-	var made []store.Registration
-	for i := 0; i < n; i++ {
-		at := start.Add(time.Duration(float64(end.Sub(start)) * (float64(i) + rnd.Float64()) / float64(n)))
-		clk.Set(at)
-		d := sample(rnd, &s, i)
+	samples := make([]store.Details, n)
+	decisions := make([]int, n)
+	arrivals := make([]time.Time, n)
+	for i := range n {
+		samples[i] = sample(rnd, &s, i)
+		decisions[i] = rnd.IntN(100)
+		arrivals[i] = start.Add(time.Duration(float64(end.Sub(start)) * (float64(i) + rnd.Float64()) / float64(n)))
+	}
+	made := make([]store.Registration, n)
+	err := each(ctx, n, func(i int) error {
+		clk.Set(arrivals[i])
+		d := samples[i]
 		r, err := db.CreateRegistration(ctx, actor, d)
 		if store.IsDuplicate(err) {
-			continue
+			return nil
 		}
 		if err != nil {
 			// a hotel or visit may be full: try once more without them
 			d.Hotel, d.StudyVisit = "", ""
 			if r, err = db.CreateRegistration(ctx, actor, d); err != nil {
-				return sum, fmt.Errorf("demo registration %d: %w", i, err)
+				return fmt.Errorf("demo registration %d: %w", i, err)
 			}
 		}
-		made = append(made, r)
-		sum.Added++
+		made[i] = r
+		return nil
+	})
+	if err != nil {
+		return sum, err
 	}
 	clk.Set(end)
 	for _, r := range made {
+		if r.ID != 0 {
+			sum.Added++
+		}
+	}
+	err = each(ctx, n, func(i int) error {
+		r := made[i]
+		if r.ID == 0 {
+			return nil
+		}
 		var err error
-		switch x := rnd.IntN(100); {
+		switch x := decisions[i]; {
 		case r.Status == store.StatusPending && x < 70:
 			_, err = db.ApproveRegistration(ctx, actor, r.Reference)
 		case r.Status == store.StatusPending && x < 75:
@@ -148,8 +170,12 @@ func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, n int, rnd *rand
 			_, err = db.CancelRegistration(ctx, actor, r.Reference, "")
 		}
 		if err != nil && !errors.Is(err, store.ErrConflict) {
-			return sum, err
+			return err
 		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
 	}
 	st, err := db.Stats(ctx)
 	if err != nil {
@@ -157,6 +183,40 @@ func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, n int, rnd *rand
 	}
 	sum.ByStatus = st.ByStatus
 	return sum, nil
+}
+
+// callers is how many registrations are written at once.
+const callers = 64
+
+// each runs fn for 0..n-1 on callers goroutines; the first error stops it.
+func each(ctx context.Context, n int, fn func(i int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var next atomic.Int64
+	errs := make(chan error, callers)
+	for range callers {
+		go func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					errs <- nil
+					return
+				}
+				if err := fn(i); err != nil {
+					cancel()
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	var first error
+	for range callers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func pick[T any](rnd *rand.Rand, list []T) T { return list[rnd.IntN(len(list))] }

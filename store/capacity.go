@@ -21,6 +21,9 @@ const (
 	// sqlHoldsPlace selects the registrations that count against the
 	// conference capacity: pending and approved, not the waiting list.
 	sqlHoldsPlace = "status IN ('pending','approved')"
+	// sqlCountHoldingPlaces counts them, from the status tallies the
+	// triggers keep (a count of rows would grow with the registrations).
+	sqlCountHoldingPlaces = "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status' AND key IN ('pending','approved')"
 )
 
 // Live reports whether the registration still counts: not rejected or
@@ -50,9 +53,9 @@ func admit(r *Registration, s *Settings, taken int, now time.Time) {
 
 // countHoldingPlaces counts the registrations that hold a place
 // (sqlHoldsPlace), from the status tallies.
-func countHoldingPlaces(ctx context.Context, tx *sql.Tx) (int, error) {
+func (db *DB) countHoldingPlaces(ctx context.Context, tx *sql.Tx) (int, error) {
 	var n int
-	err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status' AND key IN ('pending','approved')").Scan(&n)
+	err := tx.StmtContext(ctx, db.stmts.countHoldingPlaces).QueryRowContext(ctx).Scan(&n)
 	return n, err
 }
 
@@ -102,7 +105,7 @@ func (db *DB) Taken(ctx context.Context) (hotels, visits map[string]int, err err
 // promote moves the oldest waitlisted registrations up while there is room,
 // telling each delegate. It returns how many moved.
 func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor) (int, error) {
-	taken, err := countHoldingPlaces(ctx, tx)
+	taken, err := db.countHoldingPlaces(ctx, tx)
 	if err != nil {
 		return 0, err
 	}

@@ -96,8 +96,8 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		if err := v.Err(); err != nil {
 			return err
 		}
-		var taken int
-		if err := tx.StmtContext(ctx, db.stmts.countHoldingPlaces).QueryRowContext(ctx).Scan(&taken); err != nil {
+		taken, err := db.countHoldingPlaces(ctx, tx)
+		if err != nil {
 			return err
 		}
 		admit(r, s, taken, r.CreatedAt)

@@ -40,7 +40,7 @@ func (db *DB) prepare(ctx context.Context) error {
 			subject, body_text, body_html, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		insertAudit: p(`INSERT INTO audit (at, actor, address, action, registration_id, detail)
 			VALUES (?, ?, ?, ?, ?, ?)`),
-		countHoldingPlaces: p("SELECT count(*) FROM registrations WHERE " + sqlHoldsPlace),
+		countHoldingPlaces: p(sqlCountHoldingPlaces),
 		countEmail: p(`SELECT count(*) FROM registrations WHERE email_key = ? AND id <> ?
 			AND ` + sqlLive),
 		settingsVersion: p("SELECT updated_at FROM settings WHERE id = 1"),
