@@ -41,7 +41,7 @@ func (h *Handler) showMail(c *gin.Context) {
 	if more {
 		v.Rows = rows[:mailPerPage]
 	}
-	v.Prev, v.Next = pager(c, page, more)
+	v.Prev, v.Next = pager(c, page, more, "")
 	h.render(c, http.StatusOK, "mail", h.localizer(c).T("admin.mail.title"), v)
 }
 

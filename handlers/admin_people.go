@@ -169,6 +169,6 @@ func (h *Handler) showAudit(c *gin.Context) {
 		return
 	}
 	v := auditView{F: f, Rows: rows, Total: total}
-	v.Prev, v.Next = pager(c, f.Page, f.Page*f.PerPage < total)
+	v.Prev, v.Next = pager(c, f.Page, f.Page*f.PerPage < total, "")
 	h.render(c, http.StatusOK, "audit", h.localizer(c).T("admin.audit.title"), v)
 }

@@ -20,6 +20,7 @@ type listView struct {
 	F          store.Filter
 	Rows       []store.Registration
 	Total      int
+	Capped     bool // more than Total match
 	Pages      int
 	Prev, Next string
 	Statuses   []option
@@ -52,7 +53,8 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	f.PerPage = adminPerPage
 	f.Page, _ = strconv.Atoi(c.Query("page"))
 	f.Page = max(f.Page, 1)
-	rows, total, err := h.db.FindRegistrations(ctx, f)
+	f.After = c.Query("after")
+	p, err := h.db.FindPage(ctx, f)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -62,9 +64,9 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	v := listView{F: f, Rows: rows, Total: total, Pages: (total + adminPerPage - 1) / adminPerPage, L: l,
+	v := listView{F: f, Rows: p.Rows, Total: p.Total, Capped: p.Capped, Pages: (p.Total + adminPerPage - 1) / adminPerPage, L: l,
 		CatNames: map[string]string{}, Query: exportQuery(c)}
-	v.Prev, v.Next = pager(c, f.Page, f.Page < v.Pages)
+	v.Prev, v.Next = pager(c, f.Page, p.Next != "", p.Next)
 	for _, x := range store.Statuses {
 		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})
 	}
@@ -237,17 +239,24 @@ func (h *Handler) submitRegistrationEdit(c *gin.Context) {
 
 // pager links to the pages before and after page of the current list,
 // keeping its filters; more says whether a next page exists.
-func pager(c *gin.Context, page int, more bool) (prev, next string) {
-	link := func(n int) string {
+// pager links the pages before and after page, when there is more: the
+// next one continues after this one's last row where a cursor (after) is
+// given, the previous one goes by number.
+func pager(c *gin.Context, page int, more bool, after string) (prev, next string) {
+	link := func(n int, after string) string {
 		q := c.Request.URL.Query()
 		q.Set("page", strconv.Itoa(n))
+		q.Del("after")
+		if after != "" {
+			q.Set("after", after)
+		}
 		return c.Request.URL.Path + "?" + q.Encode()
 	}
 	if page > 1 {
-		prev = link(page - 1)
+		prev = link(page-1, "")
 	}
 	if more {
-		next = link(page + 1)
+		next = link(page+1, after)
 	}
 	return prev, next
 }

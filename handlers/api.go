@@ -75,7 +75,7 @@ func (h *Handler) createRegistration(c *gin.Context) {
 
 func (h *Handler) listRegistrations(c *gin.Context) {
 	f := store.Filter{Status: c.Query("status"), Category: c.Query("category"), Country: c.Query("country"),
-		Q: c.Query("q"), Page: 1, PerPage: 50}
+		Q: c.Query("q"), Page: 1, PerPage: 50, After: c.Query("after")}
 	v := &store.ValidationError{}
 	if f.Status != "" && !slices.Contains(store.Statuses, f.Status) {
 		v.Add("status", "error.choice")
@@ -98,16 +98,23 @@ func (h *Handler) listRegistrations(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	list, total, err := h.db.FindRegistrations(c.Request.Context(), f)
+	p, err := h.db.FindPage(c.Request.Context(), f)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	out := make([]apiRegistration, len(list))
-	for i, r := range list {
+	out := make([]apiRegistration, len(p.Rows))
+	for i, r := range p.Rows {
 		out[i] = toAPI(r)
 	}
-	c.JSON(http.StatusOK, gin.H{"registrations": out, "total": total, "page": f.Page, "per_page": f.PerPage})
+	body := gin.H{"registrations": out, "total": p.Total, "page": f.Page, "per_page": f.PerPage}
+	if p.Capped {
+		body["total_capped"] = true // more than total match
+	}
+	if p.Next != "" {
+		body["next"] = p.Next // the after of the next page
+	}
+	c.JSON(http.StatusOK, body)
 }
 
 func (h *Handler) getRegistration(c *gin.Context) {

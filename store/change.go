@@ -149,8 +149,10 @@ func (db *DB) insert(ctx context.Context, tx *sql.Tx, r *Registration, tokenHash
 	if err != nil {
 		return err
 	}
-	r.ID, err = res.LastInsertId()
-	return err
+	if r.ID, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	return indexSearch(ctx, tx, r.ID, searchText(r))
 }
 
 func (db *DB) sealPassport(r *Registration) []byte {
@@ -253,6 +255,9 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 			searchText(&r), formatTime(now), r.ID)
 		if err != nil {
 			return fmt.Errorf("update registration %s: %w", r.Reference, err)
+		}
+		if err := indexSearch(ctx, tx, r.ID, searchText(&r)); err != nil {
+			return err
 		}
 		if err := db.audit(ctx, tx, actor, "registration.update", r.ID, changes); err != nil {
 			return err

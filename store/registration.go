@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -268,16 +270,90 @@ type Filter struct {
 	Sort     string // one of SortOrders; default newest first
 	Page     int    // from 1
 	PerPage  int    // 0 means all
+	// After, a Page's Next, starts the page just after that one's last
+	// row: the same cost for the thousandth page as for the first.
+	After string
+
+	keyset     string // After as a condition
+	keysetArgs []any
 }
 
 // SortOrders are the orders a list can take, by name.
-var SortOrders = map[string]string{
-	"newest":  "created_at DESC, id DESC",
-	"oldest":  "created_at, id",
-	"name":    "family_name COLLATE NOCASE, given_names COLLATE NOCASE, id",
-	"country": "country, family_name COLLATE NOCASE, id",
-	"status":  "status, created_at, id",
+var SortOrders = map[string]string{}
+
+// sortOrder is an order a list can take: its columns, the last one id,
+// and the values of a row for them, for the cursor of the next page.
+type sortOrder struct {
+	columns []string
+	desc    bool
+	values  func(r *Registration) []any
 }
+
+var sortOrders = map[string]sortOrder{
+	"newest": {[]string{"created_at", "id"}, true, func(r *Registration) []any { return []any{formatTime(r.CreatedAt), r.ID} }},
+	"oldest": {[]string{"created_at", "id"}, false, func(r *Registration) []any { return []any{formatTime(r.CreatedAt), r.ID} }},
+	"name": {[]string{"family_name COLLATE NOCASE", "given_names COLLATE NOCASE", "id"}, false,
+		func(r *Registration) []any { return []any{r.FamilyName, r.GivenNames, r.ID} }},
+	"country": {[]string{"country", "family_name COLLATE NOCASE", "id"}, false,
+		func(r *Registration) []any { return []any{r.Country, r.FamilyName, r.ID} }},
+	"status": {[]string{"status", "created_at", "id"}, false,
+		func(r *Registration) []any { return []any{r.Status, formatTime(r.CreatedAt), r.ID} }},
+}
+
+func init() {
+	for name, o := range sortOrders {
+		SortOrders[name] = o.orderBy()
+	}
+}
+
+func (o sortOrder) orderBy() string {
+	cols := slices.Clone(o.columns)
+	if o.desc {
+		for i := range cols {
+			cols[i] += " DESC"
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
+// after is the condition for the rows after the cursor's.
+func (o sortOrder) after(cursor string) (string, []any, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	var values []any
+	if err == nil {
+		err = json.Unmarshal(raw, &values)
+	}
+	if err != nil || len(values) != len(o.columns) {
+		return "", nil, &ValidationError{Fields: map[string]Message{"after": {Key: "error.choice"}}}
+	}
+	op := ">"
+	if o.desc {
+		op = "<"
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(values)), ", ")
+	return "(" + strings.Join(o.columns, ", ") + ") " + op + " (" + marks + ")", values, nil
+}
+
+// cursor is the After that continues a list after r.
+func (o sortOrder) cursor(r *Registration) string {
+	raw, _ := json.Marshal(o.values(r))
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// Page is one page of a list.
+type Page struct {
+	Rows []Registration
+	// Total is how many match, exactly up to MaxCounted; past it Total is
+	// MaxCounted and Capped is set ("more than 10,000").
+	Total  int
+	Capped bool
+	// Next is the After of the next page, "" on the last.
+	Next string
+}
+
+// MaxCounted is how far a list counts its matches: past it, a count would
+// cost more than the page.
+const MaxCounted = 10000
 
 // MaxSearchWords and MaxSearchLength bound a search: each word is one
 // condition, and SQLite refuses a query of thousands.
@@ -318,38 +394,91 @@ func (f Filter) where() (string, []any) {
 	case "yes":
 		c.add("badge_printed_count > 0")
 	}
-	for _, word := range strings.Fields(Fold(f.Q)) {
+	words := strings.Fields(Fold(f.Q))
+	if q := matchQuery(words); q != "" {
+		c.add("id IN (SELECT docid FROM registrations_search WHERE registrations_search MATCH ?)", q)
+	}
+	for _, word := range words {
 		c.add("instr(search, ?) > 0", word)
+	}
+	if f.keyset != "" {
+		c.add(f.keyset, f.keysetArgs...)
 	}
 	return c.where()
 }
 
-// FindRegistrations returns one page of the registrations that match f,
-// newest first, and how many match in all. Passport data is not read.
+// FindRegistrations returns the registrations that match f (one page of
+// them when f.PerPage is set), in f's order, and how many match in all.
+// Passport data is not read.
 func (db *DB) FindRegistrations(ctx context.Context, f Filter) ([]Registration, int, error) {
+	p, err := db.FindPage(ctx, f)
+	return p.Rows, p.Total, err
+}
+
+// FindPage returns one page of the registrations that match f: the page
+// f.After continues, or else f.Page, read through the index of f's order.
+// The count comes from the tallies where the filter is a status or none,
+// and otherwise stops at MaxCounted.
+func (db *DB) FindPage(ctx context.Context, f Filter) (Page, error) {
+	var p Page
 	if err := f.check(); err != nil {
-		return nil, 0, err
+		return p, err
+	}
+	order, ok := sortOrders[f.Sort]
+	if !ok {
+		order = sortOrders["newest"]
+	}
+	var err error
+	if p.Total, p.Capped, err = db.count(ctx, f); err != nil { // before f.After is a condition
+		return p, fmt.Errorf("count registrations: %w", err)
+	}
+	if f.After != "" {
+		cond, args, err := order.after(f.After)
+		if err != nil {
+			return p, err
+		}
+		f.keyset, f.keysetArgs = cond, args
 	}
 	where, args := f.where()
-	var total int
-	if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count registrations: %w", err)
-	}
-	order, ok := SortOrders[f.Sort]
-	if !ok {
-		order = SortOrders["newest"]
-	}
-	q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY " + order
+	q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY " + order.orderBy()
 	if f.PerPage > 0 {
-		page := max(f.Page, 1)
-		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.PerPage, (page-1)*f.PerPage)
+		q += fmt.Sprintf(" LIMIT %d", f.PerPage+1)
+		if f.After == "" {
+			q += fmt.Sprintf(" OFFSET %d", (max(f.Page, 1)-1)*f.PerPage)
+		}
 	}
 	rows, err := db.read.QueryContext(ctx, q, args...)
-	list, err := collect(rows, err, scanListed)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find registrations: %w", err)
+	if p.Rows, err = collect(rows, err, scanListed); err != nil {
+		return p, fmt.Errorf("find registrations: %w", err)
 	}
-	return list, total, nil
+	if f.PerPage > 0 && len(p.Rows) > f.PerPage {
+		p.Rows = p.Rows[:f.PerPage]
+		p.Next = order.cursor(&p.Rows[len(p.Rows)-1])
+	}
+	return p, nil
+}
+
+// count counts the registrations that match f: from the tallies when f
+// filters by status alone or not at all, else up to MaxCounted.
+func (db *DB) count(ctx context.Context, f Filter) (n int, capped bool, err error) {
+	if f.Category == "" && f.Country == "" && f.Q == "" && f.Letter == "" && f.Payment == "" &&
+		f.Hotel == "" && f.Visit == "" && f.Printed == "" {
+		q := "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status'"
+		var args []any
+		if f.Status != "" {
+			q += " AND key = ?"
+			args = append(args, f.Status)
+		}
+		err = db.read.QueryRowContext(ctx, q, args...).Scan(&n)
+		return n, false, err
+	}
+	where, args := f.where()
+	err = db.read.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM registrations%s LIMIT %d)",
+		where, MaxCounted+1), args...).Scan(&n)
+	if n > MaxCounted {
+		return MaxCounted, true, err
+	}
+	return n, false, err
 }
 
 // scanAll reads every row of a query of detailColumns, secrets decrypted.
