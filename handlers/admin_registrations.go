@@ -59,7 +59,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	st, err := h.db.Stats(ctx)
+	countries, err := h.db.Countries(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -77,7 +77,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		v.Categories = append(v.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 		v.CatNames[cat.Code] = cat.Name.In(l.Lang)
 	}
-	for code := range st.ByCountry {
+	for _, code := range countries {
 		v.Countries = append(v.Countries, option{Value: code, Label: l.CountryName(code)})
 	}
 	col := collate.New(language.Make(l.Lang))

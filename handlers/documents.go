@@ -187,8 +187,7 @@ func (h *Handler) showBadges(c *gin.Context) {
 	}
 	col := collate.New(language.Make(l.Lang))
 	slices.SortFunc(v.Countries, func(a, b option) int { return col.CompareString(a.Label, b.Label) })
-	_, v.Approved, _ = h.db.FindRegistrations(ctx, store.Filter{Status: store.StatusApproved, PerPage: 1})
-	_, v.Unprinted, _ = h.db.FindRegistrations(ctx, store.Filter{Status: store.StatusApproved, Printed: "no", PerPage: 1})
+	v.Approved, v.Unprinted = st.ByStatus[store.StatusApproved], st.Unprinted
 	h.render(c, http.StatusOK, "badges", l.T("admin.badges.title"), v)
 }
 

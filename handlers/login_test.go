@@ -251,3 +251,33 @@ func sessionStored(t *testing.T, e *env, token string) bool {
 	}
 	return ok
 }
+
+// TestPageViewsDoNotWriteTheSession: opening pages moves a session's idle
+// expiry at most once a minute, so a page view is not a durable write;
+// a change to the session is still written at once.
+func TestPageViewsDoNotWriteTheSession(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	s := e.login(t, "admin")
+	key := hex.EncodeToString(store.HashToken(s))
+	_, first, err := e.db.SessionExpiry(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // scs would move the expiry by this much
+	for range 5 {
+		if rec := e.do(t, request{method: "GET", path: "/admin/registrations", session: s}); rec.Code != http.StatusOK {
+			t.Fatalf("page: %d", rec.Code)
+		}
+	}
+	if _, after, _ := e.db.SessionExpiry(ctx, key); !after.Equal(first) {
+		t.Errorf("the session was written by page views: expiry %v, then %v", first, after)
+	}
+	// a flash is a change: it is kept, and shown on the next page
+	e.do(t, request{method: "POST", path: "/admin/registrations/bulk", session: s, form: url.Values{"action": {"approve"}}})
+	data, _, _ := e.db.SessionExpiry(ctx, key)
+	if rec := e.do(t, request{method: "GET", path: "/admin/registrations?lang=en", session: s}); !strings.Contains(rec.Body.String(), "0 approved") {
+		t.Errorf("the flash did not reach the next page (session data %d bytes)", len(data))
+	}
+}

@@ -1,11 +1,13 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"net/http"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strings"
 	"time"
 
@@ -40,8 +42,30 @@ func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, 
 	return s.db.FindSession(ctx, sessionKey(token), time.Now())
 }
 
+// sessionRefresh is how far an unchanged session's expiry must move
+// before it is written again: scs extends the idle timeout on every
+// request, and a durable write for every page an organiser opens would
+// queue behind registrations and check-ins for nothing.
+const sessionRefresh = time.Minute
+
 func (s sessionStore) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	return s.db.SaveSession(ctx, sessionKey(token), data, expiry, time.Now())
+	key := sessionKey(token)
+	if stored, until, err := s.db.SessionExpiry(ctx, key); err == nil && expiry.Sub(until) < sessionRefresh && sameSession(stored, data) {
+		return nil
+	}
+	return s.db.SaveSession(ctx, key, data, expiry, time.Now())
+}
+
+// sameSession reports whether two encodings hold the same session: gob
+// writes a map in no fixed order, so the bytes may differ when it is not.
+func sameSession(a, b []byte) bool {
+	if bytes.Equal(a, b) {
+		return true
+	}
+	var codec scs.GobCodec
+	da, va, err1 := codec.Decode(a)
+	db, vb, err2 := codec.Decode(b)
+	return err1 == nil && err2 == nil && da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 
 func (s sessionStore) DeleteCtx(ctx context.Context, token string) error {

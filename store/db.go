@@ -36,11 +36,12 @@ type DB struct {
 	composer     Composer
 	passwordCost int
 	printable    func(string) bool
-	// writeOK and writeFailed are when CheckWrite last passed and when a
-	// write last failed on the storage (unix nanoseconds)
-	writeOK, writeFailed atomic.Int64
-	dummyOnce            sync.Once
-	dummy                []byte // see dummyHash
+	// writeOK is when CheckWrite last passed; wrote and writeFailed when
+	// a write last committed and last failed on the storage (unix
+	// nanoseconds)
+	writeOK, wrote, writeFailed atomic.Int64
+	dummyOnce                   sync.Once
+	dummy                       []byte // see dummyHash
 
 	passportKey []byte
 	codeKey     []byte // signs check-in and letter codes
@@ -48,6 +49,7 @@ type DB struct {
 
 	mu       sync.RWMutex
 	settings *Settings // cached; replaced after every committed change
+	byDay    byDay     // registrations by venue day, counted so far
 
 	// notify is signalled (without blocking) after a commit that queued mail.
 	notify chan struct{}
@@ -192,9 +194,14 @@ func (db *DB) Path() string { return db.path }
 //
 // A check that passed in the last ten seconds stands, unless a write has
 // failed on the storage since: a monitor polling every second does not
-// write 64 KiB a second.
+// write 64 KiB a second. While the last write of the service failed, in
+// the last half minute, the check fails without writing: a small write
+// may still find room where a registration did not.
 func (db *DB) CheckWrite(ctx context.Context) error {
 	now := time.Now().UnixNano()
+	if failed := db.writeFailed.Load(); failed > db.wrote.Load() && now-failed < int64(30*time.Second) {
+		return fmt.Errorf("%w: the last write failed %s ago", ErrUnavailable, time.Duration(now-failed).Round(time.Second))
+	}
 	if ok := db.writeOK.Load(); now-ok < int64(10*time.Second) && db.writeFailed.Load() < ok {
 		return nil
 	}

@@ -22,6 +22,17 @@ func (db *DB) FindSession(ctx context.Context, token string, now time.Time) ([]b
 	return data, err == nil, err
 }
 
+// SessionExpiry returns the stored data and expiry of the session token.
+func (db *DB) SessionExpiry(ctx context.Context, token string) ([]byte, time.Time, error) {
+	var data []byte
+	var expiry string
+	err := db.read.QueryRowContext(ctx, "SELECT data, expiry FROM sessions WHERE token = ?", token).Scan(&data, &expiry)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, time.Time{}, ErrNotFound
+	}
+	return data, parseTime(expiry), err
+}
+
 // SaveSession stores a session's data until expiry, and drops the
 // sessions expired by now.
 func (db *DB) SaveSession(ctx context.Context, token string, data []byte, expiry, now time.Time) error {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,8 @@ type Stats struct {
 	// Received is the money received: paid fees, by currency.
 	Received  map[string]int64 `json:"received"`
 	Countries int              `json:"countries"`
+	// Unprinted counts approved registrations whose badge was never printed.
+	Unprinted int `json:"badges_unprinted"`
 	// PaymentsToCheck counts card payments whose amount or currency was
 	// not the fee due: kept, not counted, for finance.
 	PaymentsToCheck int `json:"payments_to_check"`
@@ -43,7 +46,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		st.ByStatus[x] = 0
 	}
 	loc := s.Location()
-	rows, err := db.read.QueryContext(ctx, "SELECT dim, key, n FROM tallies WHERE n <> 0")
+	rows, err := db.read.QueryContext(ctx, "SELECT dim, key, n FROM tallies WHERE n <> 0 AND dim <> 'quarter'")
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
@@ -57,10 +60,6 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 			return st, err
 		}
 		switch dim {
-		case "quarter":
-			if t, err := time.Parse("2006-01-02T15:04", key); err == nil {
-				st.RegistrationsByDay[t.In(loc).Format(DateLayout)] += int(n)
-			}
 		case "checked_in":
 			st.CheckedIn = int(n)
 		case "received":
@@ -69,6 +68,8 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 			st.LettersRequested = int(n)
 		case "letters_issued":
 			st.LettersIssued = int(n)
+		case "unprinted":
+			st.Unprinted = int(n)
 		default:
 			if m, ok := into[dim]; ok {
 				m[key] = int(n)
@@ -82,9 +83,98 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	for _, n := range st.ByStatus {
 		st.Total += n
 	}
+	if err == nil {
+		err = db.registrationsByDay(ctx, loc, st.Total, st.RegistrationsByDay)
+	}
 	st.PlacesTaken = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved]
 	st.Countries = len(st.ByCountry)
 	return st, err
+}
+
+// byDay is the last count of registrations by venue day, kept so that a
+// later one reads only the quarter-hours since: new registrations arrive
+// in the current quarter-hour.
+type byDay struct {
+	mu sync.Mutex
+	byDayCount
+}
+
+type byDayCount struct {
+	loc   *time.Location
+	total int    // registrations counted
+	last  string // the latest quarter-hour counted
+	lastN int    // and its count then
+	days  map[string]int
+}
+
+// registrationsByDay adds the registrations of each venue day to into, from
+// the quarter-hour tallies. Only the quarter-hours from the last one
+// counted are read again, unless the total shows a change elsewhere.
+func (db *DB) registrationsByDay(ctx context.Context, loc *time.Location, total int, into map[string]int) error {
+	c := &db.byDay
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.loc != loc || c.days == nil {
+		c.byDayCount = byDayCount{loc: loc, days: map[string]int{}}
+	}
+	tail, err := db.quarters(ctx, c.last)
+	if err != nil {
+		return err
+	}
+	added := -c.lastN
+	for _, q := range tail {
+		added += q.n
+	}
+	if c.total+added != total { // a change before the last quarter-hour: count all again
+		c.byDayCount = byDayCount{loc: loc, days: map[string]int{}}
+		if tail, err = db.quarters(ctx, ""); err != nil {
+			return err
+		}
+	} else if c.last != "" {
+		c.days[venueDay(c.last, loc)] -= c.lastN
+	}
+	for _, q := range tail {
+		c.days[venueDay(q.key, loc)] += q.n
+	}
+	if len(tail) > 0 {
+		c.last, c.lastN = tail[len(tail)-1].key, tail[len(tail)-1].n
+	}
+	c.total = total
+	for d, n := range c.days {
+		if n != 0 {
+			into[d] = n
+		}
+	}
+	return nil
+}
+
+type quarter struct {
+	key string
+	n   int
+}
+
+// quarters reads the quarter-hour tallies from the one at from.
+func (db *DB) quarters(ctx context.Context, from string) ([]quarter, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT key, n FROM tallies WHERE dim = 'quarter' AND key >= ? ORDER BY key", from)
+	return collect(rows, err, func(r scanner) (quarter, error) {
+		var q quarter
+		return q, r.Scan(&q.key, &q.n)
+	})
+}
+
+// venueDay is the venue's date of a quarter-hour key.
+func venueDay(key string, loc *time.Location) string {
+	t, err := time.Parse("2006-01-02T15:04", key)
+	if err != nil {
+		return ""
+	}
+	return t.In(loc).Format(DateLayout)
+}
+
+// Countries are the countries of live registrations, by ISO code.
+func (db *DB) Countries(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT key FROM tallies WHERE dim = 'country' AND n > 0 ORDER BY key")
+	return collect(rows, err, scanString)
 }
 
 // tally reads one count the triggers keep.

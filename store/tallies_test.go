@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"testing"
+	"time"
 
 	"delegate/store"
 )
@@ -17,7 +18,7 @@ import (
 // counting the rows gives.
 func TestTalliesMatchTheRows(t *testing.T) {
 	t.Parallel()
-	db := mustOpen(t)
+	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
 	s := db.Settings()
 	s.Capacity, s.Signatory.Name = 20, "Test Signatory"
@@ -140,11 +141,24 @@ func TestTalliesMatchTheRows(t *testing.T) {
 		{"places taken", st.PlacesTaken, one("SELECT count(*) FROM registrations WHERE status IN ('pending','approved')")},
 		{"checked in", st.CheckedIn, one("SELECT count(*) FROM registrations WHERE checked_in_at IS NOT NULL")},
 		{"letters requested", st.LettersRequested, one("SELECT count(*) FROM registrations" + live + " AND invitation_letter")},
+		{"badges unprinted", st.Unprinted, one("SELECT count(*) FROM registrations WHERE status = 'approved' AND badge_printed_count = 0")},
 		{"letters issued", st.LettersIssued, one("SELECT count(*) FROM letters WHERE superseded_at IS NULL")},
 		{"received", int(st.Received[s.Currency]), one("SELECT coalesce(sum(fee_amount), 0) FROM registrations WHERE payment_status = 'paid'")},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: tallies %d, rows %d", c.name, c.got, c.want)
+		}
+	}
+	// the count by day goes on from where it was: a later day, then the
+	// same quarter-hour again
+	for i, d := range []time.Duration{49 * time.Hour, time.Minute} {
+		clk.Advance(d)
+		if _, err := db.CreateRegistration(ctx, store.System, details(fmt.Sprintf("later%d@example.org", i))); err != nil {
+			t.Fatal(err)
+		}
+		later, _ := db.Stats(ctx)
+		if want := group("SELECT substr(created_at, 1, 10), count(*) FROM registrations GROUP BY 1"); !maps.Equal(later.RegistrationsByDay, want) {
+			t.Errorf("by day after a later registration: tallies %v, rows %v", later.RegistrationsByDay, want)
 		}
 	}
 	if st.LettersIssued != 2 || st.CheckedIn != 2 || st.ByStatus[store.StatusWaitlisted] == 0 {

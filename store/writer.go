@@ -40,7 +40,10 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return ctx.Err()
 	}
 	err := unavailable(<-j.done)
-	if errors.Is(err, ErrUnavailable) {
+	switch {
+	case err == nil:
+		db.wrote.Store(time.Now().UnixNano())
+	case errors.Is(err, ErrUnavailable):
 		db.writeFailed.Store(time.Now().UnixNano())
 	}
 	return err

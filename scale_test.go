@@ -1,0 +1,340 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The scale benchmark: the same requests against a small and a big
+// database, interleaved, in one run, and the ratio of their p99.
+//
+//	go test -run '^$' -bench Scale -benchtime 1x .                       # 1k and 100k
+//	go test -run '^$' -bench Scale -benchtime 1x -scale.big 20000 -scale.max-ratio 2 .
+//
+// The databases are made once with `delegate demo` and kept in the
+// system's temporary folder, keyed by the schema and the demo, so a second
+// run starts at once.
+var (
+	scaleSmall    = flag.Int("scale.small", 1000, "registrations in the small database")
+	scaleBig      = flag.Int("scale.big", 100000, "registrations in the big database")
+	scaleRounds   = flag.Int("scale.rounds", 100, "requests of each kind to each database")
+	scaleMaxRatio = flag.Float64("scale.max-ratio", 0, "fail when a p99 ratio (big/small) exceeds this; 0 reports only")
+)
+
+func BenchmarkScale(b *testing.B) {
+	res := scaleRun(b, *scaleSmall, *scaleBig, *scaleRounds)
+	fmt.Println(res.table())
+	if *scaleMaxRatio > 0 {
+		for _, r := range res.rows {
+			if r.ratio() > *scaleMaxRatio {
+				b.Errorf("%s: p99 %.1f ms at %d, %.1f ms at %d: ratio %.2f over %.2f",
+					r.name, ms(r.small.p99), res.small, ms(r.big.p99), res.big, r.ratio(), *scaleMaxRatio)
+			}
+		}
+	}
+}
+
+// TestScaleRunWorks keeps the benchmark working between its runs: small
+// databases, a few rounds, every request answered.
+func TestScaleRunWorks(t *testing.T) {
+	t.Parallel()
+	res := scaleRun(t, 30, 60, 3)
+	if len(res.rows) < 10 {
+		t.Fatalf("%d kinds of request measured", len(res.rows))
+	}
+	for _, r := range res.rows {
+		if r.small.p99 <= 0 || r.big.p99 <= 0 {
+			t.Errorf("%s: not measured: %+v", r.name, r)
+		}
+	}
+}
+
+type latencies struct{ p50, p99 time.Duration }
+
+type scaleRow struct {
+	name       string
+	small, big latencies
+	rss        [2]int64 // peak resident kB during the request, small and big; 0 when not measured
+}
+
+func (r scaleRow) ratio() float64 {
+	return float64(r.big.p99) / float64(max(r.small.p99, time.Microsecond))
+}
+
+type scaleResult struct {
+	small, big int
+	rows       []scaleRow
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func (res scaleResult) table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| request | p50 at %d | p99 at %d | p50 at %d | p99 at %d | p99 ratio | peak RSS at %d |\n| --- | --- | --- | --- | --- | --- | --- |\n",
+		res.small, res.small, res.big, res.big, res.big)
+	for _, r := range res.rows {
+		rss := ""
+		if r.rss[1] > 0 {
+			rss = fmt.Sprintf("%d MB", r.rss[1]/1024)
+		}
+		fmt.Fprintf(&b, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %s |\n", r.name,
+			ms(r.small.p50), ms(r.small.p99), ms(r.big.p50), ms(r.big.p99), r.ratio(), rss)
+	}
+	return b.String()
+}
+
+// scaleServer is `delegate serve` on a copy of a scale database, with an
+// organiser signed in and an API token.
+type scaleServer struct {
+	base, token string
+	pid         int
+	client      *http.Client
+	stop        func()
+}
+
+// scaleRun measures every request at both sizes, rounds times each,
+// alternating between the two servers.
+func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
+	bin := buildDelegate(tb)
+	servers := [2]*scaleServer{startScale(tb, bin, scaleDB(tb, bin, small)), startScale(tb, bin, scaleDB(tb, bin, big))}
+	res := scaleResult{small: small, big: big}
+	for _, rq := range scaleRequests(tb, servers) {
+		var lat [2][]time.Duration
+		for i := range rounds {
+			for k, s := range servers {
+				if i == 0 { // the first of each is a warm-up
+					rq.do(tb, s)
+				}
+				t0 := time.Now()
+				rq.do(tb, s)
+				lat[k] = append(lat[k], time.Since(t0))
+			}
+		}
+		row := scaleRow{name: rq.name, small: percentiles(lat[0]), big: percentiles(lat[1])}
+		res.rows = append(res.rows, row)
+	}
+	for _, ex := range []string{"/admin/export/registrations.csv", "/admin/export/registrations.xlsx"} {
+		row := scaleRow{name: "GET " + ex + " (all)"}
+		for k, s := range servers {
+			resetPeak(s.pid)
+			t0 := time.Now()
+			scaleGet(tb, s, ex)
+			d := time.Since(t0)
+			if k == 0 {
+				row.small = latencies{d, d}
+			} else {
+				row.big = latencies{d, d}
+			}
+			row.rss[k] = peakRSS(s.pid)
+		}
+		res.rows = append(res.rows, row)
+	}
+	return res
+}
+
+func percentiles(d []time.Duration) latencies {
+	slices.Sort(d)
+	return latencies{d[len(d)/2], d[min(len(d)-1, len(d)*99/100)]}
+}
+
+// scaleRequest is one kind of request, made the same way to each server.
+type scaleRequest struct {
+	name string
+	do   func(testing.TB, *scaleServer)
+}
+
+func scaleRequests(tb testing.TB, servers [2]*scaleServer) []scaleRequest {
+	get := func(path string) scaleRequest {
+		return scaleRequest{"GET " + path, func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, path) }}
+	}
+	// the second page of the list, by the cursor the first gave
+	second := map[*scaleServer]string{}
+	for _, s := range servers {
+		var page struct{ Next string }
+		json.Unmarshal(scaleGet(tb, s, "/api/v1/registrations?per_page=50"), &page)
+		second[s] = "/api/v1/registrations?per_page=50&after=" + url.QueryEscape(page.Next)
+	}
+	return []scaleRequest{
+		get("/healthz"),
+		get("/register"),
+		get("/admin"),
+		get("/admin/registrations"),
+		get("/admin/registrations?q=garcia"),
+		get("/admin/registrations?q=mar+lop"),
+		get("/admin/registrations?status=approved&sort=name"),
+		get("/admin/registrations?country=MX&sort=country"),
+		get("/admin/registrations?category=ngo&sort=oldest"),
+		get("/admin/badges"),
+		get("/api/v1/registrations"),
+		get("/api/v1/stats"),
+		{"GET /api/v1/registrations (next page by cursor)", func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, second[s]) }},
+	}
+}
+
+// scaleGet fetches path as the signed-in organiser (the API with the
+// token) and fails on anything but 200.
+func scaleGet(tb testing.TB, s *scaleServer, path string) []byte {
+	req, _ := http.NewRequest("GET", s.base+path, nil)
+	if strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		tb.Fatalf("%s: %d %v\n%.300s", path, resp.StatusCode, err, body)
+	}
+	return body
+}
+
+// buildDelegate builds the binary once for the run.
+func buildDelegate(tb testing.TB) string {
+	bin := filepath.Join(scaleDir(tb), "delegate")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// scaleDir is where the databases are kept between runs.
+func scaleDir(tb testing.TB) string {
+	dir := filepath.Join(os.TempDir(), "delegate-scale")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+const scalePassword = "correct horse battery staple"
+
+// scaleDB is a database of n demo registrations with an admin and an API
+// token, made with the binary unless one for this schema and demo exists.
+func scaleDB(tb testing.TB, bin string, n int) string {
+	h := sha256.New()
+	for _, pattern := range []string{"store/migrations/*.sql", "demo/*.go"} {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			h.Write(data)
+		}
+	}
+	path := filepath.Join(scaleDir(tb), fmt.Sprintf("%d-%s.db", n, hex.EncodeToString(h.Sum(nil))[:12]))
+	if _, err := os.Stat(path + ".token"); err == nil {
+		return path
+	}
+	tmp := path + ".new"
+	for _, suffix := range []string{"", "-wal", "-shm", ".key"} {
+		os.Remove(tmp + suffix)
+	}
+	t0 := time.Now()
+	delegate(tb, bin, nil, "demo", "--db", tmp, "--registrations", strconv.Itoa(n), "--capacity", strconv.Itoa(2*n), "--seed", "2015")
+	tb.Logf("demo of %d registrations made in %s", n, time.Since(t0).Round(time.Second))
+	delegate(tb, bin, strings.NewReader(scalePassword+"\n"), "user", "add", "--db", tmp, "--email", "admin@uil.example", "--role", "admin")
+	token := delegate(tb, bin, nil, "token", "create", "--db", tmp, "--name", "scale", "--role", "admin")
+	for _, suffix := range []string{"", ".key"} {
+		if err := os.Rename(tmp+suffix, path+suffix); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(path+".token", bytes.TrimSpace(token), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return path
+}
+
+// delegate runs the binary with args and returns what it printed.
+func delegate(tb testing.TB, bin string, stdin io.Reader, args ...string) []byte {
+	cmd := exec.Command(bin, args...)
+	cmd.Stdin = stdin
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		tb.Fatalf("delegate %v: %v\n%s", args, err, errOut.String())
+	}
+	return out.Bytes()
+}
+
+// startScale serves a copy of the database at path and signs in.
+func startScale(tb testing.TB, bin, path string) *scaleServer {
+	dir := tb.TempDir()
+	db := filepath.Join(dir, "scale.db")
+	for _, suffix := range []string{"", ".key"} {
+		data, err := os.ReadFile(path + suffix)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(db+suffix, data, 0o600); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	token, _ := os.ReadFile(path + ".token")
+	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limit", "0")
+	cmd.Env = append(os.Environ(), "DELEGATE_SMTP_URL=")
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	s := &scaleServer{token: string(token), pid: cmd.Process.Pid}
+	s.stop = func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
+	tb.Cleanup(s.stop)
+	lines := bufio.NewScanner(stdout)
+	for lines.Scan() {
+		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			s.base = m[1]
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if s.base == "" {
+		tb.Fatal("the scale server did not start")
+	}
+	jar, _ := cookiejar.New(nil)
+	s.client = &http.Client{Jar: jar, Timeout: 5 * time.Minute}
+	resp, err := s.client.PostForm(s.base+"/admin/login", url.Values{"email": {"admin@uil.example"}, "password": {scalePassword}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(resp.Request.URL.Path, "/admin") {
+		tb.Fatalf("sign-in to the scale server: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	return s
+}
+
+// resetPeak sets the process's peak resident size back to its current one.
+func resetPeak(pid int) { os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) }
+
+// peakRSS is the process's peak resident size in kB (VmHWM), 0 where the
+// system does not say.
+func peakRSS(pid int) int64 {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, l := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
