@@ -44,7 +44,7 @@ func BenchmarkScale(b *testing.B) {
 	fmt.Println(res.table())
 	if *scaleMaxRatio > 0 {
 		for _, r := range res.rows {
-			if r.ratio() > *scaleMaxRatio {
+			if !r.loose && r.ratio() > *scaleMaxRatio {
 				b.Errorf("%s: p99 %.1f ms at %d, %.1f ms at %d: ratio %.2f over %.2f",
 					r.name, ms(r.small.p99), res.small, ms(r.big.p99), res.big, r.ratio(), *scaleMaxRatio)
 			}
@@ -73,6 +73,7 @@ type scaleRow struct {
 	name       string
 	small, big latencies
 	rss        [2]int64 // peak resident kB during the request, small and big; 0 when not measured
+	loose      bool     // not held to the ratio
 }
 
 func (r scaleRow) ratio() float64 {
@@ -128,11 +129,11 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 				lat[k] = append(lat[k], time.Since(t0))
 			}
 		}
-		row := scaleRow{name: rq.name, small: percentiles(lat[0]), big: percentiles(lat[1])}
+		row := scaleRow{name: rq.name, small: percentiles(lat[0]), big: percentiles(lat[1]), loose: rq.loose}
 		res.rows = append(res.rows, row)
 	}
 	for _, ex := range []string{"/admin/export/registrations.csv", "/admin/export/registrations.xlsx"} {
-		row := scaleRow{name: "GET " + ex + " (all)"}
+		row := scaleRow{name: "GET " + ex + " (all)", loose: true} // the whole list: it grows with it; its memory does not
 		for k, s := range servers {
 			resetPeak(s.pid)
 			t0 := time.Now()
@@ -157,13 +158,14 @@ func percentiles(d []time.Duration) latencies {
 
 // scaleRequest is one kind of request, made the same way to each server.
 type scaleRequest struct {
-	name string
-	do   func(testing.TB, *scaleServer)
+	name  string
+	do    func(testing.TB, *scaleServer)
+	loose bool // reported, not held to -scale.max-ratio
 }
 
 func scaleRequests(tb testing.TB, servers [2]*scaleServer) []scaleRequest {
 	get := func(path string) scaleRequest {
-		return scaleRequest{"GET " + path, func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, path) }}
+		return scaleRequest{name: "GET " + path, do: func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, path) }}
 	}
 	// the second page of the list, by the cursor the first gave
 	second := map[*scaleServer]string{}
@@ -177,15 +179,20 @@ func scaleRequests(tb testing.TB, servers [2]*scaleServer) []scaleRequest {
 		get("/register"),
 		get("/admin"),
 		get("/admin/registrations"),
-		get("/admin/registrations?q=garcia"),
-		get("/admin/registrations?q=mar+lop"),
+		get("/admin/registrations?q=univers"),
+		get("/admin/registrations?q=city+of"),
+		// a surname: a page of 50 at the big size, a handful at 1,000, so
+		// its ratio is the page's size, not the search; it is not held to
+		// the limit
+		{name: "GET /admin/registrations?q=hernandez (a name)", loose: true,
+			do: func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, "/admin/registrations?q=hernandez") }},
 		get("/admin/registrations?status=approved&sort=name"),
 		get("/admin/registrations?country=MX&sort=country"),
 		get("/admin/registrations?category=ngo&sort=oldest"),
 		get("/admin/badges"),
 		get("/api/v1/registrations"),
 		get("/api/v1/stats"),
-		{"GET /api/v1/registrations (next page by cursor)", func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, second[s]) }},
+		{name: "GET /api/v1/registrations (next page by cursor)", do: func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, second[s]) }},
 	}
 }
 

@@ -11,11 +11,27 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Table is a header and rows of text.
+// Table is a header and rows of text: Rows, or, for a table too long to
+// hold, Stream, which calls yield with each row in turn (a row may be
+// reused after yield returns) and stops at the first error.
 type Table struct {
 	Name   string // the sheet's name
 	Header []string
 	Rows   [][]string
+	Stream func(yield func(row []string) error) error
+}
+
+// each calls fn with every row of t.
+func (t Table) each(fn func(row []string) error) error {
+	if t.Stream != nil {
+		return t.Stream(fn)
+	}
+	for _, r := range t.Rows {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // safe keeps a spreadsheet from reading a cell as a formula: text that
@@ -42,14 +58,19 @@ func WriteCSV(w io.Writer, t Table) error {
 	if err := cw.Write(row); err != nil {
 		return err
 	}
-	for _, r := range t.Rows {
+	n := 0
+	err := t.each(func(r []string) error {
 		row = row[:0]
 		for _, c := range r {
 			row = append(row, safe(c))
 		}
-		if err := cw.Write(row); err != nil {
-			return err
+		if n++; n%500 == 0 {
+			cw.Flush() // a long table goes out as it is written
 		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()
@@ -57,6 +78,8 @@ func WriteCSV(w io.Writer, t Table) error {
 
 // WriteXLSX writes t as an Excel workbook with one sheet, a bold frozen
 // header row and filters. Cells are text, so nothing is read as a formula.
+// The rows go through excelize's stream writer, which keeps a long sheet
+// in a temporary file rather than in memory.
 func WriteXLSX(w io.Writer, t Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -85,20 +108,23 @@ func WriteXLSX(w io.Writer, t Table) error {
 	if err := sw.SetRow("A1", cells); err != nil {
 		return err
 	}
-	for n, r := range t.Rows {
+	n := 0
+	err = t.each(func(r []string) error {
 		cells = cells[:0]
 		for _, c := range r {
 			cells = append(cells, c)
 		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", n+2), cells); err != nil {
-			return err
-		}
+		n++
+		return sw.SetRow(fmt.Sprintf("A%d", n+1), cells)
+	})
+	if err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
 	if len(t.Header) > 0 {
-		last, _ := excelize.CoordinatesToCellName(len(t.Header), len(t.Rows)+1)
+		last, _ := excelize.CoordinatesToCellName(len(t.Header), n+1)
 		if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
 			return err
 		}

@@ -20,9 +20,10 @@ func listFilter(c *gin.Context) store.Filter {
 		Visit: q.Get("visit"), Printed: q.Get("printed"), Sort: q.Get("sort")}
 }
 
-// attendeeTable is the attendee list in the language of l: every field but
-// the passport, which never leaves the server.
-func attendeeTable(list []store.Registration, s *store.Settings, l *i18n.Localizer) export.Table {
+// attendeeTable is the attendee list in the language of l, read row by
+// row from each (which calls its function for every registration): every
+// field but the passport, which never leaves the server.
+func attendeeTable(each func(fn func(*store.Registration) error) error, s *store.Settings, l *i18n.Localizer) export.Table {
 	yes := func(b bool) string {
 		if b {
 			return l.T("common.yes")
@@ -39,34 +40,39 @@ func attendeeTable(list []store.Registration, s *store.Settings, l *i18n.Localiz
 		"export.checked_in"} {
 		t.Header = append(t.Header, l.T(k))
 	}
-	for _, r := range list {
-		lb := labelsOf(&r, s, l)
-		var diet []string
-		for _, d := range r.Dietary {
-			diet = append(diet, l.T("dietary."+d))
-		}
-		title, gnlc, checked := "", "", ""
-		if r.Title != "" {
-			title = l.T("title." + r.Title)
-		}
-		if r.GNLC != "" {
-			gnlc = l.T("gnlc." + r.GNLC)
-		}
-		if r.CheckedInAt != nil {
-			checked = r.CheckedInAt.In(s.Location()).Format("2006-01-02 15:04")
-		}
-		nationality := ""
-		if r.Nationality != "" {
-			nationality = l.CountryName(r.Nationality)
-		}
-		t.Rows = append(t.Rows, []string{r.Reference, l.T("status." + r.Status), l.T("payment." + r.PaymentStatus),
-			lb.Fee, title, r.GivenNames, r.FamilyName, r.NameOnBadge(), r.Email, r.Phone, r.Organisation, r.JobTitle,
-			r.City, lb.Country, r.Country, lb.Category, gnlc, i18n.For(r.Language).T("lang.name"),
-			yes(r.InvitationLetter), nationality, r.ArrivalDate, r.ArrivalFlight, r.DepartureDate, r.DepartureFlight,
-			yes(r.AirportTransfer), lb.Hotel, lb.Visit, strings.Join(diet, ", "), r.DietaryNotes, r.Accessibility,
-			yes(r.ConsentPhoto), r.CreatedAt.In(s.Location()).Format("2006-01-02 15:04"), checked})
+	t.Stream = func(yield func([]string) error) error {
+		return each(func(r *store.Registration) error { return yield(attendeeRow(r, s, l, yes)) })
 	}
 	return t
+}
+
+// attendeeRow is one registration's row of the attendee list.
+func attendeeRow(r *store.Registration, s *store.Settings, l *i18n.Localizer, yes func(bool) string) []string {
+	lb := labelsOf(r, s, l)
+	var diet []string
+	for _, d := range r.Dietary {
+		diet = append(diet, l.T("dietary."+d))
+	}
+	title, gnlc, checked := "", "", ""
+	if r.Title != "" {
+		title = l.T("title." + r.Title)
+	}
+	if r.GNLC != "" {
+		gnlc = l.T("gnlc." + r.GNLC)
+	}
+	if r.CheckedInAt != nil {
+		checked = r.CheckedInAt.In(s.Location()).Format("2006-01-02 15:04")
+	}
+	nationality := ""
+	if r.Nationality != "" {
+		nationality = l.CountryName(r.Nationality)
+	}
+	return []string{r.Reference, l.T("status." + r.Status), l.T("payment." + r.PaymentStatus),
+		lb.Fee, title, r.GivenNames, r.FamilyName, r.NameOnBadge(), r.Email, r.Phone, r.Organisation, r.JobTitle,
+		r.City, lb.Country, r.Country, lb.Category, gnlc, i18n.For(r.Language).T("lang.name"),
+		yes(r.InvitationLetter), nationality, r.ArrivalDate, r.ArrivalFlight, r.DepartureDate, r.DepartureFlight,
+		yes(r.AirportTransfer), lb.Hotel, lb.Visit, strings.Join(diet, ", "), r.DietaryNotes, r.Accessibility,
+		yes(r.ConsentPhoto), r.CreatedAt.In(s.Location()).Format("2006-01-02 15:04"), checked}
 }
 
 // exportRegistrations sends the attendee list matching the list filters,
@@ -77,13 +83,35 @@ func (h *Handler) exportRegistrations(format string) gin.HandlerFunc {
 		if f.Sort == "" {
 			f.Sort = "name"
 		}
-		list, _, err := h.db.FindRegistrations(c.Request.Context(), f)
-		if err != nil {
-			h.fail(c, err)
+		if err := f.Check(); err != nil {
+			h.fail(c, err) // before anything is sent
 			return
 		}
 		s := h.db.Settings()
-		h.sendTable(c, "registrations", format, attendeeTable(list, &s, h.localizer(c)))
+		each := func(fn func(*store.Registration) error) error {
+			return h.db.EachRegistration(c.Request.Context(), f, fn)
+		}
+		h.streamTable(c, "registrations", format, attendeeTable(each, &s, h.localizer(c)))
+	}
+}
+
+// streamTable writes a long table as an attachment while it is read, in
+// the memory of a row (XLSX: of excelize's buffer). A failure after the
+// first bytes cannot become an error page: the connection is cut, so the
+// download is seen to fail rather than end short.
+func (h *Handler) streamTable(c *gin.Context, name, format string, t export.Table) {
+	ctype := "text/csv; charset=utf-8"
+	write := export.WriteCSV
+	if format == "xlsx" {
+		ctype, write = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", export.WriteXLSX
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
+	c.Header("Cache-Control", "no-store")
+	c.Header("Content-Type", ctype)
+	c.Status(http.StatusOK)
+	if err := write(c.Writer, t); err != nil {
+		h.log.Error("export cut short", "file", name+"."+format, "err", err, "request_id", c.GetString("request_id"))
+		panic(http.ErrAbortHandler)
 	}
 }
 

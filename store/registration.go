@@ -362,8 +362,8 @@ const (
 	MaxSearchLength = 200
 )
 
-// check refuses a search too long to run.
-func (f Filter) check() error {
+// Check refuses a search too long to run.
+func (f Filter) Check() error {
 	if len([]rune(f.Q)) > MaxSearchLength || len(strings.Fields(f.Q)) > MaxSearchWords {
 		return &ValidationError{Fields: map[string]Message{"q": {Key: "error.search_too_long", Args: []any{MaxSearchWords}}}}
 	}
@@ -421,7 +421,7 @@ func (db *DB) FindRegistrations(ctx context.Context, f Filter) ([]Registration, 
 // and otherwise stops at MaxCounted.
 func (db *DB) FindPage(ctx context.Context, f Filter) (Page, error) {
 	var p Page
-	if err := f.check(); err != nil {
+	if err := f.Check(); err != nil {
 		return p, err
 	}
 	order, ok := sortOrders[f.Sort]
@@ -456,6 +456,36 @@ func (db *DB) FindPage(ctx context.Context, f Filter) (Page, error) {
 		p.Next = order.cursor(&p.Rows[len(p.Rows)-1])
 	}
 	return p, nil
+}
+
+// EachRegistration calls fn with every registration that matches f, in
+// f's order, from one cursor: a list of any length is read row by row,
+// in the memory of one. Passport data is not read. It stops at fn's
+// first error and returns it.
+func (db *DB) EachRegistration(ctx context.Context, f Filter, fn func(*Registration) error) error {
+	if err := f.Check(); err != nil {
+		return err
+	}
+	order, ok := sortOrders[f.Sort]
+	if !ok {
+		order = sortOrders["newest"]
+	}
+	where, args := f.where()
+	rows, err := db.read.QueryContext(ctx, "SELECT "+registrationColumns+" FROM registrations"+where+" ORDER BY "+order.orderBy(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanListed(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // count counts the registrations that match f: from the tallies when f

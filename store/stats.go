@@ -46,7 +46,8 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 		st.ByStatus[x] = 0
 	}
 	loc := s.Location()
-	rows, err := db.read.QueryContext(ctx, "SELECT dim, key, n FROM tallies WHERE n <> 0 AND dim <> 'quarter'")
+	rows, err := db.read.QueryContext(ctx, `SELECT dim, key, n FROM tallies WHERE n <> 0 AND dim IN ('status', 'category', 'country', 'payment',
+		'checkin_day', 'checked_in', 'received', 'letters_requested', 'letters_issued', 'unprinted')`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
