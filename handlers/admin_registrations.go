@@ -1,13 +1,16 @@
 package handlers
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/errgroup"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
@@ -32,7 +35,8 @@ type listView struct {
 	Sorts      []option
 	CatNames   map[string]string
 	L          *i18n.Localizer
-	Query      template.URL // the filters, for the export links
+	Query      template.URL      // the filters, for the export links
+	Filters    map[string]string // and for "all that match" in the bulk form
 }
 
 // exportQuery is the request's filters without paging, encoded by
@@ -65,7 +69,12 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		return
 	}
 	v := listView{F: f, Rows: p.Rows, Total: p.Total, Capped: p.Capped, Pages: (p.Total + adminPerPage - 1) / adminPerPage, L: l,
-		CatNames: map[string]string{}, Query: exportQuery(c)}
+		CatNames: map[string]string{}, Query: exportQuery(c), Filters: map[string]string{}}
+	for _, k := range []string{"status", "category", "country", "q", "letter", "payment", "hotel", "visit", "printed"} {
+		if x := c.Query(k); x != "" {
+			v.Filters[k] = x
+		}
+	}
 	v.Prev, v.Next = pager(c, f.Page, p.Next != "", p.Next)
 	for _, x := range store.Statuses {
 		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})
@@ -96,36 +105,75 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	h.render(c, http.StatusOK, "registrations", l.T("admin.list.title"), v)
 }
 
-// bulkRegistrations approves or rejects the selected registrations, each in
-// its own transaction; the ones whose status does not allow it are skipped.
+// bulkRegistrations approves or rejects the selected registrations (the
+// ticked rows, or with "all" every one matching the list's filters), each
+// in its own transaction, several at once so that they share commits; the
+// ones whose status does not allow it are skipped.
 func (h *Handler) bulkRegistrations(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
-	refs := c.PostFormArray("ref")
+	if err := c.Request.ParseForm(); err != nil {
+		h.fail(c, err) // a selection too big for the form is told, never read as none
+		return
+	}
 	d, ok := bulkDecisions[c.PostForm("action")]
 	if !ok {
 		h.failStatus(c, http.StatusBadRequest, "error.bad_request", nil)
 		return
 	}
-	done, skipped := 0, 0
-	for _, ref := range refs {
-		_, err := d.take(h.db, ctx, caller(c), ref, c.PostForm("reason"))
-		switch {
-		case err == nil:
-			done++
-		case isConflictOrMissing(err):
-			skipped++
-		default:
+	refs := c.PostFormArray("ref")
+	if c.PostForm("all") == "on" {
+		refs = refs[:0]
+		f := store.Filter{Status: c.PostForm("status"), Category: c.PostForm("category"), Country: c.PostForm("country"),
+			Q: c.PostForm("q"), Letter: c.PostForm("letter"), Payment: c.PostForm("payment"), Hotel: c.PostForm("hotel"),
+			Visit: c.PostForm("visit"), Printed: c.PostForm("printed"), Sort: "oldest"}
+		err := h.db.EachRegistration(ctx, f, func(r *store.Registration) error {
+			refs = append(refs, r.Reference)
+			return nil
+		})
+		if err != nil {
 			h.fail(c, err)
 			return
 		}
 	}
-	h.flash(c, l.T("admin.bulk."+d.name, done, skipped))
+	var done, skipped atomic.Int64
+	err := inParallel(ctx, len(refs), func(i int) error {
+		_, err := d.take(h.db, ctx, caller(c), refs[i], c.PostForm("reason"))
+		switch {
+		case err == nil:
+			done.Add(1)
+		case isConflictOrMissing(err):
+			skipped.Add(1)
+		default:
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.flash(c, l.T("admin.bulk."+d.name, int(done.Load()), int(skipped.Load())))
 	back := c.PostForm("back")
 	if u, err := url.Parse(back); err != nil || u.Path != "/admin/registrations" {
 		back = "/admin/registrations"
 	}
 	c.Redirect(http.StatusSeeOther, back)
+}
+
+// inParallel runs fn for 0..n-1 from eight goroutines, so that the
+// store's group commit shares each fsync among them; the first error
+// stops the rest.
+func inParallel(ctx context.Context, n int, fn func(i int) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(8)
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		g.Go(func() error { return fn(i) })
+	}
+	return g.Wait()
 }
 
 func isConflictOrMissing(err error) bool {

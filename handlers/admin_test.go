@@ -320,3 +320,65 @@ func TestOrganisersAndTokensPages(t *testing.T) {
 		t.Error("the last admin was demoted")
 	}
 }
+
+// TestBulkBeyondOnePage: a selection too big for a form is a 413 that
+// says so and changes nothing (it was read as "no action"), and "all
+// that match" approves every pending registration of the filter, however
+// many, with one message each.
+func TestBulkBeyondOnePage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	admin := e.login(t, "admin")
+	var refs []string
+	for i := range 120 {
+		d := store.Details{GivenNames: "Amara", FamilyName: fmt.Sprintf("Okafor %d", i), Email: fmt.Sprintf("b%d@example.ng", i),
+			Organisation: "Lagos State", JobTitle: "Officer", Country: "NG", Category: "ngo", Language: "en", ConsentPrivacy: true}
+		r, err := e.db.CreateRegistration(ctx, store.System, d)
+		if err != nil || r.Status != store.StatusPending {
+			t.Fatalf("registration %d: %v %s", i, err, r.Status)
+		}
+		refs = append(refs, r.Reference)
+	}
+	form := url.Values{"action": {"approve"}}
+	for i := range 5000 {
+		form.Add("ref", fmt.Sprintf("%s-%04d", refs[i%len(refs)], i))
+	}
+	rec := e.do(t, request{method: "POST", path: "/admin/registrations/bulk?lang=en", session: admin, form: form})
+	if rec.Code != http.StatusRequestEntityTooLarge || !strings.Contains(rec.Body.String(), "too") {
+		t.Errorf("5,000 ticked rows: %d\n%s", rec.Code, clip(rec.Body.String()))
+	}
+	if st, _ := e.db.Stats(ctx); st.ByStatus[store.StatusApproved] != 0 {
+		t.Errorf("%d approved by a refused form", st.ByStatus[store.StatusApproved])
+	}
+	rec = e.do(t, request{method: "POST", path: "/admin/registrations/bulk?lang=en", session: admin,
+		form: url.Values{"action": {"approve"}, "all": {"on"}, "status": {"pending"}, "country": {"NG"}}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("all that match: %d\n%s", rec.Code, clip(rec.Body.String()))
+	}
+	page := e.do(t, request{method: "GET", path: "/admin/registrations?lang=en", session: sessionOr(rec, admin)}).Body.String()
+	if !strings.Contains(page, "120 approved") {
+		t.Errorf("the flash after all that match: %s", clip(page))
+	}
+	st, _ := e.db.Stats(ctx)
+	queued, _ := e.db.FindOutbox(ctx, store.OutboxFilter{Limit: 1000})
+	approvals := 0
+	for _, m := range queued {
+		if m.Kind == store.MailApproved {
+			approvals++
+		}
+	}
+	if st.ByStatus[store.StatusApproved] != 120 || approvals != 120 {
+		t.Errorf("approved %d, approval messages %d; want 120 each", st.ByStatus[store.StatusApproved], approvals)
+	}
+}
+
+// sessionOr is the session cookie rec set, or s.
+func sessionOr(rec *httptest.ResponseRecorder, s string) string {
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "delegate_admin" {
+			return c.Value
+		}
+	}
+	return s
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net/http"
 	"sync"
 	"time"
@@ -145,7 +146,16 @@ func (h *Handler) limit(handle gin.HandlerFunc) gin.HandlerFunc {
 // maxBody is the largest request body accepted.
 const maxBody = 64 << 10
 
-func limitBody(c *gin.Context) {
+func (h *Handler) limitBody(c *gin.Context) {
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	// a form is read here, so that one too big is told as such (413)
+	// rather than read by PostForm as a form with nothing in it
+	if ct, _, _ := mime.ParseMediaType(c.ContentType()); ct == "application/x-www-form-urlencoded" {
+		if err := c.Request.ParseForm(); err != nil {
+			h.fail(c, err)
+			c.Abort()
+			return
+		}
+	}
 	c.Next()
 }

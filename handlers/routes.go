@@ -27,7 +27,7 @@ type route struct {
 // guard first; public forms and the public API call are rate-limited per
 // client (h.limit).
 func (h *Handler) routes(r *gin.Engine) {
-	r.Use(limitBody)
+	r.Use(h.limitBody)
 	for _, rt := range h.routeTable() {
 		methods := []string{rt.method}
 		if rt.method == http.MethodGet {

@@ -12,9 +12,11 @@ import (
 )
 
 // DueMessages returns up to limit queued messages whose time has come,
-// oldest first.
+// oldest first: read in the order of the index of queued messages
+// (migration 0021), so a batch costs the same with 200,000 queued as
+// with 2,000.
 func (db *DB) DueMessages(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
-	return db.findOutbox(ctx, " WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+	return db.findOutbox(ctx, " INDEXED BY outbox_queued WHERE status = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
 		formatTime(now), limit)
 }
 

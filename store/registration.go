@@ -276,6 +276,8 @@ type Filter struct {
 
 	keyset     string // After as a condition
 	keysetArgs []any
+	noSearch   bool // where leaves out the search
+	scanSearch bool // the search by its words alone, without the index
 }
 
 // SortOrders are the orders a list can take, by name.
@@ -394,17 +396,46 @@ func (f Filter) where() (string, []any) {
 	case "yes":
 		c.add("badge_printed_count > 0")
 	}
+	if f.keyset != "" {
+		c.add(f.keyset, f.keysetArgs...)
+	}
+	if f.noSearch {
+		return c.where()
+	}
 	words := strings.Fields(Fold(f.Q))
-	if q := matchQuery(words); q != "" {
+	if q := matchQuery(words); q != "" && !f.scanSearch {
 		c.add("id IN (SELECT docid FROM registrations_search WHERE registrations_search MATCH ?)", q)
 	}
 	for _, word := range words {
 		c.add("instr(search, ?) > 0", word)
 	}
-	if f.keyset != "" {
-		c.add(f.keyset, f.keysetArgs...)
-	}
 	return c.where()
+}
+
+// searchWindow is how many rows, in the list's order, a search reads first
+// for its page: a common word fills a page from them, cheaper than reading
+// every match from the index; a rarer one is read from the index.
+const searchWindow = 3000
+
+// searchPage is the page of a search when the first searchWindow rows of
+// the list (in its order, after the cursor) hold it all; ok is false when
+// they hold less than a page and the index must be read.
+func (db *DB) searchPage(ctx context.Context, f Filter, order sortOrder) (rows []Registration, ok bool, err error) {
+	inner := f
+	inner.noSearch = true
+	where, args := inner.where()
+	outer := f
+	outer.scanSearch, outer.keyset, outer.keysetArgs = true, "", nil
+	outer.Status, outer.Category, outer.Country, outer.Letter, outer.Payment = "", "", "", "", ""
+	outer.Hotel, outer.Visit, outer.Printed = "", "", ""
+	owhere, oargs := outer.where()
+	q := fmt.Sprintf("SELECT %s FROM (SELECT * FROM registrations%s ORDER BY %s LIMIT %d)%s ORDER BY %s LIMIT %d",
+		registrationColumns, where, order.orderBy(), searchWindow, owhere, order.orderBy(), f.PerPage+1)
+	r, err := db.read.QueryContext(ctx, q, append(args, oargs...)...)
+	if rows, err = collect(r, err, scanListed); err != nil {
+		return nil, false, err
+	}
+	return rows, len(rows) > f.PerPage, nil
 }
 
 // FindRegistrations returns the registrations that match f (one page of
@@ -439,17 +470,25 @@ func (db *DB) FindPage(ctx context.Context, f Filter) (Page, error) {
 		}
 		f.keyset, f.keysetArgs = cond, args
 	}
-	where, args := f.where()
-	q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY " + order.orderBy()
-	if f.PerPage > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.PerPage+1)
-		if f.After == "" {
-			q += fmt.Sprintf(" OFFSET %d", (max(f.Page, 1)-1)*f.PerPage)
+	found := false
+	if strings.TrimSpace(f.Q) != "" && f.PerPage > 0 && (f.After != "" || f.Page <= 1) {
+		if p.Rows, found, err = db.searchPage(ctx, f, order); err != nil {
+			return p, fmt.Errorf("find registrations: %w", err)
 		}
 	}
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if p.Rows, err = collect(rows, err, scanListed); err != nil {
-		return p, fmt.Errorf("find registrations: %w", err)
+	if !found {
+		where, args := f.where()
+		q := "SELECT " + registrationColumns + " FROM registrations" + where + " ORDER BY " + order.orderBy()
+		if f.PerPage > 0 {
+			q += fmt.Sprintf(" LIMIT %d", f.PerPage+1)
+			if f.After == "" {
+				q += fmt.Sprintf(" OFFSET %d", (max(f.Page, 1)-1)*f.PerPage)
+			}
+		}
+		rows, err := db.read.QueryContext(ctx, q, args...)
+		if p.Rows, err = collect(rows, err, scanListed); err != nil {
+			return p, fmt.Errorf("find registrations: %w", err)
+		}
 	}
 	if f.PerPage > 0 && len(p.Rows) > f.PerPage {
 		p.Rows = p.Rows[:f.PerPage]
@@ -502,11 +541,30 @@ func (db *DB) count(ctx context.Context, f Filter) (n int, capped bool, err erro
 		err = db.read.QueryRowContext(ctx, q, args...).Scan(&n)
 		return n, false, err
 	}
+	limit, from := MaxCounted, "registrations"
+	if q := matchQuery(strings.Fields(Fold(f.Q))); q != "" {
+		// the index's matches, streamed, until the (lower) cap
+		limit, from = MaxSearchCounted, "registrations_search s JOIN registrations ON registrations.id = s.docid"
+		f.scanSearch = true
+		where, args := f.where()
+		where = " WHERE s.grams MATCH ? AND" + strings.TrimPrefix(where, " WHERE")
+		args = append([]any{q}, args...)
+		return db.capped(ctx, from, where, args, limit)
+	}
 	where, args := f.where()
-	err = db.read.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM registrations%s LIMIT %d)",
-		where, MaxCounted+1), args...).Scan(&n)
-	if n > MaxCounted {
-		return MaxCounted, true, err
+	return db.capped(ctx, from, where, args, limit)
+}
+
+// MaxSearchCounted is how far a search counts its matches.
+const MaxSearchCounted = 1000
+
+// capped counts the rows of from that match where, up to limit.
+func (db *DB) capped(ctx context.Context, from, where string, args []any, limit int) (int, bool, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM %s%s LIMIT %d)",
+		from, where, limit+1), args...).Scan(&n)
+	if n > limit {
+		return limit, true, err
 	}
 	return n, false, err
 }

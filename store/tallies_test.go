@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,5 +164,44 @@ func TestTalliesMatchTheRows(t *testing.T) {
 	}
 	if st.LettersIssued != 2 || st.CheckedIn != 2 || st.ByStatus[store.StatusWaitlisted] == 0 {
 		t.Errorf("the scenario did not happen as meant: %+v", st)
+	}
+}
+
+// TestHotQueriesUseTheirIndexes: the queries that run per request or per
+// mail batch read an index in the order they return, without sorting or
+// scanning the table, whatever its size.
+func TestHotQueriesUseTheirIndexes(t *testing.T) {
+	t.Parallel()
+	db := mustOpen(t)
+	raw, err := sql.Open("sqlite3", "file:"+db.Path()+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, q := range []string{
+		"SELECT id FROM outbox INDEXED BY outbox_queued WHERE status = 'queued' AND next_attempt_at <= '2015' ORDER BY id LIMIT 50",
+		"SELECT id FROM registrations ORDER BY created_at DESC, id DESC LIMIT 51",
+		"SELECT id FROM registrations ORDER BY family_name COLLATE NOCASE, given_names COLLATE NOCASE, id LIMIT 51",
+		"SELECT id FROM registrations WHERE status = 'approved' ORDER BY family_name COLLATE NOCASE, given_names COLLATE NOCASE, id LIMIT 51",
+		"SELECT id FROM registrations ORDER BY country, family_name COLLATE NOCASE, id LIMIT 51",
+		"SELECT id FROM registrations WHERE status = 'pending' ORDER BY status, created_at, id LIMIT 51",
+		"SELECT id FROM registrations WHERE (created_at, id) < ('2015', 9) ORDER BY created_at DESC, id DESC LIMIT 51",
+	} {
+		rows, err := raw.Query("EXPLAIN QUERY PLAN " + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			rows.Scan(&id, &parent, &unused, &detail)
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		text := fmt.Sprint(plan)
+		if strings.Contains(text, "TEMP B-TREE") || (strings.Contains(text, "SCAN") && !strings.Contains(text, "USING")) {
+			t.Errorf("%s\n  plan: %s", q, text)
+		}
 	}
 }
