@@ -22,6 +22,13 @@ import (
 // TestMain lets the test binary act as the server in a child process, so
 // that a test can kill it the hard way.
 func TestMain(m *testing.M) {
+	if os.Getenv("DELEGATE_TEST_CHILD") == "campaign" {
+		if err := childCampaign(os.Getenv("DELEGATE_DB"), os.Getenv("DELEGATE_SECRET")); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv("DELEGATE_TEST_CHILD") == "serve" {
 		if err := run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0"}, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, err)

@@ -55,6 +55,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	purgeDone := startPurge(workerCtx, db, log)
+	go func() {
+		// a campaign a stop interrupted is queued to the end, each delegate once
+		if err := db.ResumeCampaigns(workerCtx); err != nil && workerCtx.Err() == nil {
+			log.Error("resume campaigns", "err", err)
+		}
+	}()
 
 	srv, ln, err := buildServer(db, &cfg, log)
 	if err != nil {

@@ -3,6 +3,7 @@
 package export
 
 import (
+	"archive/zip"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -79,7 +80,8 @@ func WriteCSV(w io.Writer, t Table) error {
 // WriteXLSX writes t as an Excel workbook with one sheet, a bold frozen
 // header row and filters. Cells are text, so nothing is read as a formula.
 // The rows go through excelize's stream writer, which keeps a long sheet
-// in a temporary file rather than in memory.
+// in a temporary file rather than in memory, and the workbook is zipped
+// straight to w.
 func WriteXLSX(w io.Writer, t Table) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -129,5 +131,9 @@ func WriteXLSX(w io.Writer, t Table) error {
 			return err
 		}
 	}
-	return f.Write(w)
+	// The workbook's zip goes straight to w: excelize's Write would build
+	// it in memory first, the size of the whole file.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	_, err = f.WriteToBuffer()
+	return err
 }

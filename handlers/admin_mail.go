@@ -161,12 +161,11 @@ func (h *Handler) submitCompose(c *gin.Context) {
 		texts[lang] = store.MessageText{Subject: c.PostForm("subject." + lang), Body: c.PostForm("body." + lang)}
 	}
 	v := h.newComposeView(c, f, texts)
-	recipients, err := h.db.Recipients(ctx, f)
-	if err != nil {
+	var err error
+	if v.Count, err = h.db.CountRecipients(ctx, f); err != nil {
 		h.fail(c, err)
 		return
 	}
-	v.Count = len(recipients)
 	var ve *store.ValidationError
 	if err := store.ValidateTexts(texts); asError(err, &ve) {
 		v.Errors = fieldMessages(l, ve)
@@ -176,14 +175,16 @@ func (h *Handler) submitCompose(c *gin.Context) {
 	if c.PostForm("send") == "" {
 		// a preview: the message for the first recipient in each language,
 		// or a sample delegate where none speaks it
+		first, err := h.db.FirstRecipients(ctx, f)
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
 		for _, lang := range store.Languages {
-			r := store.Registration{Reference: "ICLC-XXXXXX", Status: store.StatusApproved,
-				Details: store.Details{GivenNames: l.T("admin.compose.sample_name"), Language: lang}}
-			for _, x := range recipients {
-				if x.Language == lang {
-					r = x
-					break
-				}
+			r, ok := first[lang]
+			if !ok {
+				r = store.Registration{Reference: "ICLC-XXXXXX", Status: store.StatusApproved,
+					Details: store.Details{GivenNames: l.T("admin.compose.sample_name"), Language: lang}}
 			}
 			e, err := h.db.PreviewMessage(&r, texts[lang].Subject, texts[lang].Body)
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -22,6 +23,7 @@ type Campaign struct {
 	Filter    Filter
 	Texts     map[string]MessageText
 	CreatedAt time.Time
+	next      int64 // the last registration queued
 }
 
 // ValidateTexts checks a message in every language: a subject of one line
@@ -36,10 +38,10 @@ func ValidateTexts(texts map[string]MessageText) error {
 	return v.Err()
 }
 
-// Recipients are the registrations a campaign with filter f reaches: the
-// live ones unless f names a status.
-func (db *DB) Recipients(ctx context.Context, f Filter) ([]Registration, error) {
-	f.Page, f.PerPage, f.Q, f.Sort = 0, 0, "", "oldest"
+// recipientsWhere selects the registrations a campaign with filter f
+// reaches: the live ones unless f names a status.
+func recipientsWhere(f Filter) (string, []any) {
+	f = Filter{Status: f.Status, Category: f.Category, Country: f.Country, Hotel: f.Hotel, Visit: f.Visit}
 	where, args := f.where()
 	if f.Status == "" {
 		if where == "" {
@@ -49,31 +51,55 @@ func (db *DB) Recipients(ctx context.Context, f Filter) ([]Registration, error) 
 		}
 		where += sqlLive
 	}
-	return db.scanAll(db.read.QueryContext(ctx, "SELECT "+detailColumns+" FROM registrations"+where+" ORDER BY id", args...))
+	return where, args
 }
 
-// SendCampaign writes the organisers' message to every recipient of f, in
-// each one's language, into the outbox in one transaction, and returns the
-// campaign and how many messages were queued.
+// CountRecipients counts the registrations a campaign with filter f reaches.
+func (db *DB) CountRecipients(ctx context.Context, f Filter) (int, error) {
+	where, args := recipientsWhere(f)
+	var n int
+	err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+where, args...).Scan(&n)
+	return n, err
+}
+
+// FirstRecipients are the first recipient in each language of a campaign
+// with filter f, for its preview.
+func (db *DB) FirstRecipients(ctx context.Context, f Filter) (map[string]Registration, error) {
+	out := map[string]Registration{}
+	where, args := recipientsWhere(f)
+	for _, lang := range Languages {
+		rows, err := db.read.QueryContext(ctx, "SELECT "+registrationColumns+" FROM registrations"+where+
+			" AND language = ? ORDER BY id LIMIT 1", append(args, lang)...)
+		list, err := collect(rows, err, scanListed)
+		if err != nil {
+			return nil, err
+		}
+		if len(list) > 0 {
+			out[lang] = list[0]
+		}
+	}
+	return out, nil
+}
+
+// SendCampaign writes the organisers' message for every recipient of f
+// into the outbox and returns the campaign and how many messages were
+// queued. The campaign is written first; its messages follow in chunks
+// of Options.CampaignChunk, each a transaction of its own, so that
+// registrations and check-ins go on between them. A chunk is a row per
+// recipient without bodies: the mail worker composes each message from the
+// campaign, in the delegate's language, when it sends it. Should the
+// server stop halfway, ResumeCampaigns queues the rest, each delegate
+// once (outbox_campaign_once).
 func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map[string]MessageText) (Campaign, int, error) {
 	if err := ValidateTexts(texts); err != nil {
 		return Campaign{}, 0, err
 	}
-	recipients, err := db.Recipients(ctx, f)
+	n, err := db.CountRecipients(ctx, f)
 	if err != nil {
 		return Campaign{}, 0, err
 	}
-	if len(recipients) == 0 {
+	if n == 0 {
 		return Campaign{}, 0, &ConflictError{Reason: "no_recipients"}
-	}
-	s := db.Settings()
-	// written before the transaction: the single writer only inserts
-	mails := make([]Email, len(recipients))
-	for i := range recipients {
-		t := texts[recipients[i].Language]
-		if mails[i], err = db.composer.ComposeMessage(&recipients[i], &s, t.Subject, t.Body); err != nil {
-			return Campaign{}, 0, err
-		}
 	}
 	c := Campaign{Author: actor.String(), Filter: f, Texts: texts, CreatedAt: db.Now()}
 	filter, _ := json.Marshal(f)
@@ -85,31 +111,116 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 			return err
 		}
 		c.ID, _ = res.LastInsertId()
-		now := formatTime(db.Now())
-		for i, r := range recipients {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
-				subject, body_text, body_html, next_attempt_at, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, MailMessage, r.Email, r.FullName(), r.Language, mails[i].Subject, mails[i].Text, mails[i].HTML,
-				now, now, c.ID); err != nil {
-				return fmt.Errorf("queue campaign message: %w", err)
-			}
-		}
 		return db.audit(ctx, tx, actor, "mail.campaign", 0, map[string]any{"campaign": c.ID,
-			"recipients": len(recipients), "subject": texts["en"].Subject})
+			"recipients": n, "subject": texts["en"].Subject})
 	})
 	if err != nil {
 		return Campaign{}, 0, err
 	}
-	db.signalQueued()
-	return c, len(recipients), nil
+	queued, err := db.queueCampaign(ctx, c.ID, f, texts, 0)
+	return c, queued, err
+}
+
+// queueCampaign queues campaign id's messages for the recipients of f
+// after registration from, a chunk a transaction, and returns how many.
+func (db *DB) queueCampaign(ctx context.Context, id int64, f Filter, texts map[string]MessageText, from int64) (int, error) {
+	where, args := recipientsWhere(f)
+	total := 0
+	for {
+		type recipient struct {
+			id                    int64
+			email, name, language string
+		}
+		rows, err := db.read.QueryContext(ctx, "SELECT id, email, given_names, family_name, language FROM registrations"+where+
+			" AND id > ? ORDER BY id LIMIT ?", append(slices.Clone(args), from, db.campaignChunk)...)
+		chunk, err := collect(rows, err, func(r scanner) (recipient, error) {
+			var x recipient
+			var given, family string
+			err := r.Scan(&x.id, &x.email, &given, &family, &x.language)
+			x.name = (&Details{GivenNames: given, FamilyName: family}).FullName()
+			return x, err
+		})
+		if err != nil {
+			return total, err
+		}
+		err = db.tx(ctx, func(tx *sql.Tx) error {
+			now := formatTime(db.Now())
+			if len(chunk) == 0 {
+				_, err := tx.ExecContext(ctx, "UPDATE campaigns SET finished_at = ? WHERE id = ?", now, id)
+				return err
+			}
+			for _, r := range chunk {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
+					subject, body_text, body_html, next_attempt_at, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, ?)
+					ON CONFLICT DO NOTHING`,
+					r.id, MailMessage, r.email, r.name, r.language, texts[r.language].Subject, now, now, id); err != nil {
+					return fmt.Errorf("queue campaign message: %w", err)
+				}
+			}
+			from = chunk[len(chunk)-1].id
+			_, err := tx.ExecContext(ctx, "UPDATE campaigns SET next_id = ? WHERE id = ?", from, id)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		if len(chunk) == 0 {
+			return total, nil
+		}
+		total += len(chunk)
+		db.signalQueued()
+	}
+}
+
+// ResumeCampaigns queues the rest of every campaign a stop interrupted.
+func (db *DB) ResumeCampaigns(ctx context.Context) error {
+	rows, err := db.read.QueryContext(ctx, "SELECT id FROM campaigns WHERE finished_at IS NULL ORDER BY id")
+	ids, err := collect(rows, err, func(r scanner) (int64, error) {
+		var id int64
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		c, err := db.FindCampaign(ctx, id)
+		if err == nil {
+			_, err = db.queueCampaign(ctx, id, c.Filter, c.Texts, c.next)
+		}
+		if err != nil {
+			return fmt.Errorf("resume campaign %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// campaignBody composes campaign message m for its delegate as they are
+// now, in their language, with the private link's placeholder.
+func (db *DB) campaignBody(ctx context.Context, m *OutboxMessage) error {
+	c, err := db.FindCampaign(ctx, m.CampaignID)
+	if err != nil {
+		return err
+	}
+	r, err := scanListed(db.read.QueryRowContext(ctx, "SELECT "+registrationColumns+" FROM registrations WHERE id = ?", m.RegistrationID))
+	if err != nil {
+		return notFound(err)
+	}
+	s := db.Settings()
+	t := c.Texts[r.Language]
+	e, err := db.composer.ComposeMessage(&r, &s, t.Subject, t.Body)
+	if err != nil {
+		return err
+	}
+	m.Email.Subject, m.Email.Text, m.Email.HTML = e.Subject, e.Text, e.HTML
+	return nil
 }
 
 // FindCampaign returns a campaign.
 func (db *DB) FindCampaign(ctx context.Context, id int64) (Campaign, error) {
 	var c Campaign
 	var filter, texts, created string
-	err := db.read.QueryRowContext(ctx, "SELECT id, author, filter, texts, created_at FROM campaigns WHERE id = ?", id).
-		Scan(&c.ID, &c.Author, &filter, &texts, &created)
+	err := db.read.QueryRowContext(ctx, "SELECT id, author, filter, texts, created_at, next_id FROM campaigns WHERE id = ?", id).
+		Scan(&c.ID, &c.Author, &filter, &texts, &created, &c.next)
 	if err == sql.ErrNoRows {
 		return c, ErrNotFound
 	}

@@ -3,6 +3,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -50,6 +51,8 @@ type DB struct {
 	mu       sync.RWMutex
 	settings *Settings // cached; replaced after every committed change
 	byDay    byDay     // registrations by venue day, counted so far
+	// campaignChunk is how many messages of a campaign one transaction queues
+	campaignChunk int
 
 	// notify is signalled (without blocking) after a commit that queued mail.
 	notify chan struct{}
@@ -74,6 +77,9 @@ type Options struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost of new password hashes; 12 when 0.
 	PasswordCost int
+	// CampaignChunk is how many of a campaign's messages one transaction
+	// queues; 500 when 0.
+	CampaignChunk int
 	// Printable reports whether a name can be printed in its own script
 	// with the fonts installed (pdf.Printable); names are refused when it
 	// says no. Without it only Latin, Greek and Cyrillic names pass.
@@ -117,19 +123,20 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxIdleConns(n)
 
 	db := &DB{
-		read:         read,
-		write:        write,
-		path:         path,
-		now:          opts.Now,
-		composer:     opts.Composer,
-		passwordCost: opts.PasswordCost,
-		printable:    opts.Printable,
-		passportKey:  deriveKey(opts.Secret, "delegate passport v1"),
-		codeKey:      deriveKey(opts.Secret, "delegate codes v1"),
-		notify:       make(chan struct{}, 1),
-		jobs:         make(chan job),
-		stopped:      make(chan struct{}),
-		writerDone:   make(chan struct{}),
+		read:          read,
+		write:         write,
+		path:          path,
+		now:           opts.Now,
+		composer:      opts.Composer,
+		passwordCost:  opts.PasswordCost,
+		campaignChunk: cmp.Or(opts.CampaignChunk, 500),
+		printable:     opts.Printable,
+		passportKey:   deriveKey(opts.Secret, "delegate passport v1"),
+		codeKey:       deriveKey(opts.Secret, "delegate codes v1"),
+		notify:        make(chan struct{}, 1),
+		jobs:          make(chan job),
+		stopped:       make(chan struct{}),
+		writerDone:    make(chan struct{}),
 	}
 	// Checkpoint the WAL less often than the default 1,000 pages: the
 	// index pages a burst of registrations touches are copied back once,

@@ -59,9 +59,21 @@ func clip(s string, n int) string {
 	return s
 }
 
+// fillBody composes a campaign's message, which the outbox keeps without
+// a body (campaignBody).
+func (db *DB) fillBody(ctx context.Context, m *OutboxMessage) error {
+	if m.CampaignID == 0 || m.Email.Text != "" || m.RegistrationID == 0 {
+		return nil
+	}
+	return db.campaignBody(ctx, m)
+}
+
 // Deliverable is the message as the recipient gets it: the private link
 // with its real secret.
 func (db *DB) Deliverable(ctx context.Context, m OutboxMessage) (Email, error) {
+	if err := db.fillBody(ctx, &m); err != nil {
+		return Email{}, fmt.Errorf("message %d: %w", m.ID, err)
+	}
 	e := m.Email
 	if m.RegistrationID == 0 || !strings.Contains(e.Text+e.HTML, TokenPlaceholder) {
 		return e, nil

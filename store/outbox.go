@@ -160,7 +160,7 @@ func (db *DB) FindMessage(ctx context.Context, id int64) (OutboxMessage, error) 
 	if len(list) == 0 {
 		return OutboxMessage{}, ErrNotFound
 	}
-	return list[0], nil
+	return list[0], db.fillBody(ctx, &list[0])
 }
 
 // OutboxCounts counts outbox rows by status, for one campaign or (0) all.
