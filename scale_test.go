@@ -19,6 +19,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -47,6 +49,9 @@ const scaleNoise = 3 * time.Millisecond
 func BenchmarkScale(b *testing.B) {
 	res := scaleRun(b, *scaleSmall, *scaleBig, *scaleRounds)
 	fmt.Println(res.table())
+	if *scaleMaxRatio > 0 && res.rate[1] < 0.9*res.rate[0] { // the rate may not fall by more than a tenth
+		b.Errorf("registrations: %.0f/s at %d, %.0f/s at %d", res.rate[1], res.big, res.rate[0], res.small)
+	}
 	if *scaleMaxRSS > 0 {
 		for _, r := range res.rows {
 			if r.rss[1]/1024 > *scaleMaxRSS {
@@ -95,6 +100,7 @@ func (r scaleRow) ratio() float64 {
 type scaleResult struct {
 	small, big int
 	rows       []scaleRow
+	rate       [2]float64 // registrations a second from 64 clients, small and big
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -103,6 +109,8 @@ func (res scaleResult) table() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "| request | p50 at %d | p99 at %d | p50 at %d | p99 at %d | p99 ratio | peak RSS at %d |\n| --- | --- | --- | --- | --- | --- | --- |\n",
 		res.small, res.small, res.big, res.big, res.big)
+	fmt.Fprintf(&b, "| POST /api/v1/registrations, 64 clients | %.0f/s | | %.0f/s | | %.2f of the rate |  |\n",
+		res.rate[0], res.rate[1], res.rate[1]/max(res.rate[0], 1))
 	for _, r := range res.rows {
 		rss := ""
 		if r.rss[1] > 0 {
@@ -144,6 +152,13 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 		row := scaleRow{name: rq.name, small: percentiles(lat[0]), big: percentiles(lat[1]), loose: rq.loose}
 		res.rows = append(res.rows, row)
 	}
+	// registrations from 64 clients at once: the rate at the big size
+	// against the small one (a ratio of rates, so under 1 is slower)
+	var rates [2]float64
+	for k, s := range servers {
+		rates[k] = scaleRegistrations(tb, s, 64, 20*rounds, k)
+	}
+	res.rate = [2]float64{rates[0], rates[1]}
 	for _, ex := range []string{"/admin/export/registrations.csv", "/admin/export/registrations.xlsx"} {
 		row := scaleRow{name: "GET " + ex + " (all)", loose: true} // the whole list: it grows with it; its memory does not
 		for k, s := range servers {
@@ -206,6 +221,43 @@ func scaleRequests(tb testing.TB, servers [2]*scaleServer) []scaleRequest {
 		get("/api/v1/stats"),
 		{name: "GET /api/v1/registrations (next page by cursor)", do: func(tb testing.TB, s *scaleServer) { scaleGet(tb, s, second[s]) }},
 	}
+}
+
+// scaleRegistrations posts n registrations from clients goroutines and
+// returns how many a second were answered 201.
+func scaleRegistrations(tb testing.TB, s *scaleServer, clients, n, run int) float64 {
+	bodies := make([][]byte, n)
+	for i := range bodies {
+		r := loadRegistration(i)
+		r["email"] = fmt.Sprintf("scale%d-%d-%d@example.vn", run, time.Now().UnixNano(), i)
+		bodies[i], _ = json.Marshal(r)
+	}
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				resp, err := s.client.Post(s.base+"/api/v1/registrations", "application/json", bytes.NewReader(bodies[i]))
+				if err != nil {
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusCreated {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if f := failed.Load(); f > 0 {
+		tb.Fatalf("%d of %d registrations failed", f, n)
+	}
+	return float64(n) / time.Since(start).Seconds()
 }
 
 // scaleGet fetches path as the signed-in organiser (the API with the
