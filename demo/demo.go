@@ -8,9 +8,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
+
+	"golang.org/x/sync/errgroup"
 
 	"delegate/clock"
 	"delegate/store"
@@ -190,33 +191,15 @@ const callers = 64
 
 // each runs fn for 0..n-1 on callers goroutines; the first error stops it.
 func each(ctx context.Context, n int, fn func(i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var next atomic.Int64
-	errs := make(chan error, callers)
-	for range callers {
-		go func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					errs <- nil
-					return
-				}
-				if err := fn(i); err != nil {
-					cancel()
-					errs <- err
-					return
-				}
-			}
-		}()
-	}
-	var first error
-	for range callers {
-		if err := <-errs; err != nil && first == nil {
-			first = err
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(callers)
+	for i := range n {
+		if ctx.Err() != nil {
+			break
 		}
+		g.Go(func() error { return fn(i) })
 	}
-	return first
+	return g.Wait()
 }
 
 func pick[T any](rnd *rand.Rand, list []T) T { return list[rnd.IntN(len(list))] }

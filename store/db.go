@@ -141,6 +141,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	// Checkpoint the WAL less often than the default 1,000 pages: the
 	// index pages a burst of registrations touches are copied back once,
 	// not again and again.
+	// The writer keeps 64 MB of pages: each registration touches leaves of
+	// indexes keyed at random (reference, link, address), which at 100,000
+	// registrations no longer fit in SQLite's default 2 MB.
+	if _, err := write.ExecContext(ctx, "PRAGMA cache_size = -65536"); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("cache_size: %w", err)
+	}
 	if _, err := write.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 8000"); err != nil {
 		write.Close()
 		read.Close()

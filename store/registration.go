@@ -346,7 +346,7 @@ func (o sortOrder) cursor(r *Registration) string {
 type Page struct {
 	Rows []Registration
 	// Total is how many match, exactly up to MaxCounted; past it Total is
-	// MaxCounted and Capped is set ("more than 10,000").
+	// MaxCounted and Capped is set ("more than 2,000").
 	Total  int
 	Capped bool
 	// Next is the After of the next page, "" on the last.
@@ -355,7 +355,7 @@ type Page struct {
 
 // MaxCounted is how far a list counts its matches: past it, a count would
 // cost more than the page.
-const MaxCounted = 10000
+const MaxCounted = 2000
 
 // MaxSearchWords and MaxSearchLength bound a search: each word is one
 // condition, and SQLite refuses a query of thousands.
