@@ -186,6 +186,7 @@ func TestHotQueriesUseTheirIndexes(t *testing.T) {
 		"SELECT id FROM registrations ORDER BY country, family_name COLLATE NOCASE, id LIMIT 51",
 		"SELECT id FROM registrations WHERE status = 'pending' ORDER BY status, created_at, id LIMIT 51",
 		"SELECT id FROM registrations WHERE (created_at, id) < ('2015', 9) ORDER BY created_at DESC, id DESC LIMIT 51",
+		"SELECT id FROM registrations WHERE category = 'ngo' ORDER BY created_at, id LIMIT 51",
 	} {
 		rows, err := raw.Query("EXPLAIN QUERY PLAN " + q)
 		if err != nil {
