@@ -39,6 +39,7 @@ var (
 	scaleBig      = flag.Int("scale.big", 100000, "registrations in the big database")
 	scaleRounds   = flag.Int("scale.rounds", 100, "requests of each kind to each database")
 	scaleMaxRatio = flag.Float64("scale.max-ratio", 0, "fail when a p99 ratio (big/small) exceeds this; 0 reports only")
+	scaleMinRate  = flag.Float64("scale.min-rate", 0, "fail when the registration rate at the big size is under this share of the small one's; 0 reports only")
 	scaleMaxRSS   = flag.Int64("scale.max-rss", 0, "fail when an export's peak RSS at the big size exceeds this many MB; 0 reports only")
 )
 
@@ -49,7 +50,7 @@ const scaleNoise = 3 * time.Millisecond
 func BenchmarkScale(b *testing.B) {
 	res := scaleRun(b, *scaleSmall, *scaleBig, *scaleRounds)
 	fmt.Println(res.table())
-	if *scaleMaxRatio > 0 && res.rate[1] < 0.8*res.rate[0] { // the rate may not fall by more than a fifth (the aim is a tenth)
+	if *scaleMinRate > 0 && res.rate[1] < *scaleMinRate*res.rate[0] {
 		b.Errorf("registrations: %.0f/s at %d, %.0f/s at %d", res.rate[1], res.big, res.rate[0], res.small)
 	}
 	if *scaleMaxRSS > 0 {
