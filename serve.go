@@ -37,6 +37,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		// request throughput with memory this machine has plenty of.
 		debug.SetGCPercent(400)
 	}
+	if getenv("GOMEMLIMIT") == "" {
+		// ...but not past 96 MiB: near it the collector runs as often as
+		// it must, so the garbage of a long export does not pile up to five
+		// times what is live (GOMEMLIMIT sets another limit)
+		debug.SetMemoryLimit(96 << 20)
+	}
 	db, err := cfg.open(ctx)
 	if err != nil {
 		return err

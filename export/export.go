@@ -122,14 +122,18 @@ func WriteXLSX(w io.Writer, t Table) error {
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if len(t.Header) > 0 {
+	if len(t.Header) > 0 && n > 0 {
+		// filters as a table of the stream: a filter set on the sheet after
+		// would make excelize read the whole streamed sheet back into memory
 		last, _ := excelize.CoordinatesToCellName(len(t.Header), n+1)
-		if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
+		disable := false
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, StyleName: "TableStyleLight1",
+			ShowRowStripes: &disable}); err != nil {
 			return err
 		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
 	}
 	// The workbook's zip goes straight to w: excelize's Write would build
 	// it in memory first, the size of the whole file.

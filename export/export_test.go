@@ -62,6 +62,9 @@ func TestXLSXReadsBack(t *testing.T) {
 	if len(rows) != 5 || rows[0][1] != "Organización" || rows[3][0] != "Олена" {
 		t.Fatalf("rows %v", rows)
 	}
+	if tables, err := f.GetTables("Inscripciones"); err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:") {
+		t.Errorf("the filters (a table over the rows): %+v %v", tables, err)
+	}
 	if formula, _ := f.GetCellFormula("Inscripciones", "B2"); formula != "" || rows[1][1] != `=HYPERLINK("http://evil")` {
 		t.Errorf("B2 is a formula %q, or its text changed: %q", formula, rows[1][1])
 	}
