@@ -45,7 +45,7 @@ var (
 
 // scaleNoise is a difference of p99 too small to count: one scheduling
 // hiccup on a shared two-core machine.
-const scaleNoise = 3 * time.Millisecond
+const scaleNoise = 5 * time.Millisecond
 
 func BenchmarkScale(b *testing.B) {
 	res := scaleRun(b, *scaleSmall, *scaleBig, *scaleRounds)
