@@ -124,9 +124,8 @@ func (h *Handler) bulkRegistrations(c *gin.Context) {
 	refs := c.PostFormArray("ref")
 	if c.PostForm("all") == "on" {
 		refs = refs[:0]
-		f := store.Filter{Status: c.PostForm("status"), Category: c.PostForm("category"), Country: c.PostForm("country"),
-			Q: c.PostForm("q"), Letter: c.PostForm("letter"), Payment: c.PostForm("payment"), Hotel: c.PostForm("hotel"),
-			Visit: c.PostForm("visit"), Printed: c.PostForm("printed"), Sort: "oldest"}
+		f := filterFrom(c.PostForm)
+		f.Sort = "oldest"
 		err := h.db.EachRegistration(ctx, f, func(r *store.Registration) error {
 			refs = append(refs, r.Reference)
 			return nil

@@ -13,11 +13,14 @@ import (
 )
 
 // listFilter reads the list filters of a request's query.
-func listFilter(c *gin.Context) store.Filter {
-	q := c.Request.URL.Query()
-	return store.Filter{Status: q.Get("status"), Category: q.Get("category"), Country: q.Get("country"),
-		Q: q.Get("q"), Letter: q.Get("letter"), Payment: q.Get("payment"), Hotel: q.Get("hotel"),
-		Visit: q.Get("visit"), Printed: q.Get("printed"), Sort: q.Get("sort")}
+func listFilter(c *gin.Context) store.Filter { return filterFrom(c.Request.URL.Query().Get) }
+
+// filterFrom reads the list filters by their names (the query of a list
+// page, or the bulk form that carries them).
+func filterFrom(get func(string) string) store.Filter {
+	return store.Filter{Status: get("status"), Category: get("category"), Country: get("country"),
+		Q: get("q"), Letter: get("letter"), Payment: get("payment"), Hotel: get("hotel"),
+		Visit: get("visit"), Printed: get("printed"), Sort: get("sort")}
 }
 
 // attendeeTable is the attendee list in the language of l, read row by
