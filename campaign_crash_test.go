@@ -37,13 +37,20 @@ func openCampaignStore(path, secret string, clk *clock.Manual) (*store.DB, error
 	return store.Open(context.Background(), path, opts)
 }
 
-// childCampaign is the child process: a message to every delegate.
-func childCampaign(path, secret string) error {
+// childCampaign is the child process: a message to every delegate, the
+// organisers' own or the one new dates send.
+func childCampaign(path, secret, kind string) error {
 	db, err := openCampaignStore(path, secret, nil)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if kind == store.MailDatesChanged {
+		s := db.Settings()
+		s.StartDate, s.EndDate = "2015-10-05", "2015-10-07"
+		_, err := db.UpdateSettings(context.Background(), store.System, s)
+		return err
+	}
 	texts := map[string]store.MessageText{}
 	for _, lang := range store.Languages {
 		texts[lang] = store.MessageText{Subject: "Programme " + lang, Body: "The programme is online."}
@@ -55,9 +62,19 @@ func childCampaign(path, secret string) error {
 // TestCampaignResumesAfterAKill: a message to every delegate is queued in
 // chunks; the process is killed (SIGKILL) halfway, and on the next start
 // the rest is queued: every delegate gets the message exactly once, with
-// its body composed when it is sent.
+// its body composed when it is sent. New dates go the same way, and each
+// letter is reissued once with them.
 func TestCampaignResumesAfterAKill(t *testing.T) {
 	t.Parallel()
+	for _, kind := range []string{store.MailMessage, store.MailDatesChanged} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			campaignKilled(t, kind)
+		})
+	}
+}
+
+func campaignKilled(t *testing.T, kind string) {
 	path := filepath.Join(t.TempDir(), "campaign.db")
 	secret := strings.Repeat("ef", 32)
 	clk := clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC))
@@ -67,7 +84,10 @@ func TestCampaignResumesAfterAKill(t *testing.T) {
 	}
 	s := db.Settings()
 	s.Capacity = 10000
-	db.UpdateSettings(context.Background(), store.System, s)
+	s.Signatory.Name = "Director of the Institute" // letters are issued
+	if _, err := db.UpdateSettings(context.Background(), store.System, s); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := demo.Fill(context.Background(), db, clk, 1500, rand.New(rand.NewPCG(1, 2))); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +95,7 @@ func TestCampaignResumesAfterAKill(t *testing.T) {
 	db.Close()
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "DELEGATE_TEST_CHILD=campaign", "DELEGATE_DB="+path, "DELEGATE_SECRET="+secret)
+	cmd.Env = append(os.Environ(), "DELEGATE_TEST_CHILD=campaign:"+kind, "DELEGATE_DB="+path, "DELEGATE_SECRET="+secret)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +139,19 @@ func TestCampaignResumesAfterAKill(t *testing.T) {
 	var id int64
 	raw.QueryRow("SELECT max(id) FROM outbox WHERE campaign_id IS NOT NULL").Scan(&id)
 	m, err := db.FindMessage(context.Background(), id)
-	if err != nil || !strings.Contains(m.Text, "The programme is online.") || !strings.HasPrefix(m.Subject, "Programme") {
+	want := map[string]string{store.MailMessage: "The programme is online.", store.MailDatesChanged: "5–7 October 2015"}[kind]
+	if err != nil || !strings.Contains(m.Text, want) {
 		t.Errorf("a campaign message as sent: %v %q %q", err, m.Subject, m.Text)
+	}
+	if kind != store.MailDatesChanged {
+		return
+	}
+	// each letter held once with the new dates, and none left with the old
+	var letters, current, old int
+	raw.QueryRow(`SELECT count(DISTINCT registration_id) FROM letters`).Scan(&letters)
+	raw.QueryRow(`SELECT count(*), count(*) FILTER (WHERE start_date <> '2015-10-05') FROM letters
+		WHERE superseded_at IS NULL AND refused_at IS NULL`).Scan(&current, &old)
+	if letters == 0 || current != letters || old != 0 {
+		t.Errorf("after the resume: %d current letters for %d delegates, %d with the old dates", current, letters, old)
 	}
 }

@@ -22,8 +22,8 @@ import (
 // TestMain lets the test binary act as the server in a child process, so
 // that a test can kill it the hard way.
 func TestMain(m *testing.M) {
-	if os.Getenv("DELEGATE_TEST_CHILD") == "campaign" {
-		if err := childCampaign(os.Getenv("DELEGATE_DB"), os.Getenv("DELEGATE_SECRET")); err != nil {
+	if kind, ok := strings.CutPrefix(os.Getenv("DELEGATE_TEST_CHILD"), "campaign:"); ok {
+		if err := childCampaign(os.Getenv("DELEGATE_DB"), os.Getenv("DELEGATE_SECRET"), kind); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

@@ -160,12 +160,25 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 		rates[k] = scaleRegistrations(tb, s, 64, 20*rounds, k)
 	}
 	res.rate = [2]float64{rates[0], rates[1]}
-	for _, ex := range []string{"/admin/export/registrations.csv", "/admin/export/registrations.xlsx"} {
-		row := scaleRow{name: "GET " + ex + " (all)", loose: true} // the whole list: it grows with it; its memory does not
+	// the whole list, once each: its time grows with it; its memory does not
+	jobs := map[*scaleServer]string{}
+	for _, long := range []struct {
+		name string
+		do   func(*scaleServer)
+	}{
+		{"GET /admin/export/registrations.csv (all)", func(s *scaleServer) { scaleGet(tb, s, "/admin/export/registrations.csv") }},
+		{"GET /admin/export/registrations.xlsx (all)", func(s *scaleServer) { scaleGet(tb, s, "/admin/export/registrations.xlsx") }},
+		{"GET /admin/participants.pdf (all approved)", func(s *scaleServer) { scaleGet(tb, s, "/admin/participants.pdf") }},
+		{"POST /admin/badges/jobs (all approved)", func(s *scaleServer) {
+			jobs[s] = scalePost(tb, s, "/admin/badges/jobs", url.Values{"layout": {"a4-4up"}, "size": {"500"}})
+		}},
+		{"POST /admin/badges/jobs/…/parts/1 (500 badges)", func(s *scaleServer) { scalePost(tb, s, jobs[s]+"/parts/1", url.Values{}) }},
+	} {
+		row := scaleRow{name: long.name, loose: true}
 		for k, s := range servers {
 			resetPeak(s.pid)
 			t0 := time.Now()
-			scaleGet(tb, s, ex)
+			long.do(s)
 			d := time.Since(t0)
 			if k == 0 {
 				row.small = latencies{d, d}
@@ -269,6 +282,11 @@ func scaleGet(tb testing.TB, s *scaleServer, path string) []byte {
 		req.Header.Set("Authorization", "Bearer "+s.token)
 	}
 	resp, err := s.client.Do(req)
+	return scaleRead(tb, path, resp, err)
+}
+
+// scaleRead reads the answer to path and fails on anything but 200.
+func scaleRead(tb testing.TB, path string, resp *http.Response, err error) []byte {
 	if err != nil {
 		tb.Fatalf("%s: %v", path, err)
 	}
@@ -278,6 +296,14 @@ func scaleGet(tb testing.TB, s *scaleServer, path string) []byte {
 		tb.Fatalf("%s: %d %v\n%.300s", path, resp.StatusCode, err, body)
 	}
 	return body
+}
+
+// scalePost posts a form as the organiser and returns the path it ends
+// at, after any redirect.
+func scalePost(tb testing.TB, s *scaleServer, path string, form url.Values) string {
+	resp, err := s.client.PostForm(s.base+path, form)
+	scaleRead(tb, path, resp, err)
+	return resp.Request.URL.Path
 }
 
 // buildDelegate builds the binary once for the run.

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"cmp"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -105,7 +107,10 @@ func (h *Handler) oneBadge(c *gin.Context) {
 }
 
 // batchBadges prints the approved registrations that match the list
-// filters as one job, ordered by family name, and counts the prints.
+// filters as one document, ordered by family name, and counts the prints.
+// A document holds at most store.MaxPartSize badges: the admin makes a
+// print job for more, and the API pages with limit and after, its next
+// page in a Link header.
 //
 // Printing counts: a POST from the badges page, or the API (its bearer
 // token is never sent by a browser on its own). A GET from the admin only
@@ -116,29 +121,41 @@ func (h *Handler) batchBadges(c *gin.Context) {
 		return
 	}
 	q := c.Request.Form
-	mark := c.Request.Method == http.MethodPost || strings.HasPrefix(c.Request.URL.Path, "/api/")
-	layout := cmp.Or(q.Get("layout"), pdf.A4Up4)
-	if !slices.Contains(pdf.Layouts, layout) {
-		h.fail(c, &store.ValidationError{Fields: map[string]store.Message{"layout": {Key: "error.choice"}}})
-		return
-	}
-	f := store.Filter{Status: store.StatusApproved, Category: q.Get("category"), Country: q.Get("country"),
-		Hotel: q.Get("hotel"), Visit: q.Get("visit"), Printed: q.Get("printed"), Q: q.Get("q"), Sort: "name"}
-	list, _, err := h.db.FindRegistrations(c.Request.Context(), f)
+	api := isAPI(c)
+	mark := c.Request.Method == http.MethodPost || api
+	f, layout, lang, err := h.badgeSelection(c, q)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	// one language for the whole batch, so that a sheet reads as one
-	lang := q.Get("language")
-	if !slices.Contains(store.Languages, lang) {
-		lang = h.localizer(c).Lang
+	f.PerPage, f.After = store.MaxPartSize, q.Get("after")
+	if api {
+		if f.PerPage, err = pageSize(q.Get("limit"), store.DefaultPartSize, store.MaxPartSize); err != nil {
+			h.fail(c, err)
+			return
+		}
+	}
+	page, err := h.db.FindPage(c.Request.Context(), f)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if page.Next != "" && !api {
+		h.failStatus(c, http.StatusUnprocessableEntity, "admin.jobs.too_many", nil)
+		return
 	}
 	s := h.db.Settings()
-	badges := make([]pdf.Badge, len(list))
-	ids := make([]int64, len(list))
-	for i, r := range list {
+	badges := make([]pdf.Badge, len(page.Rows))
+	ids := make([]int64, len(page.Rows))
+	for i, r := range page.Rows {
 		badges[i], ids[i] = h.badgeFor(r, &s, lang), r.ID
+	}
+	if page.Next != "" {
+		next := *c.Request.URL
+		v := next.Query()
+		v.Set("after", page.Next)
+		next.RawQuery = v.Encode()
+		c.Header("Link", "<"+next.RequestURI()+`>; rel="next"`)
 	}
 	h.sendPDF(c, "badges.pdf", func(b *bytes.Buffer) error {
 		if err := pdf.WriteBadges(b, layout, badges); err != nil {
@@ -159,36 +176,53 @@ type badgesView struct {
 	Unprinted  int
 	Approved   int
 	Languages  []option
-	Language   string // the page's, chosen at first
+	MaxSize    int
+	Jobs       []store.PrintJob
+	Form       map[string]string // the choices, as sent back after an error
+	Errors     map[string]string
 }
 
-func (h *Handler) showBadges(c *gin.Context) {
+func (h *Handler) showBadges(c *gin.Context) { h.badgesPage(c, http.StatusOK, nil, nil) }
+
+// badgesPage is the badges page, with the choices sent and what was wrong
+// with them after a refused print job.
+func (h *Handler) badgesPage(c *gin.Context, status int, sent url.Values, ve *store.ValidationError) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
 	s := h.db.Settings()
-	v := badgesView{}
+	v := badgesView{MaxSize: store.MaxPartSize, Errors: fieldMessages(l, ve),
+		Form: map[string]string{"layout": pdf.A4Up4, "language": l.Lang, "size": strconv.Itoa(store.DefaultPartSize)}}
+	for k := range sent {
+		v.Form[k] = sent.Get(k)
+	}
 	for _, x := range pdf.Layouts {
 		v.Layouts = append(v.Layouts, option{Value: x, Label: l.T("admin.badges.layout." + x)})
 	}
 	for _, lang := range i18n.Languages {
 		v.Languages = append(v.Languages, option{Value: lang, Label: i18n.For(lang).T("lang.name")})
 	}
-	v.Language = l.Lang
 	for _, cat := range s.Categories {
 		v.Categories = append(v.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 	}
-	st, err := h.db.Stats(ctx)
+	countries, err := h.db.Countries(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	for code := range st.ByCountry {
+	for _, code := range countries {
 		v.Countries = append(v.Countries, option{Value: code, Label: l.CountryName(code)})
 	}
 	col := collate.New(language.Make(l.Lang))
 	slices.SortFunc(v.Countries, func(a, b option) int { return col.CompareString(a.Label, b.Label) })
-	v.Approved, v.Unprinted = st.ByStatus[store.StatusApproved], st.Unprinted
-	h.render(c, http.StatusOK, "badges", l.T("admin.badges.title"), v)
+	if v.Approved, v.Unprinted, err = h.db.BadgeCounts(ctx); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if v.Jobs, err = h.db.RecentPrintJobs(ctx, 10); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, status, "badges", l.T("admin.badges.title"), v)
 }
 
 func (h *Handler) reissueBadge(c *gin.Context) {
@@ -201,38 +235,38 @@ func (h *Handler) reissueBadge(c *gin.Context) {
 }
 
 // participants is the list of participants: approved delegates by
-// country, in the chosen language, sorted as it sorts.
+// country, the countries in the order of the chosen language, each
+// country's people read from the database as they are written.
 func (h *Handler) participants(c *gin.Context) {
+	ctx := c.Request.Context()
 	l := h.localizer(c)
 	s := h.db.Settings()
-	list, _, err := h.db.FindRegistrations(c.Request.Context(), store.Filter{Status: store.StatusApproved, Sort: "name"})
+	codes, err := h.db.Countries(ctx)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	col := collate.New(language.Make(l.Lang))
-	groups := map[string]*pdf.CountryGroup{}
-	for _, r := range list {
-		g := groups[r.Country]
-		if g == nil {
-			g = &pdf.CountryGroup{Country: l.CountryName(r.Country)}
-			groups[r.Country] = g
+	slices.SortFunc(codes, func(a, b string) int { return col.CompareString(l.CountryName(a), l.CountryName(b)) })
+	doc := pdf.NewParticipants(l.T("admin.participants.title"),
+		s.Name.In(l.Lang)+" · "+s.City.In(l.Lang)+" · "+l.DateRange(s.Start(), s.End()), l.T("admin.participants.page"))
+	for _, code := range codes {
+		country := l.CountryName(code)
+		err := h.db.EachRegistration(ctx, store.Filter{Status: store.StatusApproved, Country: code, Sort: "name"}, func(r *store.Registration) error {
+			p := pdf.Participant{Name: r.GivenNames + " " + strings.ToUpper(r.FamilyName), JobTitle: r.JobTitle, Organisation: r.Organisation}
+			if !store.Drawable(p.Name) {
+				p.Name, p.Native = r.NameOnBadge(), r.FullName()
+			}
+			if r.Title != "" {
+				p.Title = l.T("title." + r.Title)
+			}
+			doc.Add(country, p)
+			return nil
+		})
+		if err != nil {
+			h.fail(c, err)
+			return
 		}
-		p := pdf.Participant{Name: r.GivenNames + " " + strings.ToUpper(r.FamilyName), JobTitle: r.JobTitle, Organisation: r.Organisation}
-		if !store.Drawable(p.Name) {
-			p.Name, p.Native = r.NameOnBadge(), r.FullName()
-		}
-		if r.Title != "" {
-			p.Title = l.T("title." + r.Title)
-		}
-		g.Participants = append(g.Participants, p)
 	}
-	doc := pdf.ParticipantList{Title: l.T("admin.participants.title"),
-		Subtitle: s.Name.In(l.Lang) + " · " + s.City.In(l.Lang) + " · " + l.DateRange(s.Start(), s.End()),
-		Page:     l.T("admin.participants.page")}
-	for _, g := range groups {
-		doc.Groups = append(doc.Groups, *g)
-	}
-	slices.SortFunc(doc.Groups, func(a, b pdf.CountryGroup) int { return col.CompareString(a.Country, b.Country) })
-	h.sendPDF(c, "participants.pdf", func(b *bytes.Buffer) error { return pdf.WriteParticipants(b, doc) })
+	h.sendPDF(c, "participants.pdf", func(b *bytes.Buffer) error { return doc.Write(b) })
 }

@@ -4,6 +4,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/jung-kurt/gofpdf"
 )
 
 // Participant is one line of the list of participants.
@@ -32,6 +34,25 @@ type ParticipantList struct {
 
 // WriteParticipants writes the list of participants, grouped by country.
 func WriteParticipants(w io.Writer, list ParticipantList) error {
+	doc := NewParticipants(list.Title, list.Subtitle, list.Page)
+	for _, g := range list.Groups {
+		for _, p := range g.Participants {
+			doc.Add(g.Country, p)
+		}
+	}
+	return doc.Write(w)
+}
+
+// Participants is a list of participants written one line at a time, so
+// that a caller reading from the database never holds the whole list.
+type Participants struct {
+	f       *gofpdf.Fpdf
+	country string
+	started bool
+}
+
+// NewParticipants starts a list of participants.
+func NewParticipants(title, subtitle, pageFormat string) *Participants {
 	f := newDoc(210, 297)
 	f.SetAutoPageBreak(true, 18)
 	f.SetMargins(20, 18, 20)
@@ -39,49 +60,60 @@ func WriteParticipants(w io.Writer, list ParticipantList) error {
 		f.SetY(-12)
 		f.SetFont(font, "", 8)
 		f.SetTextColor(100, 100, 100)
-		f.CellFormat(0, 5, clean(list.Title)+" · "+clean(replacePage(list.Page, f.PageNo())), "", 0, "C", false, 0, "")
+		f.CellFormat(0, 5, clean(title)+" · "+clean(replacePage(pageFormat, f.PageNo())), "", 0, "C", false, 0, "")
 		f.SetTextColor(0, 0, 0)
 	})
 	f.AddPage()
 	f.SetFont(font, "B", 16)
-	f.MultiCell(0, 8, clean(list.Title), "", "L", false)
+	f.MultiCell(0, 8, clean(title), "", "L", false)
 	f.SetFont(font, "", 10)
-	f.MultiCell(0, 6, clean(list.Subtitle), "", "L", false)
+	f.MultiCell(0, 6, clean(subtitle), "", "L", false)
 	f.Ln(4)
-	for _, g := range list.Groups {
+	return &Participants{f: f}
+}
+
+// Add writes p under country, with the country's heading when it is not
+// the one of the line before: the caller adds the people grouped.
+func (d *Participants) Add(country string, p Participant) {
+	f := d.f
+	if !d.started || country != d.country {
+		if d.started {
+			f.Ln(2)
+		}
 		if f.GetY() > 297-40 {
 			f.AddPage()
 		}
 		f.SetFont(font, "B", 11.5)
 		f.SetFillColor(228, 240, 241)
-		f.CellFormat(0, 7, clean(g.Country), "", 1, "L", true, 0, "")
+		f.CellFormat(0, 7, clean(country), "", 1, "L", true, 0, "")
 		f.Ln(1)
-		for _, p := range g.Participants {
-			name := clean(p.Name)
-			if p.Title != "" {
-				name = clean(p.Title) + " " + name
-			}
-			f.SetFont(font, "B", 9.5)
-			f.MultiCell(0, 4.8, name, "", "L", false)
-			if nb := nativeBlock(f, p.Native, 170, 10, 7); len(nb.lines) > 0 {
-				nb.setFont(f)
-				f.MultiCell(0, 4.8, nb.lines[0], "", "L", false)
-				f.SetFont(font, "", 9)
-			}
-			f.SetFont(font, "", 9)
-			detail := clean(p.JobTitle)
-			if p.Organisation != "" {
-				detail += ", " + clean(p.Organisation)
-			}
-			f.MultiCell(0, 4.5, detail, "", "L", false)
-			f.Ln(1.5)
-		}
-		f.Ln(2)
+		d.country, d.started = country, true
 	}
-	if err := f.Error(); err != nil {
+	name := clean(p.Name)
+	if p.Title != "" {
+		name = clean(p.Title) + " " + name
+	}
+	f.SetFont(font, "B", 9.5)
+	f.MultiCell(0, 4.8, name, "", "L", false)
+	if nb := nativeBlock(f, p.Native, 170, 10, 7); len(nb.lines) > 0 {
+		nb.setFont(f)
+		f.MultiCell(0, 4.8, nb.lines[0], "", "L", false)
+	}
+	f.SetFont(font, "", 9)
+	detail := clean(p.JobTitle)
+	if p.Organisation != "" {
+		detail += ", " + clean(p.Organisation)
+	}
+	f.MultiCell(0, 4.5, detail, "", "L", false)
+	f.Ln(1.5)
+}
+
+// Write finishes the list into w.
+func (d *Participants) Write(w io.Writer) error {
+	if err := d.f.Error(); err != nil {
 		return err
 	}
-	return f.Output(w)
+	return d.f.Output(w)
 }
 
 // replacePage puts the page number into a "Page %d" format.

@@ -44,14 +44,20 @@ func (db *DB) MarkBadgesPrinted(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		now := formatTime(db.Now())
-		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, `UPDATE registrations SET badge_printed_count = badge_printed_count + 1,
-				badge_printed_at = ? WHERE id = ?`, now, id); err != nil {
-				return fmt.Errorf("mark badge printed: %w", err)
-			}
+	return db.tx(ctx, func(tx *sql.Tx) error { return markPrinted(ctx, tx, formatTime(db.Now()), ids) })
+}
+
+func markPrinted(ctx context.Context, tx *sql.Tx, now string, ids []int64) error {
+	st, err := tx.PrepareContext(ctx, `UPDATE registrations SET badge_printed_count = badge_printed_count + 1,
+		badge_printed_at = ? WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, id := range ids {
+		if _, err := st.ExecContext(ctx, now, id); err != nil {
+			return fmt.Errorf("mark badge printed: %w", err)
 		}
-		return nil
-	})
+	}
+	return nil
 }

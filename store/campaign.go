@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -23,7 +24,10 @@ type Campaign struct {
 	Filter    Filter
 	Texts     map[string]MessageText
 	CreatedAt time.Time
-	next      int64 // the last registration queued
+	// Kind is the message kind of a campaign the system started, such as
+	// MailDatesChanged; "" for a message the organisers wrote.
+	Kind string
+	next int64 // the last registration queued
 }
 
 // ValidateTexts checks a message in every language: a subject of one line
@@ -117,28 +121,41 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 	if err != nil {
 		return Campaign{}, 0, err
 	}
-	queued, err := db.queueCampaign(ctx, c.ID, f, texts, 0)
+	queued, err := db.queueCampaign(ctx, c)
 	return c, queued, err
 }
 
-// queueCampaign queues campaign id's messages for the recipients of f
-// after registration from, a chunk a transaction, and returns how many.
-func (db *DB) queueCampaign(ctx context.Context, id int64, f Filter, texts map[string]MessageText, from int64) (int, error) {
-	where, args := recipientsWhere(f)
+// queueCampaign queues campaign c's messages for its recipients after
+// registration c.next, a chunk a transaction, and returns how many. A
+// campaign of new dates reissues each recipient's invitation letter in
+// the chunk that queues their message, so that a stop halfway leaves no
+// delegate told of a letter not yet issued.
+func (db *DB) queueCampaign(ctx context.Context, c Campaign) (int, error) {
+	where, args := recipientsWhere(c.Filter)
+	kind, s := cmp.Or(c.Kind, MailMessage), db.Settings()
 	total := 0
 	for {
 		type recipient struct {
 			id                    int64
 			email, name, language string
+			subject               string
+			letter                bool // approved, with a letter asked for
 		}
-		rows, err := db.read.QueryContext(ctx, "SELECT id, email, given_names, family_name, language FROM registrations"+where+
-			" AND id > ? ORDER BY id LIMIT ?", append(slices.Clone(args), from, db.campaignChunk)...)
-		chunk, err := collect(rows, err, func(r scanner) (recipient, error) {
-			var x recipient
-			var given, family string
-			err := r.Scan(&x.id, &x.email, &given, &family, &x.language)
-			x.name = (&Details{GivenNames: given, FamilyName: family}).FullName()
-			return x, err
+		rows, err := db.read.QueryContext(ctx, `SELECT `+registrationColumns+` FROM registrations`+where+
+			" AND id > ? ORDER BY id LIMIT ?", append(slices.Clone(args), c.next, db.campaignChunk)...)
+		chunk, err := collect(rows, err, func(row scanner) (recipient, error) {
+			r, err := scanListed(row)
+			if err != nil {
+				return recipient{}, err
+			}
+			x := recipient{id: r.ID, email: r.Email, name: r.FullName(), language: r.Language,
+				letter: r.Status == StatusApproved && r.InvitationLetter, subject: c.Texts[r.Language].Subject}
+			if c.Kind != "" {
+				e, err := db.composer.Compose(c.Kind, &r, &s)
+				x.subject = e.Subject
+				return x, err
+			}
+			return x, nil
 		})
 		if err != nil {
 			return total, err
@@ -146,19 +163,24 @@ func (db *DB) queueCampaign(ctx context.Context, id int64, f Filter, texts map[s
 		err = db.tx(ctx, func(tx *sql.Tx) error {
 			now := formatTime(db.Now())
 			if len(chunk) == 0 {
-				_, err := tx.ExecContext(ctx, "UPDATE campaigns SET finished_at = ? WHERE id = ?", now, id)
+				_, err := tx.ExecContext(ctx, "UPDATE campaigns SET finished_at = ? WHERE id = ?", now, c.ID)
 				return err
 			}
 			for _, r := range chunk {
+				if c.Kind == MailDatesChanged && r.letter {
+					if err := db.reissueLetter(ctx, tx, r.id, &s); err != nil {
+						return err
+					}
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
 					subject, body_text, body_html, next_attempt_at, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, ?)
 					ON CONFLICT DO NOTHING`,
-					r.id, MailMessage, r.email, r.name, r.language, texts[r.language].Subject, now, now, id); err != nil {
+					r.id, kind, r.email, r.name, r.language, r.subject, now, now, c.ID); err != nil {
 					return fmt.Errorf("queue campaign message: %w", err)
 				}
 			}
-			from = chunk[len(chunk)-1].id
-			_, err := tx.ExecContext(ctx, "UPDATE campaigns SET next_id = ? WHERE id = ?", from, id)
+			c.next = chunk[len(chunk)-1].id
+			_, err := tx.ExecContext(ctx, "UPDATE campaigns SET next_id = ? WHERE id = ?", c.next, c.ID)
 			return err
 		})
 		if err != nil {
@@ -185,7 +207,7 @@ func (db *DB) ResumeCampaigns(ctx context.Context) error {
 	for _, id := range ids {
 		c, err := db.FindCampaign(ctx, id)
 		if err == nil {
-			_, err = db.queueCampaign(ctx, id, c.Filter, c.Texts, c.next)
+			_, err = db.queueCampaign(ctx, c)
 		}
 		if err != nil {
 			return fmt.Errorf("resume campaign %d: %w", id, err)
@@ -206,8 +228,13 @@ func (db *DB) campaignBody(ctx context.Context, m *OutboxMessage) error {
 		return notFound(err)
 	}
 	s := db.Settings()
-	t := c.Texts[r.Language]
-	e, err := db.composer.ComposeMessage(&r, &s, t.Subject, t.Body)
+	var e Email
+	if c.Kind != "" {
+		e, err = db.composer.Compose(c.Kind, &r, &s)
+	} else {
+		t := c.Texts[r.Language]
+		e, err = db.composer.ComposeMessage(&r, &s, t.Subject, t.Body)
+	}
 	if err != nil {
 		return err
 	}
@@ -219,8 +246,8 @@ func (db *DB) campaignBody(ctx context.Context, m *OutboxMessage) error {
 func (db *DB) FindCampaign(ctx context.Context, id int64) (Campaign, error) {
 	var c Campaign
 	var filter, texts, created string
-	err := db.read.QueryRowContext(ctx, "SELECT id, author, filter, texts, created_at, next_id FROM campaigns WHERE id = ?", id).
-		Scan(&c.ID, &c.Author, &filter, &texts, &created, &c.next)
+	err := db.read.QueryRowContext(ctx, "SELECT id, author, filter, texts, created_at, next_id, kind FROM campaigns WHERE id = ?", id).
+		Scan(&c.ID, &c.Author, &filter, &texts, &created, &c.next, &c.Kind)
 	if err == sql.ErrNoRows {
 		return c, ErrNotFound
 	}

@@ -149,6 +149,11 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		read.Close()
 		return nil, fmt.Errorf("cache_size: %w", err)
 	}
+	if _, err := write.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("temp_store: %w", err)
+	}
 	if _, err := write.ExecContext(ctx, "PRAGMA wal_autocheckpoint = 8000"); err != nil {
 		write.Close()
 		read.Close()

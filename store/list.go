@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -268,6 +269,12 @@ func (db *DB) EachRegistration(ctx context.Context, f Filter, fn func(*Registrat
 	if err != nil {
 		return err
 	}
+	return eachListed(rows, fn)
+}
+
+// eachListed calls fn for each registration in rows, which select
+// registrationColumns, and closes rows.
+func eachListed(rows *sql.Rows, fn func(*Registration) error) error {
 	defer rows.Close()
 	for rows.Next() {
 		r, err := scanListed(rows)

@@ -34,8 +34,11 @@ func TestSettingsChanges(t *testing.T) {
 	}
 	for _, r := range []store.Registration{a, b} {
 		msgs := outbox(t, db, r)
-		if msgs[0].Kind != store.MailDatesChanged || !strings.Contains(msgs[0].Text, "del 5 al 7 de octubre de 2015") {
-			t.Errorf("%s: latest message %s: %q", r.Reference, msgs[0].Kind, msgs[0].Text)
+		// composed when it is sent, from the settings then
+		e, err := db.Deliverable(ctx, msgs[0])
+		if err != nil || msgs[0].Kind != store.MailDatesChanged || msgs[0].Text != "" || !strings.Contains(e.Text, "del 5 al 7 de octubre de 2015") ||
+			!strings.Contains(msgs[0].Subject, "del 5 al 7 de octubre de 2015") {
+			t.Errorf("%s: latest message %s %q: %q (%v)", r.Reference, msgs[0].Kind, msgs[0].Subject, e.Text, err)
 		}
 	}
 	if got := db.Settings().PassportValidUntil(); got.Format(store.DateLayout) != "2016-04-07" {

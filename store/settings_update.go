@@ -168,6 +168,7 @@ func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Sett
 	old := db.Settings()
 	now := db.Now()
 	var queued bool
+	var dates Campaign // the message of new dates, queued after the change
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if err := checkCodesInUse(ctx, tx, &s); err != nil {
 			return err
@@ -180,11 +181,10 @@ func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Sett
 		}
 		switch {
 		case old.StartDate != s.StartDate || old.EndDate != s.EndDate:
-			n, err := db.moveDates(ctx, tx, &s)
-			if err != nil {
+			var err error
+			if dates, err = db.startCampaign(ctx, tx, actor, MailDatesChanged); err != nil {
 				return err
 			}
-			queued = n > 0
 		case old.Signatory.Name == "" && s.Signatory.Name != "":
 			n, err := db.syncLetters(ctx, tx, &s, false) // the letters held for a signatory
 			if err != nil {
@@ -202,7 +202,13 @@ func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Sett
 	if queued {
 		db.signalQueued()
 	}
-	return db.loadSettings(ctx)
+	saved, err := db.loadSettings(ctx)
+	if err == nil && dates.ID != 0 {
+		// every live delegate, a chunk at a time; a stop halfway is
+		// finished by ResumeCampaigns
+		_, err = db.queueCampaign(ctx, dates)
+	}
+	return saved, err
 }
 
 // checkCodesInUse refuses settings that drop a category, hotel or study
@@ -232,16 +238,27 @@ func checkCodesInUse(ctx context.Context, tx *sql.Tx, s *Settings) error {
 	return v.Err()
 }
 
-// moveDates tells every live delegate the new dates and reissues every
-// letter, which prints them (the dates message tells the delegate). It
-// returns how many messages it queued.
-func (db *DB) moveDates(ctx context.Context, tx *sql.Tx, s *Settings) (int, error) {
-	n, err := db.tellLive(ctx, tx, s, MailDatesChanged)
+// startCampaign writes a campaign of the system's message kind to every
+// live delegate, queued once the change that starts it is saved.
+func (db *DB) startCampaign(ctx context.Context, tx *sql.Tx, actor Actor, kind string) (Campaign, error) {
+	c := Campaign{Author: actor.String(), Kind: kind, CreatedAt: db.Now()}
+	res, err := tx.ExecContext(ctx, "INSERT INTO campaigns (author, filter, texts, created_at, kind) VALUES (?, '{}', '{}', ?, ?)",
+		c.Author, formatTime(c.CreatedAt), kind)
 	if err != nil {
-		return 0, err
+		return c, err
 	}
-	_, err = db.syncLetters(ctx, tx, s, true)
-	return n, err
+	c.ID, err = res.LastInsertId()
+	return c, err
+}
+
+// reissueLetter issues registration id's letter anew, with the dates of s.
+func (db *DB) reissueLetter(ctx context.Context, tx *sql.Tx, id int64, s *Settings) error {
+	r, err := db.scanDetailed(tx.QueryRowContext(ctx, "SELECT "+detailColumns+" FROM registrations WHERE id = ?", id))
+	if err != nil {
+		return notFound(err)
+	}
+	_, err = db.syncLetter(ctx, tx, &r, s, true)
+	return err
 }
 
 // syncLetters brings the letter of every approved registration that asked
@@ -282,19 +299,4 @@ func settingsChanges(old, s *Settings) map[string]any {
 		ch["capacity"] = []int{old.Capacity, s.Capacity}
 	}
 	return ch
-}
-
-// tellLive queues a message of kind to every live registration.
-func (db *DB) tellLive(ctx context.Context, tx *sql.Tx, s *Settings, kind string) (int, error) {
-	list, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
-		WHERE `+sqlLive+" ORDER BY id"))
-	if err != nil {
-		return 0, err
-	}
-	for i := range list {
-		if err := db.queue(ctx, tx, kind, &list[i], s); err != nil {
-			return 0, err
-		}
-	}
-	return len(list), nil
 }

@@ -184,3 +184,12 @@ func tally(ctx context.Context, q querier, dim, key string) (int, error) {
 	err := q.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = ? AND key = ?", dim, key).Scan(&n)
 	return n, err
 }
+
+// BadgeCounts is how many registrations are approved and how many of them
+// never had their badge printed.
+func (db *DB) BadgeCounts(ctx context.Context) (approved, unprinted int, err error) {
+	if approved, err = tally(ctx, db.read, "status", StatusApproved); err == nil {
+		unprinted, err = tally(ctx, db.read, "unprinted", "")
+	}
+	return approved, unprinted, err
+}
