@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -23,6 +24,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"delegate/mailer/smtptest"
 )
 
 // The scale benchmark: the same requests against a small and a big
@@ -41,6 +44,8 @@ var (
 	scaleMaxRatio = flag.Float64("scale.max-ratio", 0, "fail when a p99 ratio (big/small) exceeds this; 0 reports only")
 	scaleMinRate  = flag.Float64("scale.min-rate", 0, "fail when the registration rate at the big size is under this share of the small one's; 0 reports only")
 	scaleMaxRSS   = flag.Int64("scale.max-rss", 0, "fail when an export's peak RSS at the big size exceeds this many MB; 0 reports only")
+	scaleCheckin  = flag.Duration("scale.max-checkin", 0, "fail when a check-in's p99 during a message to all at the big size exceeds this; 0 reports only")
+	scaleMinDrain = flag.Float64("scale.min-drain", 0, "fail when the outbox sends at the big size under this share of the small one's rate; 0 reports only")
 )
 
 // scaleNoise is a difference of p99 too small to count: one scheduling
@@ -52,6 +57,12 @@ func BenchmarkScale(b *testing.B) {
 	fmt.Println(res.table())
 	if *scaleMinRate > 0 && res.rate[1] < *scaleMinRate*res.rate[0] {
 		b.Errorf("registrations: %.0f/s at %d, %.0f/s at %d", res.rate[1], res.big, res.rate[0], res.small)
+	}
+	if m := res.mail[1]; *scaleCheckin > 0 && m.checkin.p99 > *scaleCheckin {
+		b.Errorf("check-ins during a message to all at %d: p99 %.1f ms, over %s", res.big, ms(m.checkin.p99), *scaleCheckin)
+	}
+	if *scaleMinDrain > 0 && res.mail[1].rate < *scaleMinDrain*res.mail[0].rate {
+		b.Errorf("outbox: %.0f/s with %d queued, %.0f/s with %d", res.mail[1].rate, res.mail[1].queued, res.mail[0].rate, res.mail[0].queued)
 	}
 	if *scaleMaxRSS > 0 {
 		for _, r := range res.rows {
@@ -83,6 +94,11 @@ func TestScaleRunWorks(t *testing.T) {
 			t.Errorf("%s: not measured: %+v", r.name, r)
 		}
 	}
+	for _, m := range res.mail {
+		if m.took <= 0 || m.rate <= 0 {
+			t.Errorf("the message to all not measured: %+v", m)
+		}
+	}
 }
 
 type latencies struct{ p50, p99 time.Duration }
@@ -91,6 +107,7 @@ type scaleRow struct {
 	name       string
 	small, big latencies
 	rss        [2]int64 // peak resident kB during the request, small and big; 0 when not measured
+	idle       [2]int64 // resident kB just before it
 	loose      bool     // not held to the ratio
 }
 
@@ -102,6 +119,7 @@ type scaleResult struct {
 	small, big int
 	rows       []scaleRow
 	rate       [2]float64 // registrations a second from 64 clients, small and big
+	mail       [2]mailRun
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -112,10 +130,19 @@ func (res scaleResult) table() string {
 		res.small, res.small, res.big, res.big, res.big)
 	fmt.Fprintf(&b, "| POST /api/v1/registrations, 64 clients | %.0f/s | | %.0f/s | | %.2f of the rate |  |\n",
 		res.rate[0], res.rate[1], res.rate[1]/max(res.rate[0], 1))
+	for i, what := range []string{"a message to all: queued in", "check-ins meanwhile (p50 / p99)", "outbox sent to SMTP"} {
+		var cells [2]string
+		for k, m := range res.mail {
+			cells[k] = []string{fmt.Sprintf("%.1f s", m.took.Seconds()),
+				fmt.Sprintf("%d: %.1f / %.1f ms", m.checkins, ms(m.checkin.p50), ms(m.checkin.p99)),
+				fmt.Sprintf("%.0f/s of %d queued", m.rate, m.queued)}[i]
+		}
+		fmt.Fprintf(&b, "| %s | %s | | %s | | | |\n", what, cells[0], cells[1])
+	}
 	for _, r := range res.rows {
 		rss := ""
 		if r.rss[1] > 0 {
-			rss = fmt.Sprintf("%d MB", r.rss[1]/1024)
+			rss = fmt.Sprintf("%d MB (from %d)", r.rss[1]/1024, r.idle[1]/1024)
 		}
 		fmt.Fprintf(&b, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %s |\n", r.name,
 			ms(r.small.p50), ms(r.small.p99), ms(r.big.p50), ms(r.big.p99), r.ratio(), rss)
@@ -127,6 +154,7 @@ func (res scaleResult) table() string {
 // organiser signed in and an API token.
 type scaleServer struct {
 	base, token string
+	bin, db     string // the binary and the database it serves
 	pid         int
 	client      *http.Client
 	stop        func()
@@ -161,6 +189,7 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 	}
 	res.rate = [2]float64{rates[0], rates[1]}
 	// the whole list, once each: its time grows with it; its memory does not
+	// (peaks from /proc; RSS includes the binary's ~30 MB of mapped pages)
 	jobs := map[*scaleServer]string{}
 	for _, long := range []struct {
 		name string
@@ -176,7 +205,13 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 	} {
 		row := scaleRow{name: long.name, loose: true}
 		for k, s := range servers {
+			// each in a server just started and warmed by one page, so
+			// that its peak is its own, not what an earlier one left
+			s.stop()
+			s.serve(tb, "")
+			scaleGet(tb, s, "/admin")
 			resetPeak(s.pid)
+			row.idle[k] = peakRSS(s.pid)
 			t0 := time.Now()
 			long.do(s)
 			d := time.Since(t0)
@@ -189,7 +224,119 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 		}
 		res.rows = append(res.rows, row)
 	}
+	// a message to everyone while the desk checks delegates in; then the
+	// outbox, sent to an SMTP server, at each size's queue
+	for k, s := range servers {
+		res.mail[k] = scaleCampaign(tb, s)
+	}
+	for pass := range 2 { // twice each where the queue allows, alternating, the better kept: a second's pace is noisy
+		for k, s := range servers {
+			queued, rate := scaleDrain(tb, s)
+			if rate == 0 && pass == 0 {
+				tb.Fatalf("%d messages queued: too few to time", queued)
+			}
+			res.mail[k].queued = max(res.mail[k].queued, queued)
+			res.mail[k].rate = max(res.mail[k].rate, rate)
+		}
+	}
 	return res
+}
+
+// mailRun is a message to every delegate at one size: how long queueing
+// it took, the check-ins meanwhile, and the outbox's rate of sending after.
+type mailRun struct {
+	took     time.Duration
+	checkins int
+	checkin  latencies
+	queued   int     // messages in the outbox when sending began
+	rate     float64 // messages a second the SMTP server accepted
+}
+
+// scaleCampaign sends a message to every live registration and checks
+// delegates in at the desk, one every 10 ms, until it is queued.
+func scaleCampaign(tb testing.TB, s *scaleServer) mailRun {
+	var list struct{ Registrations []struct{ Reference string } }
+	json.Unmarshal(scaleGet(tb, s, "/api/v1/registrations?status=approved&per_page=100"), &list)
+	if len(list.Registrations) == 0 {
+		tb.Fatal("no approved registration to check in")
+	}
+	form := url.Values{"send": {"1"}}
+	for _, lang := range []string{"en", "es", "fr"} {
+		form.Set("subject."+lang, "Shuttle times "+lang)
+		form.Set("body."+lang, "Buses leave the hotels at 8:00 each morning.")
+	}
+	done := make(chan time.Duration)
+	go func() {
+		t0 := time.Now()
+		scalePost(tb, s, "/admin/messages", form)
+		done <- time.Since(t0)
+	}()
+	var run mailRun
+	var lat []time.Duration
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; run.took == 0; i++ {
+		select {
+		case run.took = <-done:
+		case <-tick.C:
+			ref := list.Registrations[i%len(list.Registrations)].Reference
+			t0 := time.Now()
+			resp, err := s.client.PostForm(s.base+"/admin/checkin", url.Values{"reference": {ref}})
+			if err != nil {
+				tb.Fatalf("check-in: %v", err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			lat = append(lat, time.Since(t0))
+			if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusConflict { // 409: a fee still due
+				tb.Fatalf("check-in of %s: %d", ref, resp.StatusCode)
+			}
+		}
+	}
+	run.checkins = len(lat)
+	if len(lat) > 0 {
+		run.checkin = percentiles(lat)
+	}
+	return run
+}
+
+// scaleDrain restarts the server with an SMTP server and returns how many
+// messages were queued and how many a second it sends: the pace from the
+// 200th message to the 2,200th (or to all of a smaller queue), 0 when too
+// few are queued to time.
+func scaleDrain(tb testing.TB, s *scaleServer) (queued int, rate float64) {
+	s.stop()
+	db, err := sql.Open("sqlite3", "file:"+s.db+"?mode=ro")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	err = db.QueryRow("SELECT count(*) FROM outbox WHERE status = 'queued'").Scan(&queued)
+	db.Close()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	from, to := min(200, queued/4), min(2200, queued)
+	if to-from < 20 {
+		return queued, 0
+	}
+	sink := smtptest.Start(tb)
+	sink.Discard = true
+	s.serve(tb, sink.URL())
+	defer s.stop()
+	var t0 time.Time
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		n := sink.Count()
+		if t0.IsZero() && n >= from {
+			t0 = time.Now()
+		}
+		if n >= to {
+			return queued, float64(to-from) / time.Since(t0).Seconds()
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	tb.Fatalf("%d of %d messages sent in 5 minutes", sink.Count(), to)
+	return 0, 0
 }
 
 func percentiles(d []time.Duration) latencies {
@@ -388,26 +535,8 @@ func startScale(tb testing.TB, bin, path string) *scaleServer {
 		}
 	}
 	token, _ := os.ReadFile(path + ".token")
-	cmd := exec.Command(bin, "serve", "--db", db, "--addr", "127.0.0.1:0", "--rate-limit", "0")
-	cmd.Env = append(os.Environ(), "DELEGATE_SMTP_URL=")
-	stdout, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	s := &scaleServer{token: string(token), pid: cmd.Process.Pid}
-	s.stop = func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }
-	tb.Cleanup(s.stop)
-	lines := bufio.NewScanner(stdout)
-	for lines.Scan() {
-		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-			s.base = m[1]
-			break
-		}
-	}
-	go io.Copy(io.Discard, stdout)
-	if s.base == "" {
-		tb.Fatal("the scale server did not start")
-	}
+	s := &scaleServer{token: string(token), bin: bin, db: db}
+	s.serve(tb, "")
 	jar, _ := cookiejar.New(nil)
 	s.client = &http.Client{Jar: jar, Timeout: 5 * time.Minute}
 	resp, err := s.client.PostForm(s.base+"/admin/login", url.Values{"email": {"admin@uil.example"}, "password": {scalePassword}})
@@ -419,6 +548,33 @@ func startScale(tb testing.TB, bin, path string) *scaleServer {
 		tb.Fatalf("sign-in to the scale server: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
 	return s
+}
+
+// serve starts the server on its database, sending mail to smtpURL (none
+// when empty).
+func (s *scaleServer) serve(tb testing.TB, smtpURL string) {
+	cmd := exec.Command(s.bin, "serve", "--db", s.db, "--addr", "127.0.0.1:0", "--rate-limit", "0")
+	cmd.Env = append(os.Environ(), "DELEGATE_SMTP_URL="+smtpURL)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	s.pid = cmd.Process.Pid
+	var once sync.Once
+	s.stop = func() { once.Do(func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }) }
+	tb.Cleanup(s.stop)
+	lines := bufio.NewScanner(stdout)
+	s.base = ""
+	for lines.Scan() {
+		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			s.base = m[1]
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	if s.base == "" {
+		tb.Fatal("the scale server did not start")
+	}
 }
 
 // resetPeak sets the process's peak resident size back to its current one.

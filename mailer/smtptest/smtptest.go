@@ -29,8 +29,13 @@ type Server struct {
 	srv  *smtp.Server
 	ln   net.Listener
 
+	// Discard, set before the first message, counts what arrives
+	// without keeping it (for a load of thousands).
+	Discard bool
+
 	mu       sync.Mutex
 	received []Message
+	count    int
 	refusals []int // codes to answer DATA with, in turn, before accepting
 	arrived  chan struct{}
 }
@@ -90,6 +95,13 @@ func (s *Server) Messages() []Message {
 	return append([]Message(nil), s.received...)
 }
 
+// Count is how many messages the server accepted so far.
+func (s *Server) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
 // Wait waits until n messages have arrived or the timeout passes, and
 // returns what arrived.
 func (s *Server) Wait(n int, timeout time.Duration) []Message {
@@ -146,7 +158,10 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 6, 0}, Message: "unreadable message"}
 	}
-	x.s.received = append(x.s.received, Message{From: x.from, To: x.to, Raw: raw, Mail: m})
+	x.s.count++
+	if !x.s.Discard {
+		x.s.received = append(x.s.received, Message{From: x.from, To: x.to, Raw: raw, Mail: m})
+	}
 	select {
 	case x.s.arrived <- struct{}{}:
 	default:
