@@ -86,7 +86,7 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 	base, stop := startServer(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "b.db")})
 	defer stop()
 
-	var heading, errText, given, family, url string
+	var heading, errText, given, family, url, focused, summary string
 	var lettersBefore, lettersAfter, gnlcBefore, gnlcAfter bool
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(base+"/"),
@@ -117,6 +117,8 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#passport_expiry-error`, chromedp.ByQuery),
 		chromedp.Text(`#passport_expiry-error`, &errText, chromedp.ByQuery),
+		chromedp.Evaluate(`document.activeElement.id`, &focused),
+		chromedp.Text(`#form-errors`, &summary, chromedp.ByQuery),
 		chromedp.Value(`#given_names`, &given, chromedp.ByQuery),
 		chromedp.Value(`#family_name`, &family, chromedp.ByQuery),
 	)
@@ -134,6 +136,9 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(errText, "30 mars 2016") {
 		t.Errorf("message at the passport expiry: %q", errText)
+	}
+	if focused != "form-errors" || !strings.Contains(summary, "Date d'expiration du passeport : ") {
+		t.Errorf("focus on #%s; the summary: %q", focused, summary)
 	}
 	if given != "Ndèye Aminata" || family != "Diop" {
 		t.Errorf("the form lost what was typed: %q %q", given, family)

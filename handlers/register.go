@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,6 +24,7 @@ type registrationForm struct {
 	Edit       bool
 	D          store.Details
 	Errors     map[string]string
+	Summary    []fieldError // the errors in the order of the form, named
 	Titles     []option
 	Categories []option
 	Countries  []i18n.Country
@@ -42,6 +45,47 @@ type registrationForm struct {
 
 // Err returns the message for field, if any.
 func (f *registrationForm) Err(field string) string { return f.Errors[field] }
+
+// fieldError is one line of a form's error summary: the field by its
+// label, and what is wrong with it.
+type fieldError struct {
+	ID, Line string // the field's id; its label and message
+}
+
+// formFields are the registration form's fields in the order it shows
+// them; the error summary follows it.
+var formFields = []string{"title", "given_names", "family_name", "badge_name", "email", "phone",
+	"organisation", "job_title", "city", "country", "category", "access_code", "gnlc", "language",
+	"invitation_letter", "passport_family_name", "passport_given_names", "nationality",
+	"passport_number", "passport_expiry", "date_of_birth", "arrival_date", "arrival_flight",
+	"departure_date", "departure_flight", "airport_transfer", "hotel", "study_visit", "dietary",
+	"dietary_notes", "accessibility", "consent_privacy", "consent_photo"}
+
+// summarize lists errors by field, in the order of fields, each named by
+// its label (field.<name>); a field the list does not know comes last.
+func summarize(l *i18n.Localizer, errs map[string]string, fields []string) []fieldError {
+	var out []fieldError
+	seen := map[string]bool{}
+	add := func(name string) {
+		msg, ok := errs[name]
+		if !ok || seen[name] {
+			return
+		}
+		seen[name] = true
+		id := name
+		if name == "dietary" { // a group of boxes, named by its label
+			id = "dietary-label"
+		}
+		out = append(out, fieldError{ID: id, Line: l.T("form.error_line", l.T("field."+name), msg)})
+	}
+	for _, name := range fields {
+		add(name)
+	}
+	for _, name := range slices.Sorted(maps.Keys(errs)) {
+		add(name)
+	}
+	return out
+}
 
 // newForm fills the choices of the form in the page's language. current is
 // the registration being edited, whose hotel and visit are never shown full.
@@ -155,6 +199,7 @@ func (h *Handler) formError(c *gin.Context, action string, d store.Details, curr
 	}
 	f.Action, f.Edit = action, current != nil
 	f.Errors = fieldMessages(h.localizer(c), ve)
+	f.Summary = summarize(h.localizer(c), f.Errors, formFields)
 	title := h.localizer(c).T("register.title")
 	if f.Edit {
 		title = h.localizer(c).T("manage.edit.title")

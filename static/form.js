@@ -1,7 +1,9 @@
 // Small enhancements of the registration form; it works without them.
 document.addEventListener("DOMContentLoaded", function () {
-  // After a failed submission, take the reader to the first field in error.
-  var first = document.querySelector("[aria-invalid=true]");
+  // After a failed submission, take the reader to the summary of what is
+  // wrong (each line links to its field), or else to the first field in
+  // error.
+  var first = document.getElementById("form-errors") || document.querySelector("[aria-invalid=true]");
   if (first) {
     first.focus();
   }

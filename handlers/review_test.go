@@ -1,0 +1,55 @@
+package handlers_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Issue 13's points, each named after it, as a delegate or organiser
+// meets them in the page.
+
+// The error summary names each field with its message, in the order of
+// the form, and links to the field.
+func TestErrorSummaryNamesFieldsInFormOrder(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	w := e.do(t, request{method: "POST", path: "/register", form: url.Values{"email": {"not an address"}},
+		header: map[string]string{"Accept-Language": "es"}})
+	if w.Code != 422 {
+		t.Fatalf("empty form: %d", w.Code)
+	}
+	page := w.Body.String()
+	block := regexp.MustCompile(`(?s)<div class="alert" role="alert" id="form-errors" tabindex="-1">.*?</div>`).FindString(page)
+	if block == "" {
+		t.Fatalf("no focusable error summary:\n%s", page)
+	}
+	links := regexp.MustCompile(`<li><a href="#([a-z_-]+)">([^<]*)</a></li>`).FindAllStringSubmatch(block, -1)
+	var ids, lines []string
+	for _, l := range links {
+		ids, lines = append(ids, l[1]), append(lines, l[2])
+		if !strings.Contains(page, `id="`+l[1]+`"`) {
+			t.Errorf("the summary links to #%s, which the page does not have", l[1])
+		}
+	}
+	want := []string{"Nombre(s): Este campo es obligatorio.", "Apellido(s): Este campo es obligatorio."}
+	if len(lines) < 4 || lines[0] != want[0] || lines[1] != want[1] {
+		t.Fatalf("summary lines: %q", lines)
+	}
+	order := strings.Join(ids, " ")
+	if !regexp.MustCompile(`^given_names family_name email .*organisation job_title country category .*consent_privacy$`).MatchString(order) {
+		t.Errorf("summary not in the form's order: %s", order)
+	}
+	if len(dedupe(lines)) != len(lines) {
+		t.Errorf("the summary repeats itself: %q", lines)
+	}
+}
+
+func dedupe(s []string) map[string]bool {
+	m := map[string]bool{}
+	for _, x := range s {
+		m[x] = true
+	}
+	return m
+}
