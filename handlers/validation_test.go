@@ -38,6 +38,9 @@ var rules = []rule{
 	{"country", "", "required"},
 	{"country", "XX", "choose a country"},
 	{"country", "Senegal", "choose a country"},
+	{"country", "DD", "choose a country"}, // East Germany, withdrawn in 1990
+	{"country", "UK", "choose a country"}, // reserved; the United Kingdom is GB
+	{"nationality", "VD", "choose a country"},
 	{"gnlc", "maybe", "choose one of the options"},
 	{"category", "", "required"},
 	{"category", "king", "choose one of the options"},

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -147,36 +148,12 @@ type Country struct {
 	Name string
 }
 
-// CountryName is the name of the country with code in the language.
-func (l *Localizer) CountryName(code string) string {
-	r, err := language.ParseRegion(code)
-	if err != nil {
-		return code
-	}
-	if name := display.Regions(l.tag).Name(r); name != "" {
-		return name
-	}
-	return code
-}
-
 // Countries lists every country, sorted by name as the language sorts.
 func (l *Localizer) Countries() []Country {
 	l.once.Do(func() {
-		names := display.Regions(l.tag)
 		var list []Country
-		for a := 'A'; a <= 'Z'; a++ {
-			for b := 'A'; b <= 'Z'; b++ {
-				code := string([]rune{a, b})
-				r, err := language.ParseRegion(code)
-				if err != nil || r.String() != code || !r.IsCountry() || r.IsPrivateUse() {
-					continue
-				}
-				name := names.Name(r)
-				if name == "" {
-					continue
-				}
-				list = append(list, Country{Code: code, Name: name})
-			}
+		for _, code := range strings.Fields(isoCountries) {
+			list = append(list, Country{Code: code, Name: l.CountryName(code)})
 		}
 		c := collate.New(l.tag)
 		slices.SortFunc(list, func(x, y Country) int { return c.CompareString(x.Name, y.Name) })

@@ -245,3 +245,42 @@ func TestAmountsInAFormField(t *testing.T) {
 		}
 	}
 }
+
+// The country lists offer the current ISO 3166-1 countries and territories,
+// each once, under the names UN documents use, and the store refuses
+// withdrawn and reserved codes (13.2).
+func TestCountryListsAreCurrentISOWithUNNames(t *testing.T) {
+	t.Parallel()
+	for _, lang := range i18n.Languages {
+		list := i18n.For(lang).Countries()
+		if len(list) != 249 {
+			t.Errorf("%s: %d countries, want the 249 of ISO 3166-1", lang, len(list))
+		}
+		names := map[string]string{}
+		for _, c := range list {
+			if other, ok := names[c.Name]; ok {
+				t.Errorf("%s: %q is both %s and %s", lang, c.Name, other, c.Code)
+			}
+			names[c.Name] = c.Code
+		}
+	}
+	for code, want := range map[string][3]string{
+		"KR": {"Republic of Korea", "República de Corea", "République de Corée"},
+		"VN": {"Viet Nam", "Viet Nam", "Viet Nam"},
+		"TR": {"Türkiye", "Türkiye", "Türkiye"},
+		"BO": {"Bolivia (Plurinational State of)", "Bolivia (Estado Plurinacional de)", "Bolivie (État plurinational de)"},
+		"KN": {"Saint Kitts and Nevis", "San Cristóbal y Nieves", "Saint-Christophe-et-Niévès"},
+		"DE": {"Germany", "Alemania", "Allemagne"},
+	} {
+		for i, lang := range i18n.Languages {
+			if got := i18n.For(lang).CountryName(code); got != want[i] {
+				t.Errorf("%s in %s: %q, want %q", code, lang, got, want[i])
+			}
+		}
+	}
+	for _, code := range []string{"DD", "VD", "UK", "EU", "EZ", "UN", "ZR", "YU", "AC", "XK", "QO", "de", "DEU"} {
+		if store.ValidCountry(code) {
+			t.Errorf("the store accepts %q", code)
+		}
+	}
+}

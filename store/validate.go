@@ -10,10 +10,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
+
+	"delegate/i18n"
 )
 
 // foldPool holds accent-removing transformers; one is not safe for
@@ -34,14 +35,9 @@ func Fold(s string) string {
 	return strings.ToLower(out)
 }
 
-// ValidCountry reports whether code is an ISO 3166-1 alpha-2 country code.
-func ValidCountry(code string) bool {
-	if len(code) != 2 || strings.ToUpper(code) != code {
-		return false
-	}
-	r, err := language.ParseRegion(code)
-	return err == nil && r.String() == code && r.IsCountry() && !r.IsPrivateUse()
-}
+// ValidCountry reports whether code is a current ISO 3166-1 alpha-2
+// country code.
+func ValidCountry(code string) bool { return i18n.IsCountry(code) }
 
 var (
 	passportSeparators = strings.NewReplacer(" ", "", "-", "")
