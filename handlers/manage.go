@@ -60,6 +60,7 @@ func (h *Handler) registrationByToken(c *gin.Context) (store.Registration, bool)
 	}
 	// The page holds personal data: keep it out of shared caches.
 	c.Header("Cache-Control", "no-store")
+	speakIn(c, r.Language)
 	return r, true
 }
 

@@ -70,20 +70,34 @@ func securityHeaders(c *gin.Context) {
 }
 
 // language picks the page language: ?lang= (remembered in a cookie), then
-// the cookie, then Accept-Language.
+// the cookie, then Accept-Language (which a page about one delegate
+// overrides with theirs: speakIn).
 func (h *Handler) language(c *gin.Context) {
 	lang := c.Query("lang")
+	chosen := true
 	if i18n.Supported(lang) {
 		http.SetCookie(c.Writer, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secureCookies()})
 	} else if ck, err := c.Cookie("lang"); err == nil && i18n.Supported(ck) {
 		lang = ck
 	} else {
-		lang = i18n.Match(c.GetHeader("Accept-Language"))
+		lang, chosen = i18n.Match(c.GetHeader("Accept-Language")), false
+	}
+	c.Set("lang", lang)
+	c.Set("lang_chosen", chosen)
+	c.Header("Content-Language", lang)
+	c.Next()
+}
+
+// speakIn makes the page speak lang, the language of the delegate it is
+// about, unless the reader chose one (?lang= or the cookie): a link in an
+// email opens in the delegate's language whatever the browser says.
+func speakIn(c *gin.Context, lang string) {
+	if c.GetBool("lang_chosen") || !i18n.Supported(lang) {
+		return
 	}
 	c.Set("lang", lang)
 	c.Header("Content-Language", lang)
-	c.Next()
 }
 
 func (h *Handler) secureCookies() bool { return len(h.baseURL) > 8 && h.baseURL[:8] == "https://" }

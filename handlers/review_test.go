@@ -53,3 +53,33 @@ func dedupe(s []string) map[string]bool {
 	}
 	return m
 }
+
+// The private page, its edit and cancel pages speak the delegate's
+// language, not the browser's, unless the reader picks another; the edit
+// page does not repeat the new form's intro (13.3).
+func TestPrivatePagesSpeakTheDelegatesLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	link, _ := e.privateLink(t, with(valid("lucia@example.mx"), "language", "es"))
+	english := map[string]string{"Accept-Language": "en-GB,en;q=0.9"}
+	for _, tc := range []struct {
+		path   string
+		header map[string]string
+		want   string
+	}{
+		{link, english, "<h1>Su inscripción</h1>"},
+		{link + "/edit", english, "<h1>Modificar su inscripción</h1>"},
+		{link + "/cancel", english, `lang="es"`},
+		{link + "?lang=en", english, "<h1>Your registration</h1>"},
+		{link, map[string]string{"Accept-Language": "es", "Cookie": "lang=fr"}, `lang="fr"`},
+	} {
+		w := e.do(t, request{method: "GET", path: tc.path, header: tc.header})
+		if w.Code != 200 || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("%s with %v: %d, want %q in\n%.600s", tc.path, tc.header, w.Code, tc.want, w.Body.String())
+		}
+	}
+	w := e.do(t, request{method: "GET", path: link + "/edit", header: english})
+	if strings.Contains(w.Body.String(), "Recibirá un correo de confirmación") {
+		t.Error("the edit page repeats the new form's intro")
+	}
+}
