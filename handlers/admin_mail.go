@@ -133,7 +133,7 @@ func (h *Handler) newComposeView(c *gin.Context, f store.Filter, texts map[strin
 		v.Cats = append(v.Cats, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 	}
 	for _, ht := range s.Hotels {
-		v.Hotels = append(v.Hotels, option{Value: ht.Code, Label: ht.Name})
+		v.Hotels = append(v.Hotels, option{Value: ht.Code, Label: ht.Name.In(l.Lang)})
 	}
 	for _, sv := range s.StudyVisits {
 		v.Visits = append(v.Visits, option{Value: sv.Code, Label: sv.Name.In(l.Lang)})

@@ -93,7 +93,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	slices.SortFunc(v.Countries, func(a, b option) int { return col.CompareString(a.Label, b.Label) })
 	v.Hotels = append(v.Hotels, option{Value: "none", Label: l.T("register.hotel.own")})
 	for _, ht := range s.Hotels {
-		v.Hotels = append(v.Hotels, option{Value: ht.Code, Label: ht.Name})
+		v.Hotels = append(v.Hotels, option{Value: ht.Code, Label: ht.Name.In(l.Lang)})
 	}
 	v.Visits = append(v.Visits, option{Value: "none", Label: l.T("register.visit.none")})
 	for _, sv := range s.StudyVisits {

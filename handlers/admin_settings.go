@@ -23,6 +23,9 @@ type settingsView struct {
 	Hotels     []int
 	Visits     []int
 	Langs      []string
+	// Places is the second page of the settings: hotels and study visits
+	// (one page would be over the 30 KB a page may weigh).
+	Places bool
 	// HasSignature is set when a signature image is kept.
 	HasSignature bool
 }
@@ -66,7 +69,9 @@ func settingsValues(s store.Settings) settingsView {
 	v["registration_opens"], v["registration_closes"] = s.RegistrationOpens, s.RegistrationCloses
 	v["signatory.name"] = s.Signatory.Name
 	sec := s.Secretariat
-	v["secretariat.name"], v["secretariat.address"], v["secretariat.phone"] = sec.Name, sec.Address, sec.Phone
+	text("secretariat.name", sec.Name)
+	text("secretariat.address", sec.Address)
+	v["secretariat.phone"] = sec.Phone
 	v["secretariat.fax"], v["secretariat.email"], v["secretariat.website"] = sec.Fax, sec.Email, sec.Website
 	for i, c := range s.Categories {
 		p := "categories." + strconv.Itoa(i) + "."
@@ -82,7 +87,9 @@ func settingsValues(s store.Settings) settingsView {
 	}
 	for i, ht := range s.Hotels {
 		p := "hotels." + strconv.Itoa(i) + "."
-		v[p+"code"], v[p+"name"], v[p+"address"], v[p+"rooms"] = ht.Code, ht.Name, ht.Address, strconv.Itoa(ht.Rooms)
+		text(p+"name", ht.Name)
+		text(p+"address", ht.Address)
+		v[p+"code"], v[p+"rooms"] = ht.Code, strconv.Itoa(ht.Rooms)
 	}
 	for i, sv := range s.StudyVisits {
 		p := "study_visits." + strconv.Itoa(i) + "."
@@ -101,8 +108,14 @@ func viewOf(v map[string]string) settingsView {
 		Visits: rows(count("study_visits.count")), Langs: []string{"en", "es", "fr"}}
 }
 
-func (h *Handler) showSettings(c *gin.Context) {
-	h.renderSettings(c, http.StatusOK, settingsValues(h.db.Settings()))
+func (h *Handler) showSettings(c *gin.Context) { h.showSettingsPage(c, false) }
+
+func (h *Handler) showPlaces(c *gin.Context) { h.showSettingsPage(c, true) }
+
+func (h *Handler) showSettingsPage(c *gin.Context, places bool) {
+	v := settingsValues(h.db.Settings())
+	v.Places = places
+	h.renderSettings(c, http.StatusOK, v)
 }
 
 // renderSettings shows the settings page with v.
@@ -116,7 +129,13 @@ func (h *Handler) renderSettings(c *gin.Context, status int, v settingsView) {
 	h.render(c, status, "settings", h.localizer(c).T("admin.settings.title"), v)
 }
 
-func (h *Handler) submitSettings(c *gin.Context) {
+func (h *Handler) submitSettings(c *gin.Context) { h.submitSettingsPage(c, false) }
+
+func (h *Handler) submitPlaces(c *gin.Context) { h.submitSettingsPage(c, true) }
+
+// submitSettingsPage saves one page of the settings: the conference, its
+// categories and contacts, or (places) its hotels and study visits.
+func (h *Handler) submitSettingsPage(c *gin.Context, places bool) {
 	if err := c.Request.ParseForm(); err != nil {
 		h.fail(c, err)
 		return
@@ -126,12 +145,13 @@ func (h *Handler) submitSettings(c *gin.Context) {
 		form[k] = vs[0]
 	}
 	view := viewOf(form)
+	view.Places = places
 	s, ve, rowOf := parseSettings(h.db.Settings(), form, view)
 	if ve.Err() == nil {
 		_, err := h.db.UpdateSettings(c.Request.Context(), caller(c), s)
 		if err == nil {
 			h.flash(c, h.localizer(c).T("admin.settings.saved"))
-			c.Redirect(http.StatusSeeOther, "/admin/settings")
+			c.Redirect(http.StatusSeeOther, c.Request.URL.Path)
 			return
 		}
 		if !asError(err, &ve) {
@@ -154,9 +174,10 @@ func (h *Handler) submitSettings(c *gin.Context) {
 	h.renderSettings(c, http.StatusUnprocessableEntity, view)
 }
 
-// parseSettings reads the settings form over the current settings: rows
-// with an empty code or ticked for removal are left out; rowOf maps each
-// list's entries back to their form rows.
+// parseSettings reads one page of the settings form (view.Places or the
+// rest) over the current settings: rows with an empty code or ticked for
+// removal are left out; rowOf maps each list's entries back to their form
+// rows.
 func parseSettings(cur store.Settings, f map[string]string, view settingsView) (store.Settings, *store.ValidationError, map[string][]int) {
 	ve := &store.ValidationError{}
 	s := cur
@@ -170,18 +191,6 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 		}
 		return n
 	}
-	s.Name, s.Theme, s.Organiser, s.City, s.Venue = text("name"), text("theme"), text("organiser"), text("city"), text("venue")
-	s.ShortName, s.TimeZone = strings.TrimSpace(f["short_name"]), strings.TrimSpace(f["time_zone"])
-	s.StartDate, s.EndDate = strings.TrimSpace(f["start_date"]), strings.TrimSpace(f["end_date"])
-	s.RegistrationOpens, s.RegistrationCloses = strings.TrimSpace(f["registration_opens"]), strings.TrimSpace(f["registration_closes"])
-	s.Capacity = number("capacity")
-	s.PassportRetentionDays = number("passport_retention_days")
-	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
-	s.SecondFactorRequired = f["second_factor_required"] == "on"
-	s.Signatory = store.Signatory{Name: strings.TrimSpace(f["signatory.name"]), Title: text("signatory.title")}
-	s.Secretariat = store.Contact{Name: f["secretariat.name"], Address: f["secretariat.address"], Phone: f["secretariat.phone"],
-		Fax: f["secretariat.fax"], Email: f["secretariat.email"], Website: f["secretariat.website"]}
-
 	rowOf := map[string][]int{}
 	keep := func(list string, i int) (string, bool) {
 		p := view.F(list, i, "")
@@ -192,6 +201,38 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 		rowOf[list] = append(rowOf[list], i)
 		return p, true
 	}
+	if view.Places {
+		s.Hotels = nil
+		for _, i := range view.Hotels {
+			if p, ok := keep("hotels", i); ok {
+				s.Hotels = append(s.Hotels, store.Hotel{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"),
+					Address: text(p + "address"), Rooms: number(p + "rooms")})
+			}
+		}
+		s.StudyVisits = nil
+		for _, i := range view.Visits {
+			if p, ok := keep("study_visits", i); ok {
+				s.StudyVisits = append(s.StudyVisits, store.StudyVisit{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"),
+					Date: strings.TrimSpace(f[p+"date"]), Capacity: number(p + "capacity")})
+			}
+		}
+		if len(ve.Fields) > 0 { // the parse's own messages are in form numbering
+			return s, ve, map[string][]int{"hotels": view.Hotels, "study_visits": view.Visits}
+		}
+		return s, ve, rowOf
+	}
+	s.Name, s.Theme, s.Organiser, s.City, s.Venue = text("name"), text("theme"), text("organiser"), text("city"), text("venue")
+	s.ShortName, s.TimeZone = strings.TrimSpace(f["short_name"]), strings.TrimSpace(f["time_zone"])
+	s.StartDate, s.EndDate = strings.TrimSpace(f["start_date"]), strings.TrimSpace(f["end_date"])
+	s.RegistrationOpens, s.RegistrationCloses = strings.TrimSpace(f["registration_opens"]), strings.TrimSpace(f["registration_closes"])
+	s.Capacity = number("capacity")
+	s.PassportRetentionDays = number("passport_retention_days")
+	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
+	s.SecondFactorRequired = f["second_factor_required"] == "on"
+	s.Signatory = store.Signatory{Name: strings.TrimSpace(f["signatory.name"]), Title: text("signatory.title")}
+	s.Secretariat = store.Contact{Name: text("secretariat.name"), Address: text("secretariat.address"), Phone: f["secretariat.phone"],
+		Fax: f["secretariat.fax"], Email: f["secretariat.email"], Website: f["secretariat.website"]}
+
 	s.Categories = nil
 	for _, i := range view.Categories {
 		p, ok := keep("categories", i)
@@ -213,23 +254,8 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 		}
 		s.Categories = append(s.Categories, c)
 	}
-	s.Hotels = nil
-	for _, i := range view.Hotels {
-		if p, ok := keep("hotels", i); ok {
-			s.Hotels = append(s.Hotels, store.Hotel{Code: strings.TrimSpace(f[p+"code"]), Name: strings.TrimSpace(f[p+"name"]),
-				Address: strings.TrimSpace(f[p+"address"]), Rooms: number(p + "rooms")})
-		}
-	}
-	s.StudyVisits = nil
-	for _, i := range view.Visits {
-		if p, ok := keep("study_visits", i); ok {
-			s.StudyVisits = append(s.StudyVisits, store.StudyVisit{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"),
-				Date: strings.TrimSpace(f[p+"date"]), Capacity: number(p + "capacity")})
-		}
-	}
-	// field-level problems of the parse are already in form numbering
-	if len(ve.Fields) > 0 {
-		return s, ve, map[string][]int{"categories": view.Categories, "hotels": view.Hotels, "study_visits": view.Visits}
+	if len(ve.Fields) > 0 { // the parse's own messages are in form numbering
+		return s, ve, map[string][]int{"categories": view.Categories}
 	}
 	return s, ve, rowOf
 }

@@ -181,17 +181,32 @@ func TestSettingsPage(t *testing.T) {
 	get := e.do(t, request{method: "GET", path: "/admin/settings?lang=en", session: admin})
 	form := formFromPage(t, get.Body.String())
 	form.Set("capacity", "450")
-	form.Set("hotels.3.code", "casa-azul")
-	form.Set("hotels.3.name", "Casa Azul")
-	form.Set("hotels.3.rooms", "12")
 	form.Set("categories.1.fee", "175.50")
 	rec := e.do(t, request{method: "POST", path: "/admin/settings", session: admin, form: form})
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("save: %d\n%s", rec.Code, clip(rec.Body.String()))
 	}
+	// hotels and study visits are on a page of their own
+	places := formFromPage(t, e.do(t, request{method: "GET", path: "/admin/settings/places?lang=en", session: admin}).Body.String())
+	places.Set("hotels.3.code", "casa-azul")
+	places.Set("hotels.3.name.en", "Casa Azul")
+	places.Set("hotels.3.name.es", "Hotel Casa Azul")
+	places.Set("hotels.3.rooms", "12")
+	rec = e.do(t, request{method: "POST", path: "/admin/settings/places", session: admin, form: places})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/admin/settings/places" {
+		t.Fatalf("save the hotels: %d %s\n%s", rec.Code, rec.Header().Get("Location"), clip(rec.Body.String()))
+	}
+	places.Set("hotels.0.rooms", "-3")
+	if rec = e.do(t, request{method: "POST", path: "/admin/settings/places?lang=en", session: admin, form: places}); rec.Code != 422 ||
+		!strings.Contains(rec.Body.String(), `value="-3"`) {
+		t.Errorf("negative rooms: %d", rec.Code)
+	}
 	s := e.db.Settings()
-	if h, ok := s.Hotel("casa-azul"); s.Capacity != 450 || !ok || h.Rooms != 12 {
+	if h, ok := s.Hotel("casa-azul"); s.Capacity != 450 || !ok || h.Rooms != 12 || h.Name.In("es") != "Hotel Casa Azul" {
 		t.Errorf("saved capacity %d, hotel %+v", s.Capacity, h)
+	}
+	if s.Organiser.Fr == "" || s.Secretariat.Address.In("es") != "Feldbrunnenstr. 58, 20148 Hamburgo, Alemania" {
+		t.Errorf("saving the page lost the organiser %+v or the secretariat's address %+v", s.Organiser, s.Secretariat.Address)
 	}
 	if c, _ := s.Category("city_official"); c.Fee != 17550 || c.CostsCovered.En == "" {
 		t.Errorf("city_official fee %d (want 17550), costs kept: %q", c.Fee, c.CostsCovered.En)

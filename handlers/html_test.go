@@ -73,6 +73,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"detail":        {method: "GET", path: "/admin/registrations/" + ref, session: admin},
 		"detail-edit":   {method: "GET", path: "/admin/registrations/" + ref + "/edit", session: admin},
 		"settings":      {method: "GET", path: "/admin/settings?lang=es", session: admin},
+		"places":        {method: "GET", path: "/admin/settings/places?lang=fr", session: admin},
+		"privacy":       {method: "GET", path: "/privacy?lang=es"},
 		"settings-422":  {method: "POST", path: "/admin/settings", session: admin, form: url.Values{"capacity": {"x"}, "categories.count": {"1"}}},
 		"users":         {method: "GET", path: "/admin/users", session: admin},
 		"tokens":        {method: "GET", path: "/admin/tokens?lang=fr", session: admin},

@@ -53,7 +53,7 @@ func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store
 		Signatory:  s.Signatory.Name,
 		SignTitle:  s.Signatory.Title.In(lang),
 		Signature:  signature,
-		Footer:     []string{sec.Name + ", " + sec.Address, l.T("footer.tel") + " " + sec.Phone + " · " + l.T("footer.fax") + " " + sec.Fax + " · " + sec.Email + " · " + sec.Website},
+		Footer:     []string{sec.Line(lang), l.T("footer.tel") + " " + sec.Phone + " · " + l.T("footer.fax") + " " + sec.Fax + " · " + sec.Email + " · " + sec.Website},
 		VerifyURL:  verify,
 		VerifyNote: l.T("letter.verify", h.baseURL+"/verify"),
 		VerifyCode: l.T("verify.serial") + " " + letter.Serial + " · " + l.T("letter.code", h.db.LetterShortCode(letter.Serial)),

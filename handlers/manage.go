@@ -24,7 +24,7 @@ func labelsOf(r *store.Registration, s *store.Settings, l *i18n.Localizer) label
 		v.Category = cat.Name.In(l.Lang)
 	}
 	if ht, ok := s.Hotel(r.Hotel); ok {
-		v.Hotel = ht.Name
+		v.Hotel = ht.Name.In(l.Lang)
 	}
 	if sv, ok := s.StudyVisit(r.StudyVisit); ok {
 		v.Visit = sv.Name.In(l.Lang) + " — " + l.DateString(sv.Date)

@@ -135,7 +135,7 @@ func (h *Handler) myReceipt(c *gin.Context) {
 	rc := pdf.Receipt{
 		Title:  l.T("receipt.title"),
 		Event:  s.Name.In(l.Lang),
-		Issuer: append([]string{sec.Name}, strings.Split(sec.Address, ", ")...),
+		Issuer: append([]string{sec.Name.In(l.Lang)}, strings.Split(sec.Address.In(l.Lang), ", ")...),
 		Serial: l.T("receipt.number", strconv.FormatInt(p.ID, 10)),
 		Date:   l.T("receipt.date", paid),
 		Paid:   l.T("receipt.paid", l.T("receipt.paid_by."+p.Method), paid),
@@ -149,7 +149,7 @@ func (h *Handler) myReceipt(c *gin.Context) {
 		},
 		Amount: l.T("receipt.total", l.Money(p.Amount, p.Currency)),
 		Note:   l.T("receipt.note", s.Name.In(l.Lang)),
-		Footer: []string{sec.Name + ", " + sec.Address, sec.Email + " · " + sec.Phone + " · " + sec.Website},
+		Footer: []string{sec.Line(l.Lang), sec.Email + " · " + sec.Phone + " · " + sec.Website},
 	}
 	h.sendPDF(c, "receipt-"+r.Reference+".pdf", func(b *bytes.Buffer) error { return pdf.WriteReceipt(b, rc) })
 }

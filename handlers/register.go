@@ -140,7 +140,7 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 	}
 	for _, ht := range s.Hotels {
 		full := hotels[ht.Code] >= ht.Rooms && ht.Code != hadHotel
-		f.Hotels = append(f.Hotels, option{Value: ht.Code, Label: left(ht.Name, ht.Rooms-hotels[ht.Code]), Full: full})
+		f.Hotels = append(f.Hotels, option{Value: ht.Code, Label: left(ht.Name.In(l.Lang), ht.Rooms-hotels[ht.Code]), Full: full})
 	}
 	for _, v := range s.StudyVisits {
 		full := visits[v.Code] >= v.Capacity && v.Code != hadVisit

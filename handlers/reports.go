@@ -112,7 +112,7 @@ func roomingRows(in reportInput) [][]string {
 			}
 			from, to := stay(&r, in.s)
 			for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
-				rows = append(rows, []string{h.Name, d.Format(store.DateLayout), listName(&r), in.l.CountryName(r.Country),
+				rows = append(rows, []string{h.Name.In(in.l.Lang), d.Format(store.DateLayout), listName(&r), in.l.CountryName(r.Country),
 					r.Reference, r.Accessibility})
 			}
 		}

@@ -83,3 +83,33 @@ func TestPrivatePagesSpeakTheDelegatesLanguage(t *testing.T) {
 		t.Error("the edit page repeats the new form's intro")
 	}
 }
+
+// The home page is in the reader's language throughout, the secretariat's
+// address and the footer too, shows the venue with a map link and links
+// the privacy notice, which is a page of its own (13.4).
+func TestHomePageLocalisedWithMapAndPrivacy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	home := e.do(t, request{method: "GET", path: "/?lang=es"}).Body.String()
+	for _, want := range []string{
+		"Instituto de la UNESCO para el Aprendizaje a lo Largo de Toda la Vida (UIL)<br>Feldbrunnenstr. 58, 20148 Hamburgo, Alemania",
+		"Centro Histórico de la Ciudad de México, México<br><a href=\"https://www.openstreetmap.org/search?query=Historic%20centre%20of%20Mexico%20City%2c%20Mexico\"",
+		`<a href="/privacy">Aviso de privacidad</a>`,
+	} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the Spanish home page lacks %q:\n%s", want, home[max(0, strings.Index(home, "openstreetmap")-120):][:300])
+		}
+	}
+	footer := home[strings.Index(home, `<footer`):]
+	if strings.Contains(footer, "Germany") || strings.Contains(footer, "Institute") {
+		t.Errorf("the footer is still in English: %s", footer)
+	}
+	w := e.do(t, request{method: "GET", path: "/privacy?lang=fr"})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "<h1>Avis de confidentialité</h1>") || !strings.Contains(w.Body.String(), "Hambourg, Allemagne") {
+		t.Errorf("privacy notice: %d\n%.500s", w.Code, w.Body.String())
+	}
+	form := e.do(t, request{method: "GET", path: "/register?lang=en"}).Body.String()
+	if !strings.Contains(form, `href="/privacy"`) {
+		t.Error("the form does not link the privacy notice beside the consent")
+	}
+}

@@ -55,8 +55,16 @@ func DefaultSettings() Settings {
 		Capacity: 600,
 		Currency: "USD",
 		Secretariat: Contact{
-			Name:    "UNESCO Institute for Lifelong Learning (UIL)",
-			Address: "Feldbrunnenstr. 58, 20148 Hamburg, Germany",
+			Name: Text{
+				En: "UNESCO Institute for Lifelong Learning (UIL)",
+				Es: "Instituto de la UNESCO para el Aprendizaje a lo Largo de Toda la Vida (UIL)",
+				Fr: "Institut de l'UNESCO pour l'apprentissage tout au long de la vie (UIL)",
+			},
+			Address: Text{
+				En: "Feldbrunnenstr. 58, 20148 Hamburg, Germany",
+				Es: "Feldbrunnenstr. 58, 20148 Hamburgo, Alemania",
+				Fr: "Feldbrunnenstr. 58, 20148 Hambourg, Allemagne",
+			},
 			Phone:   "+49 40 44 80 41 12",
 			Fax:     "+49 40 41 077 23",
 			Email:   "learningcities@unesco.org",
@@ -84,9 +92,15 @@ func DefaultSettings() Settings {
 			cat("staff", "Staff", "Personal", "Personnel", "#222222", 0, 0, false, costs),
 		},
 		Hotels: []Hotel{
-			{Code: "sample-hotel-a", Name: "Sample hotel A (example room block)", Address: "Historic centre, Mexico City", Rooms: 150},
-			{Code: "sample-hotel-b", Name: "Sample hotel B (example room block)", Address: "Historic centre, Mexico City", Rooms: 100},
-			{Code: "sample-hotel-c", Name: "Sample hotel C (example room block)", Address: "Historic centre, Mexico City", Rooms: 60},
+			{Code: "sample-hotel-a", Rooms: 150,
+				Name:    Text{En: "Sample hotel A (example room block)", Es: "Hotel de ejemplo A (bloque de habitaciones)", Fr: "Hôtel d'exemple A (bloc de chambres)"},
+				Address: Text{En: "Historic centre, Mexico City", Es: "Centro Histórico, Ciudad de México", Fr: "Centre historique, Mexico"}},
+			{Code: "sample-hotel-b", Rooms: 100,
+				Name:    Text{En: "Sample hotel B (example room block)", Es: "Hotel de ejemplo B (bloque de habitaciones)", Fr: "Hôtel d'exemple B (bloc de chambres)"},
+				Address: Text{En: "Historic centre, Mexico City", Es: "Centro Histórico, Ciudad de México", Fr: "Centre historique, Mexico"}},
+			{Code: "sample-hotel-c", Rooms: 60,
+				Name:    Text{En: "Sample hotel C (example room block)", Es: "Hotel de ejemplo C (bloque de habitaciones)", Fr: "Hôtel d'exemple C (bloc de chambres)"},
+				Address: Text{En: "Historic centre, Mexico City", Es: "Centro Histórico, Ciudad de México", Fr: "Centre historique, Mexico"}},
 		},
 		StudyVisits: []StudyVisit{
 			{Code: "sample-visit-community", Date: "2015-09-30", Capacity: 40, Name: Text{

@@ -17,6 +17,19 @@ type Text struct {
 	Fr string `json:"fr"`
 }
 
+// UnmarshalJSON reads a text in three languages, or a plain string as its
+// English (settings saved before a field was translated, and API callers
+// that write one language).
+func (t *Text) UnmarshalJSON(b []byte) error {
+	var plain string
+	if err := json.Unmarshal(b, &plain); err == nil {
+		*t = Text{En: plain}
+		return nil
+	}
+	type text Text // without this method
+	return json.Unmarshal(b, (*text)(t))
+}
+
 // In returns the text in lang, falling back to English.
 func (t Text) In(lang string) string {
 	switch {
@@ -30,13 +43,16 @@ func (t Text) In(lang string) string {
 
 // Contact is the conference secretariat.
 type Contact struct {
-	Name    string `json:"name"`
-	Address string `json:"address"`
+	Name    Text   `json:"name"`
+	Address Text   `json:"address"`
 	Phone   string `json:"phone"`
 	Fax     string `json:"fax"`
 	Email   string `json:"email"`
 	Website string `json:"website"`
 }
+
+// Line is the contact's name and address on one line, in lang.
+func (c Contact) Line(lang string) string { return c.Name.In(lang) + ", " + c.Address.In(lang) }
 
 // Signatory signs the invitation letters.
 type Signatory struct {
@@ -62,8 +78,8 @@ type Category struct {
 // Hotel is a block of rooms held for delegates.
 type Hotel struct {
 	Code    string `json:"code"`
-	Name    string `json:"name"`
-	Address string `json:"address"`
+	Name    Text   `json:"name"`
+	Address Text   `json:"address"`
 	Rooms   int    `json:"rooms"`
 }
 

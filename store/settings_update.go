@@ -100,8 +100,8 @@ func (s *Settings) checkCategories(v *ValidationError) {
 // checkHotels checks each hotel: a unique code, a name, rooms.
 func (s *Settings) checkHotels(v *ValidationError) {
 	checkList(v, "hotels", s.Hotels, func(h Hotel) string { return h.Code }, func(f string, h Hotel) {
-		if strings.TrimSpace(h.Name) == "" {
-			v.Add(f+"name", "error.required")
+		if strings.TrimSpace(h.Name.En) == "" {
+			v.Add(f+"name.en", "error.required")
 		}
 		if h.Rooms < 0 {
 			v.Add(f+"rooms", "error.not_negative")
