@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 
+	"delegate/calendar"
 	"delegate/i18n"
 	"delegate/pdf"
 	"delegate/store"
@@ -79,6 +80,31 @@ func (h *Handler) myBadge(c *gin.Context) {
 	h.sendPDF(c, "badge-"+r.Reference+".pdf", func(b *bytes.Buffer) error {
 		return pdf.WriteBadges(b, pdf.A6, []pdf.Badge{h.badgeFor(r, &s, "")})
 	})
+}
+
+// myCalendar is the delegate's conference as an iCalendar file, for a
+// live registration.
+func (h *Handler) myCalendar(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	if !r.Live() {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	s := h.db.Settings()
+	c.Header("Content-Disposition", `attachment; filename="`+calendar.FileName+`"`)
+	c.Data(http.StatusOK, calendar.ContentType, calendar.Delegate(&r, &s, hostOf(h.baseURL), h.db.Now()))
+}
+
+// hostOf is the host of a base URL, which names the service in calendar
+// event UIDs.
+func hostOf(baseURL string) string {
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		return u.Hostname()
+	}
+	return "delegate.invalid"
 }
 
 // oneBadge is a badge for the desk, from its reference.

@@ -113,3 +113,27 @@ func TestHomePageLocalisedWithMapAndPrivacy(t *testing.T) {
 		t.Error("the form does not link the privacy notice beside the consent")
 	}
 }
+
+// A live registration's private page offers its calendar file; a
+// cancelled one has none (13.5).
+func TestCalendarFileFromThePrivatePage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	link, ref := e.privateLink(t, with(valid("cal@example.org"), "language", "es"))
+	page := e.do(t, request{method: "GET", path: link}).Body.String()
+	if !strings.Contains(page, `href="`+link+`/conference.ics">Añadir a mi calendario (.ics)</a>`) {
+		t.Errorf("the private page does not offer the calendar:\n%s", page)
+	}
+	w := e.do(t, request{method: "GET", path: link + "/conference.ics"})
+	body := strings.ReplaceAll(w.Body.String(), "\r\n ", "")
+	if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/calendar") ||
+		!strings.Contains(w.Header().Get("Content-Disposition"), "conference.ics") ||
+		!strings.Contains(body, "UID:"+strings.ToLower(ref)+"-conference@iclc.example.org\r\n") ||
+		!strings.Contains(body, "DTEND;VALUE=DATE:20151001\r\n") {
+		t.Fatalf("calendar: %d %v\n%s", w.Code, w.Header(), body)
+	}
+	e.do(t, request{method: "POST", path: link + "/cancel", form: url.Values{"confirm": {"1"}}})
+	if w := e.do(t, request{method: "GET", path: link + "/conference.ics"}); w.Code != 404 {
+		t.Errorf("a cancelled registration's calendar: %d", w.Code)
+	}
+}

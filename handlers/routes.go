@@ -73,6 +73,7 @@ func (h *Handler) routeTable() []route {
 		{"public", "POST", "/r/:token/cancel", h.limit(h.submitCancel)},
 		{"public", "GET", "/r/:token/badge.pdf", h.myBadge},
 		{"public", "GET", "/r/:token/letter.pdf", h.myLetter},
+		{"public", "GET", "/r/:token/conference.ics", h.myCalendar},
 		{"public", "GET", "/r/:token/receipt.pdf", h.myReceipt},
 		{"public", "GET", "/r/:token/certificate.pdf", h.myCertificate},
 		{"public", "GET", "/r/:token/pay", h.startPayment},

@@ -1,6 +1,7 @@
 package mailer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -133,6 +134,11 @@ func (s *SMTP) message(o Outgoing) (*mail.Msg, error) {
 	m.SetGenHeader(mail.HeaderContentLang, o.Language)
 	m.SetBodyString(mail.TypeTextPlain, o.Text)
 	m.AddAlternativeString(mail.TypeTextHTML, o.HTML)
+	for _, a := range o.Attachments {
+		if err := m.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(a.ContentType))); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"delegate/calendar"
 	"delegate/store"
 )
 
@@ -97,6 +98,9 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 				}
 				continue
 			}
+			if e.Attachments, err = w.attachments(ctx, m); err != nil {
+				return sent, err
+			}
 			batch = append(batch, Outgoing{MessageID: w.messageID(m), To: m.To, ToName: m.ToName,
 				Language: m.Language, Email: e})
 			msgs = append(msgs, m)
@@ -124,6 +128,21 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		}
 	}
 	return sent, ctx.Err()
+}
+
+// attachments are the files sent with m: the approval carries the
+// delegate's calendar of the conference, as it is when sent.
+func (w *Worker) attachments(ctx context.Context, m store.OutboxMessage) ([]store.Attachment, error) {
+	if m.Kind != store.MailApproved || m.RegistrationID == 0 {
+		return nil, nil
+	}
+	r, err := w.DB.FindRegistrationByID(ctx, m.RegistrationID)
+	if err != nil {
+		return nil, fmt.Errorf("message %d: %w", m.ID, err)
+	}
+	s := w.DB.Settings()
+	return []store.Attachment{{Name: calendar.FileName, ContentType: calendar.ContentType,
+		Data: calendar.Delegate(&r, &s, w.Domain, w.Now())}}, nil
 }
 
 // outcome says what becomes of a message after one attempt.

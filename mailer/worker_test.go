@@ -3,8 +3,10 @@ package mailer_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net"
@@ -351,4 +353,69 @@ func BenchmarkWorker(b *testing.B) {
 		b.Fatalf("%d of %d sent: %v", sent, b.N, err)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
+}
+
+// The approval carries the delegate's calendar of the conference, an
+// iCalendar file in their language (13.5); other messages carry nothing.
+func TestApprovalCarriesTheCalendar(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.Start(t)
+	db := openStore(t)
+	ctx := context.Background()
+	r := register(t, db, "huong@example.vn", "fr")
+	if _, err := db.ApproveRegistration(ctx, store.System, r.Reference); err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := worker(t, db, srv.URL()).Drain(ctx); err != nil || sent != 2 {
+		t.Fatalf("drain: %d sent, %v", sent, err)
+	}
+	files := map[string]map[string]string{} // by subject: attachment name → content
+	for _, m := range srv.Messages() {
+		files[decodeHeader(t, m, "Subject")] = attachments(t, m.Mail.Header.Get("Content-Type"), m.Mail.Body)
+	}
+	var approval, received map[string]string
+	for subject, f := range files {
+		if strings.Contains(subject, "approuvée") {
+			approval = f
+		} else {
+			received = f
+		}
+	}
+	ics := strings.ReplaceAll(approval["conference.ics"], "\r\n ", "") // unfolded
+	if !strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n") || !strings.Contains(ics, "DTSTART;VALUE=DATE:20150928\r\n") ||
+		!strings.Contains(ics, "SUMMARY;LANGUAGE=fr:Deuxième Conférence internationale sur les villes apprenantes") {
+		t.Errorf("the approval's calendar (of %v):\n%s", files, ics)
+	}
+	if len(received) != 0 {
+		t.Errorf("the acknowledgement carries files: %v", received)
+	}
+}
+
+// attachments walks a MIME body and returns its attachments by file name.
+func attachments(t *testing.T, contentType string, body io.Reader) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		return out
+	}
+	r := multipart.NewReader(body, params["boundary"])
+	for {
+		p, err := r.NextPart()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name := p.FileName(); name != "" {
+			data, _ := io.ReadAll(p)
+			if p.Header.Get("Content-Transfer-Encoding") == "base64" {
+				data, _ = base64.StdEncoding.DecodeString(strings.Join(strings.Fields(string(data)), ""))
+			}
+			out[name] = string(data)
+			continue
+		}
+		maps.Copy(out, attachments(t, p.Header.Get("Content-Type"), p))
+	}
 }

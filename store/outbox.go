@@ -43,6 +43,15 @@ type Email struct {
 	Subject string
 	Text    string
 	HTML    string
+	// Attachments are made when the message is sent (the approval's
+	// calendar), never stored in the outbox.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name, ContentType string
+	Data              []byte
 }
 
 // Composer writes the message of kind for registration r under settings s.

@@ -240,6 +240,16 @@ func (db *DB) FindRegistration(ctx context.Context, reference string) (Registrat
 	return db.scanDetailed(row)
 }
 
+// FindRegistrationByID returns the registration with id, without its
+// passport data.
+func (db *DB) FindRegistrationByID(ctx context.Context, id int64) (Registration, error) {
+	r, err := scanListed(db.read.QueryRowContext(ctx, "SELECT "+registrationColumns+" FROM registrations WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, ErrNotFound
+	}
+	return r, err
+}
+
 // FindRegistrationByToken returns the registration whose private link holds
 // token.
 func (db *DB) FindRegistrationByToken(ctx context.Context, token string) (Registration, error) {
