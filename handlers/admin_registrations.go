@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
@@ -39,6 +40,18 @@ type listView struct {
 	Filters    map[string]string // and for "all that match" in the bulk form
 }
 
+// filterFields are the list's filters that get gives a value, by name:
+// for hidden fields that carry them into a form.
+func filterFields(get func(string) string) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{"status", "category", "country", "q", "letter", "payment", "hotel", "visit", "printed"} {
+		if x := get(k); x != "" {
+			out[k] = x
+		}
+	}
+	return out
+}
+
 // exportQuery is the request's filters without paging, encoded by
 // url.Values and so safe in a link as it is.
 func exportQuery(c *gin.Context) template.URL {
@@ -69,12 +82,7 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 		return
 	}
 	v := listView{F: f, Rows: p.Rows, Total: p.Total, Capped: p.Capped, Pages: (p.Total + adminPerPage - 1) / adminPerPage, L: l,
-		CatNames: map[string]string{}, Query: exportQuery(c), Filters: map[string]string{}}
-	for _, k := range []string{"status", "category", "country", "q", "letter", "payment", "hotel", "visit", "printed"} {
-		if x := c.Query(k); x != "" {
-			v.Filters[k] = x
-		}
-	}
+		CatNames: map[string]string{}, Query: exportQuery(c), Filters: filterFields(c.Query)}
 	v.Prev, v.Next = pager(c, f.Page, p.Next != "", p.Next)
 	for _, x := range store.Statuses {
 		v.Statuses = append(v.Statuses, option{Value: x, Label: l.T("status." + x)})
@@ -105,6 +113,20 @@ func (h *Handler) showRegistrations(c *gin.Context) {
 	h.render(c, http.StatusOK, "registrations", l.T("admin.list.title"), v)
 }
 
+// bulkConfirmView asks for the reason of a bulk decline and a second
+// press naming the count.
+type bulkConfirmView struct {
+	Count   int
+	Refs    []string
+	All     bool // the selection is every match of Filters
+	Filters map[string]string
+	Names   []string // the first few, to recognise the selection
+	More    int
+	Back    string
+	Reason  string
+	Error   string
+}
+
 // bulkRegistrations approves or rejects the selected registrations (the
 // ticked rows, or with "all" every one matching the list's filters), each
 // in its own transaction, several at once so that they share commits; the
@@ -122,7 +144,13 @@ func (h *Handler) bulkRegistrations(c *gin.Context) {
 		return
 	}
 	refs := c.PostFormArray("ref")
-	if c.PostForm("all") == "on" {
+	if c.PostForm("page") == "on" { // "select all on this page", with or without script
+		refs = append(refs, strings.Fields(c.PostForm("shown"))...)
+		slices.Sort(refs)
+		refs = slices.Compact(refs)
+	}
+	all := c.PostForm("all") == "on"
+	if all {
 		refs = refs[:0]
 		f := filterFrom(c.PostForm)
 		f.Sort = "oldest"
@@ -135,9 +163,39 @@ func (h *Handler) bulkRegistrations(c *gin.Context) {
 			return
 		}
 	}
+	back := c.PostForm("back")
+	if u, err := url.Parse(back); err != nil || u.Path != "/admin/registrations" {
+		back = "/admin/registrations"
+	}
+	if len(refs) == 0 {
+		h.flash(c, l.T("admin.bulk.none"))
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	}
+	reason := strings.TrimSpace(c.PostForm("reason"))
+	if d.reason && (c.PostForm("confirm") != "1" || reason == "") {
+		// declining tells each delegate why: ask for the reason, and for a
+		// second press that names how many
+		v := bulkConfirmView{Count: len(refs), Refs: refs, All: all, Back: back, Reason: reason}
+		if all {
+			v.Filters, v.Refs = filterFields(c.PostForm), nil
+		}
+		status := http.StatusOK
+		if c.PostForm("confirm") == "1" {
+			v.Error, status = l.T("error.required"), http.StatusUnprocessableEntity
+		}
+		for _, ref := range refs[:min(len(refs), 10)] {
+			if r, err := h.db.FindRegistration(ctx, ref); err == nil {
+				v.Names = append(v.Names, r.FamilyName+", "+r.GivenNames+" ("+r.Reference+")")
+			}
+		}
+		v.More = len(refs) - len(v.Names)
+		h.render(c, status, "bulkconfirm", l.T("admin.bulk.confirm_title", len(refs)), v)
+		return
+	}
 	var done, skipped atomic.Int64
 	err := inParallel(ctx, len(refs), func(i int) error {
-		_, err := d.take(h.db, ctx, caller(c), refs[i], c.PostForm("reason"))
+		_, err := d.take(h.db, ctx, caller(c), refs[i], reason)
 		switch {
 		case err == nil:
 			done.Add(1)
@@ -153,10 +211,6 @@ func (h *Handler) bulkRegistrations(c *gin.Context) {
 		return
 	}
 	h.flash(c, l.T("admin.bulk."+d.name, int(done.Load()), int(skipped.Load())))
-	back := c.PostForm("back")
-	if u, err := url.Parse(back); err != nil || u.Path != "/admin/registrations" {
-		back = "/admin/registrations"
-	}
 	c.Redirect(http.StatusSeeOther, back)
 }
 

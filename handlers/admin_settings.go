@@ -23,6 +23,9 @@ type settingsView struct {
 	Hotels     []int
 	Visits     []int
 	Langs      []string
+	// Confirm asks for a second press, saying what saving sets off (new
+	// dates email every delegate and reissue the letters).
+	Confirm string
 	// Places is the second page of the settings: hotels and study visits
 	// (one page would be over the 30 KB a page may weigh).
 	Places bool
@@ -147,6 +150,16 @@ func (h *Handler) submitSettingsPage(c *gin.Context, places bool) {
 	view := viewOf(form)
 	view.Places = places
 	s, ve, rowOf := parseSettings(h.db.Settings(), form, view)
+	if ve.Err() == nil && form["confirm"] != "dates" && h.db.DatesChanged(s) && s.Validate() == nil {
+		d, err := h.db.DateChangeConsequences(c.Request.Context())
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		view.Confirm = h.localizer(c).T("admin.settings.confirm_dates", d.Emailed, d.LettersReissued)
+		h.renderSettings(c, http.StatusOK, view)
+		return
+	}
 	if ve.Err() == nil {
 		_, err := h.db.UpdateSettings(c.Request.Context(), caller(c), s)
 		if err == nil {

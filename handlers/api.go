@@ -146,6 +146,18 @@ func (h *Handler) putConference(c *gin.Context) {
 	if !h.decodeJSON(c, &s) {
 		return
 	}
+	if h.db.DatesChanged(s) && c.Query("confirm") != "dates" && s.Validate() == nil {
+		// new dates email every live delegate and reissue the letters: the
+		// caller is told how many, and repeats the call with ?confirm=dates
+		d, err := h.db.DateChangeConsequences(c.Request.Context())
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusConflict, gin.H{"error": h.localizer(c).T("admin.settings.confirm_dates", d.Emailed, d.LettersReissued),
+			"code": "confirm_dates", "consequences": d})
+		return
+	}
 	out, err := h.db.UpdateSettings(c.Request.Context(), caller(c), s)
 	if err != nil {
 		h.fail(c, err)

@@ -121,7 +121,10 @@ func TestConferenceSettingsAPI(t *testing.T) {
 			wantStatus: 201, want: []string{`"status":"waitlisted"`}},
 		{name: "bad values", req: request{method: "PUT", path: "/api/v1/conference?lang=en", role: "admin", json: map[string]any{"end_date": "2015-09-01", "capacity": -5, "time_zone": "Mars/Olympus"}},
 			wantStatus: 422, want: []string{`"end_date":"The end cannot be before the start."`, `"capacity"`, `"time_zone"`}},
-		{name: "new dates", req: request{method: "PUT", path: "/api/v1/conference", role: "admin", json: map[string]any{"start_date": "2015-10-05", "end_date": "2015-10-07"}},
+		// new dates tell what they set off first, and are saved on a second call
+		{name: "new dates asked", req: request{method: "PUT", path: "/api/v1/conference?lang=en", role: "admin", json: map[string]any{"start_date": "2015-10-05", "end_date": "2015-10-07"}},
+			wantStatus: 409, want: []string{`"code":"confirm_dates"`, `"consequences":{"emailed":2,"letters_reissued":0}`, "saving will email 2 delegates"}},
+		{name: "new dates", req: request{method: "PUT", path: "/api/v1/conference?confirm=dates", role: "admin", json: map[string]any{"start_date": "2015-10-05", "end_date": "2015-10-07"}},
 			wantStatus: 200, want: []string{`"end_date":"2015-10-07"`}},
 		{name: "passport rule follows the dates", req: request{method: "POST", path: "/api/v1/registrations?lang=en", json: with(valid("three@example.org"), "passport_expiry", "2016-04-06", "arrival_date", "", "departure_date", "")},
 			wantStatus: 422, want: []string{"7 April 2016"}},

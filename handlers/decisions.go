@@ -64,6 +64,9 @@ func (h *Handler) apiDecision(d decision) gin.HandlerFunc {
 // there.
 func (h *Handler) adminDecision(d decision) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if d.name == cancel.name && !h.confirmed(c, "admin.confirm.cancel.title", "admin.confirm.cancel.lead", "admin.confirm.cancel.button") {
+			return
+		}
 		reason := ""
 		if d.reason {
 			reason = c.PostForm("reason")
@@ -71,4 +74,37 @@ func (h *Handler) adminDecision(d decision) gin.HandlerFunc {
 		_, err := d.take(h.db, c.Request.Context(), caller(c), c.Param("reference"), reason)
 		h.afterChange(c, err, d.done, reason)
 	}
+}
+
+// confirmedView asks for a second press before something that cannot be
+// undone; Fields carry what was posted (name in Value, value in Label).
+type confirmedView struct {
+	Lead, Button, Action, Back string
+	Fields                     []option
+}
+
+// confirmed reports whether the organiser confirmed the posted action on
+// the registration in the path; if not, it shows a page that says what
+// the action does (the catalog's title, lead and button; the first two
+// given the delegate) and posts the same form again with confirm=1.
+func (h *Handler) confirmed(c *gin.Context, title, lead, button string) bool {
+	if c.PostForm("confirm") == "1" {
+		return true
+	}
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return false
+	}
+	l := h.localizer(c)
+	who := r.FullName() + " (" + r.Reference + ")"
+	v := confirmedView{Lead: l.T(lead, who), Button: l.T(button), Action: c.Request.URL.Path,
+		Back: "/admin/registrations/" + r.Reference}
+	for name, values := range c.Request.PostForm {
+		if name != "confirm" && len(values) > 0 {
+			v.Fields = append(v.Fields, option{Value: name, Label: values[0]})
+		}
+	}
+	h.render(c, http.StatusOK, "confirm", l.T(title, who), v)
+	return false
 }

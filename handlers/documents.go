@@ -252,6 +252,9 @@ func (h *Handler) badgesPage(c *gin.Context, status int, sent url.Values, ve *st
 }
 
 func (h *Handler) reissueBadge(c *gin.Context) {
+	if !h.confirmed(c, "admin.confirm.reissue.title", "admin.confirm.reissue.lead", "admin.confirm.reissue.button") {
+		return
+	}
 	if _, err := h.db.ReissueBadge(c.Request.Context(), caller(c), c.Param("reference")); err != nil {
 		h.fail(c, err)
 		return

@@ -165,7 +165,15 @@ func TestDeskBadges(t *testing.T) {
 	// a lost badge: reissue, and the old code no longer matches
 	before, _ := e.db.FindRegistration(ctx, refs[1])
 	old := e.db.CheckinCode(before)
-	if rec := e.do(t, request{method: "POST", path: "/admin/registrations/" + refs[1] + "/reissue-badge", session: desk, form: url.Values{}}); rec.Code != 303 {
+	reissue := "/admin/registrations/" + refs[1] + "/reissue-badge"
+	ask := e.do(t, request{method: "POST", path: reissue + "?lang=en", session: desk, form: url.Values{}})
+	if ask.Code != 200 || !strings.Contains(ask.Body.String(), "stops working at the desk") || !strings.Contains(ask.Body.String(), `name="confirm" value="1"`) {
+		t.Fatalf("reissue asks first: %d", ask.Code)
+	}
+	if r, _ := e.db.FindRegistration(ctx, refs[1]); r.BadgeVersion != before.BadgeVersion {
+		t.Fatal("the badge was reissued before the confirmation")
+	}
+	if rec := e.do(t, request{method: "POST", path: reissue, session: desk, form: url.Values{"confirm": {"1"}}}); rec.Code != 303 {
 		t.Fatalf("reissue: %d", rec.Code)
 	}
 	after, _ := e.db.FindRegistration(ctx, refs[1])

@@ -75,6 +75,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"settings":      {method: "GET", path: "/admin/settings?lang=es", session: admin},
 		"places":        {method: "GET", path: "/admin/settings/places?lang=fr", session: admin},
 		"privacy":       {method: "GET", path: "/privacy?lang=es"},
+		"bulk-confirm":  {method: "POST", path: "/admin/registrations/bulk?lang=fr", session: admin, form: url.Values{"action": {"reject"}, "ref": {ref}}},
+		"confirm":       {method: "POST", path: "/admin/registrations/" + ref + "/cancel?lang=es", session: admin, form: url.Values{"reason": {"x"}}},
 		"settings-422":  {method: "POST", path: "/admin/settings", session: admin, form: url.Values{"capacity": {"x"}, "categories.count": {"1"}}},
 		"users":         {method: "GET", path: "/admin/users", session: admin},
 		"tokens":        {method: "GET", path: "/admin/tokens?lang=fr", session: admin},

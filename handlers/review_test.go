@@ -1,10 +1,13 @@
 package handlers_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"delegate/store"
 )
 
 // Issue 13's points, each named after it, as a delegate or organiser
@@ -135,5 +138,123 @@ func TestCalendarFileFromThePrivatePage(t *testing.T) {
 	e.do(t, request{method: "POST", path: link + "/cancel", form: url.Values{"confirm": {"1"}}})
 	if w := e.do(t, request{method: "GET", path: link + "/conference.ics"}); w.Code != 404 {
 		t.Errorf("a cancelled registration's calendar: %d", w.Code)
+	}
+}
+
+// Declining many asks for the reason and a second press that names the
+// count; nothing changes before it (13.7).
+func TestBulkDeclineAsksReasonAndCount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	_, a := e.privateLink(t, with(valid("bulk-a@example.org"), "family_name", "Abara"))
+	_, b := e.privateLink(t, with(valid("bulk-b@example.org"), "family_name", "Bello"))
+	admin := e.login(t, "admin")
+	ask := e.do(t, request{method: "POST", path: "/admin/registrations/bulk?lang=en", session: admin,
+		form: url.Values{"action": {"reject"}, "ref": {a, b}, "reason": {""}}})
+	page := ask.Body.String()
+	if ask.Code != 200 || !strings.Contains(page, "<h1>Decline 2 registrations?</h1>") || !strings.Contains(page, "Abara, Aminata ("+a+")") ||
+		!strings.Contains(page, ">Decline 2 registrations</button>") || !strings.Contains(page, `<textarea id="reason" name="reason"`) {
+		t.Fatalf("the first press: %d\n%s", ask.Code, page)
+	}
+	still := func() {
+		t.Helper()
+		for _, ref := range []string{a, b} {
+			if r, _ := e.db.FindRegistration(ctx, ref); r.Status != store.StatusPending {
+				t.Fatalf("%s is %s before the confirmation", ref, r.Status)
+			}
+		}
+	}
+	still()
+	form := url.Values{"action": {"reject"}, "ref": {a, b}, "confirm": {"1"}, "reason": {"  "}}
+	if w := e.do(t, request{method: "POST", path: "/admin/registrations/bulk?lang=en", session: admin, form: form}); w.Code != 422 ||
+		!strings.Contains(w.Body.String(), `id="reason-error"`) {
+		t.Fatalf("confirmed without a reason: %d", w.Code)
+	}
+	still()
+	form.Set("reason", "The category is for city officials only.")
+	if w := e.do(t, request{method: "POST", path: "/admin/registrations/bulk?lang=en", session: admin, form: form}); w.Code != 303 {
+		t.Fatalf("confirmed: %d", w.Code)
+	}
+	for _, ref := range []string{a, b} {
+		if r, _ := e.db.FindRegistration(ctx, ref); r.Status != store.StatusRejected {
+			t.Errorf("%s is %s after the confirmation", ref, r.Status)
+		}
+	}
+}
+
+// The registrations list offers "select all on this page" and its bulk
+// buttons above the table as well as below; the box works without
+// script (13.9).
+func TestSelectAllOnThisPageAndButtonsAbove(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	_, a := e.privateLink(t, valid("page-a@example.org"))
+	_, b := e.privateLink(t, valid("page-b@example.org"))
+	admin := e.login(t, "admin")
+	list := e.do(t, request{method: "GET", path: "/admin/registrations?lang=en", session: admin}).Body.String()
+	table := strings.Index(list, `<table class="list">`)
+	top := strings.Index(list, `name="page" data-select-page`)
+	if top < 0 || top > table || !strings.Contains(list[:table], `value="approve"`) || !strings.Contains(list[table:], `value="approve"`) {
+		t.Fatalf("the select-all box and the buttons are not above the table (box at %d, table at %d)", top, table)
+	}
+	shown := regexp.MustCompile(`name="shown" value="([^"]*)"`).FindStringSubmatch(list)
+	if shown == nil || !strings.Contains(shown[1], a) || !strings.Contains(shown[1], b) {
+		t.Fatalf("the page's rows are not in the form: %v", shown)
+	}
+	w := e.do(t, request{method: "POST", path: "/admin/registrations/bulk", session: admin,
+		form: url.Values{"action": {"approve"}, "page": {"on"}, "shown": {shown[1]}, "back": {"/admin/registrations"}}})
+	if w.Code != 303 {
+		t.Fatalf("approve the page: %d", w.Code)
+	}
+	for _, ref := range []string{a, b} {
+		if r, _ := e.db.FindRegistration(ctx, ref); r.Status != store.StatusApproved {
+			t.Errorf("%s is %s", ref, r.Status)
+		}
+	}
+}
+
+// Cancelling a registration asks first, naming the delegate; saving new
+// dates first says how many delegates are emailed and letters reissued,
+// and saves on the second press (13.7).
+func TestIrreversibleActionsAskFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	_, ref := e.privateLink(t, with(valid("ask@example.org"), "family_name", "Okafor"))
+	admin := e.login(t, "admin")
+	cancel := "/admin/registrations/" + ref + "/cancel"
+	ask := e.do(t, request{method: "POST", path: cancel + "?lang=en", session: admin, form: url.Values{"reason": {"Asked by phone"}}})
+	page := ask.Body.String()
+	if ask.Code != 200 || !strings.Contains(page, "<h1>Cancel the registration of ") || !strings.Contains(page, ref+")?</h1>") ||
+		!strings.Contains(page, `name="reason" value="Asked by phone"`) {
+		t.Fatalf("cancel asks first: %d\n%s", ask.Code, page)
+	}
+	if r, _ := e.db.FindRegistration(ctx, ref); r.Status != store.StatusPending {
+		t.Fatalf("cancelled before the confirmation: %s", r.Status)
+	}
+	if w := e.do(t, request{method: "POST", path: cancel, session: admin, form: url.Values{"reason": {"Asked by phone"}, "confirm": {"1"}}}); w.Code != 303 {
+		t.Fatalf("confirmed cancel: %d", w.Code)
+	}
+	if r, _ := e.db.FindRegistration(ctx, ref); r.Status != store.StatusCancelled || r.StatusReason != "Asked by phone" {
+		t.Errorf("after the confirmation: %s %q", r.Status, r.StatusReason)
+	}
+
+	e.privateLink(t, valid("live@example.org"))
+	form := formFromPage(t, e.do(t, request{method: "GET", path: "/admin/settings?lang=en", session: admin}).Body.String())
+	form.Set("start_date", "2015-10-05")
+	form.Set("end_date", "2015-10-07")
+	first := e.do(t, request{method: "POST", path: "/admin/settings?lang=en", session: admin, form: form})
+	if first.Code != 200 || !strings.Contains(first.Body.String(), "saving will email 1 delegates and reissue 0 invitation letters") ||
+		!strings.Contains(first.Body.String(), `value="2015-10-05"`) {
+		t.Fatalf("new dates ask first: %d\n%s", first.Code, clip(first.Body.String()))
+	}
+	if e.db.Settings().StartDate != "2015-09-28" {
+		t.Fatal("the dates were saved on the first press")
+	}
+	form.Set("confirm", "dates")
+	if w := e.do(t, request{method: "POST", path: "/admin/settings", session: admin, form: form}); w.Code != 303 || e.db.Settings().StartDate != "2015-10-05" {
+		t.Errorf("second press: %d, start %s", w.Code, e.db.Settings().StartDate)
 	}
 }

@@ -7,6 +7,14 @@ document.addEventListener("DOMContentLoaded", function () {
   if (first) {
     first.focus();
   }
+  // "Select all on this page" ticks every row; the server reads the page's
+  // rows from the box alone, so it works without script too.
+  var page = document.querySelector("[data-select-page]");
+  if (page) {
+    page.addEventListener("change", function () {
+      page.form.querySelectorAll("input[name=ref]").forEach(function (box) { box.checked = page.checked; });
+    });
+  }
   // A progress page reloads itself while work goes on; without script its
   // "refresh" link does the same.
   var refresh = document.querySelector("[data-refresh]");

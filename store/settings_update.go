@@ -300,3 +300,27 @@ func settingsChanges(old, s *Settings) map[string]any {
 	}
 	return ch
 }
+
+// DateChange is what saving new conference dates sets off: a message to
+// every live delegate and each valid invitation letter issued anew.
+type DateChange struct {
+	Emailed         int `json:"emailed"`
+	LettersReissued int `json:"letters_reissued"`
+}
+
+// DatesChanged reports whether s moves the conference's dates.
+func (db *DB) DatesChanged(s Settings) bool {
+	old := db.Settings()
+	return old.StartDate != s.StartDate || old.EndDate != s.EndDate
+}
+
+// DateChangeConsequences counts what new dates would set off, from the
+// tallies.
+func (db *DB) DateChangeConsequences(ctx context.Context) (DateChange, error) {
+	var d DateChange
+	err := db.read.QueryRowContext(ctx, `SELECT
+		coalesce(sum(CASE WHEN dim = 'status' AND key IN ('pending','approved','waitlisted') THEN n END), 0),
+		coalesce(sum(CASE WHEN dim = 'letters_issued' THEN n END), 0)
+		FROM tallies WHERE dim IN ('status', 'letters_issued')`).Scan(&d.Emailed, &d.LettersReissued)
+	return d, err
+}
