@@ -168,7 +168,7 @@ func buildServer(db *store.DB, cfg *config, log *slog.Logger) (*http.Server, net
 		log.Info("online payment with Stripe")
 	}
 	h, err := handlers.New(handlers.Deps{DB: db, Logger: log, BaseURL: cfg.baseURL,
-		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies, Payments: pay})
+		RateLimit: cfg.rateLimit, TrustedProxies: cfg.trustedProxies, Payments: pay, MailOff: cfg.smtpURL == ""})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -32,6 +32,9 @@ type Deps struct {
 	// TrustedProxies name the reverse proxies whose X-Forwarded-For is
 	// believed; none by default.
 	TrustedProxies []string
+	// MailOff says no SMTP server is configured: messages stay in the
+	// outbox, and the mail and dashboard pages say so.
+	MailOff bool
 	// Payments takes fees by card; nil when Stripe is not configured.
 	Payments *payment.Client
 	// Sleep waits out the slowdown after a failed login; by default it
@@ -45,6 +48,7 @@ type Handler struct {
 	db       *store.DB
 	log      *slog.Logger
 	baseURL  string
+	mailOff  bool
 	pages    map[string]*template.Template
 	limiter  *limiter
 	sessions *scs.SessionManager
@@ -94,6 +98,7 @@ func New(d Deps) (*Server, error) {
 		limiter: newLimiter(d.RateLimit),
 		sleep:   d.Sleep,
 		pay:     d.Payments,
+		mailOff: d.MailOff,
 		roles:   map[string]string{},
 		// passkeys belong to the public address's domain
 		webauthn: relyingParty(d.BaseURL),

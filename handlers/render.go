@@ -13,6 +13,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,8 @@ type page struct {
 	User *store.User
 	// Flash is a message left by the previous admin action.
 	Flash string
+	// MailOff: no SMTP server is configured, so nothing is sent.
+	MailOff bool
 }
 
 // Can reports whether the signed-in organiser has the rights of role.
@@ -61,6 +64,17 @@ var funcs = template.FuncMap{
 	"langName": func(lang string) string { return i18n.For(lang).T("lang.name") },
 	"list":     func(xs ...string) []string { return xs },
 	"add":      func(a, b int) int { return a + b },
+	// frameHeight is a height in pixels for a message's frame that shows
+	// it whole: its text's lines, wrapped at about 70 characters, at the
+	// email's line height, with room for its header and footer (a
+	// sandboxed frame without script cannot size itself)
+	"frameHeight": func(text string) int {
+		rows := 0
+		for _, line := range strings.Split(text, "\n") {
+			rows += 1 + utf8.RuneCountInString(line)/70
+		}
+		return min(200+rows*26, 12000)
+	},
 	// chart geometry: pct scales a percentage to a length; add64 and sub
 	// place it
 	"pct":   func(scale, p float64) float64 { return math.Round(scale*p) / 100 },
@@ -158,7 +172,7 @@ func (h *Handler) render(c *gin.Context, status int, name, title string, data an
 		return
 	}
 	p := page{L: h.localizer(c), Settings: h.db.Settings(), Title: title, Path: pagePath(c), Data: data,
-		User: currentUser(c)}
+		User: currentUser(c), MailOff: h.mailOff}
 	if p.User != nil {
 		p.Flash = h.sessions.PopString(c.Request.Context(), "flash")
 		c.Header("Cache-Control", "no-store")

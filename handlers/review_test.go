@@ -4,9 +4,11 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"delegate/handlers"
 	"delegate/store"
 )
 
@@ -256,5 +258,52 @@ func TestIrreversibleActionsAskFirst(t *testing.T) {
 	form.Set("confirm", "dates")
 	if w := e.do(t, request{method: "POST", path: "/admin/settings", session: admin, form: form}); w.Code != 303 || e.db.Settings().StartDate != "2015-10-05" {
 		t.Errorf("second press: %d, start %s", w.Code, e.db.Settings().StartDate)
+	}
+}
+
+// Without an SMTP server the mail page and the dashboard say that messages
+// are kept and not sent; a message's frame is as tall as the message, and
+// opens on its own (13.10).
+func TestMailOffBannerAndWholeMessage(t *testing.T) {
+	t.Parallel()
+	off := newEnvWith(t, func(d *handlers.Deps) { d.MailOff = true })
+	on := newEnv(t, 0)
+	for _, e := range []*env{off, on} {
+		admin := e.login(t, "admin")
+		for _, path := range []string{"/admin/mail?lang=en", "/admin?lang=en"} {
+			page := e.do(t, request{method: "GET", path: path, session: admin}).Body.String()
+			if has := strings.Contains(page, "messages are kept here and not sent"); has != (e == off) {
+				t.Errorf("%s with mail off %v: banner %v", path, e == off, has)
+			}
+		}
+	}
+	e := on
+	admin := e.login(t, "admin")
+	e.privateLink(t, valid("long@example.org"))
+	body := strings.Repeat("A line of the programme, long enough to read as a sentence of its own.\n", 120)
+	texts := map[string]store.MessageText{}
+	for _, l := range store.Languages {
+		texts[l] = store.MessageText{Subject: "Programme", Body: body}
+	}
+	if _, _, err := e.db.SendCampaign(context.Background(), store.System, store.Filter{}, texts); err != nil {
+		t.Fatal(err)
+	}
+	msgs, _ := e.db.FindOutbox(context.Background(), store.OutboxFilter{})
+	var id int64
+	for _, m := range msgs {
+		if m.Kind == store.MailMessage {
+			id = m.ID
+		}
+	}
+	page := e.do(t, request{method: "GET", path: "/admin/mail/" + strconv.FormatInt(id, 10) + "?lang=en", session: admin}).Body.String()
+	m := regexp.MustCompile(`class="mailframe" height="(\d+)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no frame height:\n%s", clip(page))
+	}
+	if h, _ := strconv.Atoi(m[1]); h < 120*26 {
+		t.Errorf("a message of 120 lines in a frame %d px tall", h)
+	}
+	if !strings.Contains(page, `href="/admin/mail/`+strconv.FormatInt(id, 10)+`/html" target="_blank"`) {
+		t.Error("the message does not open on its own")
 	}
 }
