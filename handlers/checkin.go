@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"delegate/i18n"
 	"delegate/store"
 )
 
@@ -55,10 +56,11 @@ type deskView struct {
 	CanForce        bool
 	CanTake         bool // may take the fee at the desk (finance)
 	Due             bool // refused because the fee is due
+	L               *i18n.Localizer
 }
 
 func (h *Handler) showDesk(c *gin.Context) {
-	v := deskView{Q: strings.TrimSpace(c.Query("q"))}
+	v := deskView{Q: strings.TrimSpace(c.Query("q")), L: h.localizer(c)}
 	if v.Q != "" {
 		list, _, err := h.db.FindRegistrations(c.Request.Context(), store.Filter{Q: v.Q, Sort: "name", PerPage: 20})
 		if err != nil {
@@ -97,8 +99,16 @@ func (h *Handler) submitDesk(c *gin.Context) {
 		status = http.StatusConflict
 		v.Outcome, v.Message, v.Retry = "warn", l.T("admin.checkin."+ce.Reason), true
 		v.Due = ce.Reason == "payment_due"
-		if ce.Reason == "revoked_badge" {
+		switch ce.Reason {
+		case "revoked_badge":
 			v.Outcome, v.Retry = "stop", false
+		case "not_live":
+			v.Outcome, v.Retry = "stop", false
+			v.Message = l.T("admin.checkin.not_live", strings.ToLower(l.T("status."+res.Registration.Status)))
+		case "payment_due":
+			if !v.CanTake {
+				v.Message += " " + l.T("admin.checkin.payment_elsewhere")
+			}
 		}
 	default:
 		h.fail(c, err)

@@ -307,3 +307,56 @@ func TestMailOffBannerAndWholeMessage(t *testing.T) {
 		t.Error("the message does not open on its own")
 	}
 }
+
+// The desk's search shows status, organisation and country on each row
+// and offers no check-in or print for a cancelled or declined one; a
+// forced check-in of one is refused in words; a desk user facing a fee is
+// told where to send the delegate, a finance user gets the button (13.13).
+func TestDeskSearchRowsAndRefusals(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	_, gone := e.privateLink(t, with(valid("gone@example.org"), "family_name", "Zamora", "organisation", "Ciudad de Quito", "country", "EC"))
+	_, owes := e.privateLink(t, with(valid("owes@example.org"), "family_name", "Zamudio", "category", "city_official", "gnlc", ""))
+	if _, err := e.db.CancelRegistration(ctx, store.System, gone, "Withdrew"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.ApproveRegistration(ctx, store.System, owes); err != nil {
+		t.Fatal(err)
+	}
+	desk, admin, finance := e.login(t, "desk"), e.login(t, "admin"), e.login(t, "finance")
+	page := e.do(t, request{method: "GET", path: "/admin/checkin?q=zam&lang=en", session: desk}).Body.String()
+	rows := regexp.MustCompile(`(?s)<li><span class="who">.*?</li>`).FindAllString(page, -1)
+	if len(rows) != 2 {
+		t.Fatalf("%d rows found:\n%s", len(rows), page)
+	}
+	for _, row := range rows {
+		switch {
+		case strings.Contains(row, gone):
+			if !strings.Contains(row, "Cancelled") || !strings.Contains(row, "Ciudad de Quito · Ecuador") ||
+				strings.Contains(row, `name="reference"`) || strings.Contains(row, "badge.pdf") {
+				t.Errorf("the cancelled row: %s", row)
+			}
+		case strings.Contains(row, owes):
+			if !strings.Contains(row, `name="reference"`) || !strings.Contains(row, "badge.pdf") {
+				t.Errorf("the approved row offers no check-in or print: %s", row)
+			}
+		}
+	}
+	w := e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: admin, form: url.Values{"reference": {gone}, "force": {"1"}}})
+	if w.Code != 409 || !strings.Contains(w.Body.String(), "This registration is cancelled: the delegate cannot be checked in.") ||
+		strings.Contains(w.Body.String(), "Check in anyway") {
+		t.Errorf("forced check-in of a cancelled registration: %d\n%s", w.Code, clip(w.Body.String()))
+	}
+	if r, _ := e.db.FindRegistration(ctx, gone); r.CheckedInAt != nil {
+		t.Error("a cancelled registration was checked in")
+	}
+	w = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: desk, form: url.Values{"reference": {owes}}})
+	if w.Code != 409 || !strings.Contains(w.Body.String(), "Send the delegate to the finance desk") || strings.Contains(w.Body.String(), `name="paid"`) {
+		t.Errorf("a fee due at a desk user's desk: %d", w.Code)
+	}
+	w = e.do(t, request{method: "POST", path: "/admin/checkin?lang=en", session: finance, form: url.Values{"reference": {owes}}})
+	if w.Code != 409 || strings.Contains(w.Body.String(), "Send the delegate to the finance desk") || !strings.Contains(w.Body.String(), `name="paid"`) {
+		t.Errorf("a fee due at a finance user's desk: %d", w.Code)
+	}
+}

@@ -35,8 +35,8 @@ type Checkin struct {
 // A forged or unknown code is ErrNotFound. An old badge's code is a
 // conflict "revoked_badge"; a registration not approved, "not_approved";
 // a fee not settled, "payment_due". With force an organiser checks in
-// anyway past the last two, never with a revoked badge: the desk reprints
-// it instead. On a conflict the Checkin still carries the registration, so
+// anyway past the last two, never with a revoked badge (the desk reprints
+// it instead) nor for a registration no longer live. On a conflict the Checkin still carries the registration, so
 // that the desk can say whose badge it was.
 func (db *DB) CheckIn(ctx context.Context, actor Actor, req CheckinRequest) (Checkin, error) {
 	ref, version := req.Reference, 0
@@ -60,6 +60,8 @@ func (db *DB) CheckIn(ctx context.Context, actor Actor, req CheckinRequest) (Che
 		switch {
 		case version != 0 && version != r.BadgeVersion:
 			return &ConflictError{Reason: "revoked_badge"}
+		case !r.Live():
+			return &ConflictError{Reason: "not_live"} // cancelled or declined: no force lets them in
 		case r.Status != StatusApproved && !req.Force:
 			return &ConflictError{Reason: "not_approved"}
 		}
