@@ -241,10 +241,11 @@ type detailView struct {
 	Notes    []store.Note
 	Payments []store.Payment
 	Messages []store.OutboxMessage
-	History  []store.AuditEntry
+	History  []historyLine
 	Errors   map[string]string
 	Reason   string
 	Note     string
+	Letter   bool // a current letter can be downloaded
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
@@ -265,16 +266,21 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 		h.fail(c, err)
 		return
 	}
+	var history []store.AuditEntry
 	if v.Notes, err = h.db.Notes(ctx, r.ID); err == nil {
 		if v.Messages, err = h.db.FindOutbox(ctx, store.OutboxFilter{RegistrationID: r.ID}); err == nil {
-			v.History, err = h.db.History(ctx, r.ID)
+			history, err = h.db.History(ctx, r.ID)
 		}
 	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	slices.Reverse(v.History) // newest first, as the messages
+	slices.Reverse(history) // newest first, as the messages
+	v.History = historyLines(l, &s, history)
+	if _, err := h.db.CurrentLetter(ctx, r.ID); err == nil && r.HasPassport {
+		v.Letter = true
+	}
 	h.render(c, status, "registration", r.FullName(), v)
 }
 
@@ -360,4 +366,37 @@ func pager(c *gin.Context, page int, more bool, after string) (prev, next string
 		next = link(page+1, after)
 	}
 	return prev, next
+}
+
+// sendLink emails the delegate their private link again, as the public
+// "lost your link" form does (at most once every ten minutes).
+func (h *Handler) sendLink(c *gin.Context) {
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	err = h.db.SendLink(c.Request.Context(), caller(c), r.Email)
+	if err == nil {
+		h.flash(c, h.localizer(c).T("admin.done.link_sent", r.Email))
+		c.Redirect(http.StatusSeeOther, "/admin/registrations/"+r.Reference)
+		return
+	}
+	h.fail(c, err)
+}
+
+// asDelegate shows the delegate's private page as they see it, in their
+// language, without its buttons and without their link.
+func (h *Handler) asDelegate(c *gin.Context) {
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Set("lang", r.Language) // as they see it, whatever the organiser reads in
+	c.Header("Content-Language", r.Language)
+	v := h.manageViewOf(c, r)
+	v.ReadOnly = true
+	v.Notice = h.localizer(c).T("admin.as_delegate.notice")
+	h.render(c, http.StatusOK, "manage", h.localizer(c).T("manage.title"), v)
 }

@@ -164,8 +164,9 @@ func TestRegistrationDetailActionsAndNotes(t *testing.T) {
 		{name: "reject with reason", req: request{method: "POST", path: base + "/reject", session: admin, form: url.Values{"reason": {"Registered twice"}}},
 			wantStatus: 303},
 		{name: "history and note", req: request{method: "GET", path: base + "?lang=en", session: desk}, wantStatus: 200,
-			want: []string{"Called: arrives with two advisers", "registration.update", "job_title: Adjointe au maire → Deputy Mayor",
-				"registration.rejected", "Registered twice", "user:admin@uil.example", "Declined"}},
+			want: []string{"Called: arrives with two advisers", "Details changed", "Job title: Adjointe au maire → Deputy Mayor",
+				"Declined · Reason: Registered twice · Status: Waiting for approval → Declined", "· admin@uil.example</span>",
+				"Category: Mayor or city leader → Speaker", "the delegate</span><br>Registered · Status: Waiting for approval"}},
 	})
 	r, _ := e.db.FindRegistration(ctx, ref)
 	if r.Category != "speaker" || r.Status != store.StatusRejected {

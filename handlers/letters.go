@@ -63,10 +63,24 @@ func (h *Handler) letterPage(r store.Registration, letter store.Letter, s *store
 // myLetter is the delegate's invitation letter: in their language, and in
 // Spanish too for Mexican consulates.
 func (h *Handler) myLetter(c *gin.Context) {
-	r, ok := h.registrationByToken(c)
-	if !ok {
+	if r, ok := h.registrationByToken(c); ok {
+		h.letterPDF(c, r)
+	}
+}
+
+// adminLetter is a delegate's current letter for an organiser.
+func (h *Handler) adminLetter(c *gin.Context) {
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
+	h.letterPDF(c, r)
+}
+
+// letterPDF sends r's current letter, in their language with a Spanish
+// copy, or 404 when there is none.
+func (h *Handler) letterPDF(c *gin.Context, r store.Registration) {
 	letter, err := h.db.CurrentLetter(c.Request.Context(), r.ID)
 	if err != nil || !r.HasPassport {
 		h.fail(c, store.ErrNotFound)

@@ -48,6 +48,8 @@ type manageView struct {
 	// participation: checked in, from the first conference day.
 	Certificate bool
 	Payable     bool // the fee can be paid online now
+	// ReadOnly is the page shown to an organiser: no buttons, no link.
+	ReadOnly bool
 }
 
 // registrationByToken finds the registration of the private link in the
@@ -70,16 +72,8 @@ func (h *Handler) showManage(c *gin.Context) {
 		return
 	}
 	l := h.localizer(c)
-	s := h.db.Settings()
-	v := manageView{R: r, Token: c.Param("token"), labels: labelsOf(&r, &s, l)}
-	v.Badge = r.Status == store.StatusApproved
-	v.Receipt = r.PaymentStatus == store.PaymentPaid
-	v.Payable = h.payable(&r)
-	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now()) &&
-		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
-	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
-		v.Letter = true
-	}
+	v := h.manageViewOf(c, r)
+	v.Token = c.Param("token")
 	switch {
 	case c.Query("created") != "":
 		v.Notice = l.T("manage.created", r.Email)
@@ -93,6 +87,22 @@ func (h *Handler) showManage(c *gin.Context) {
 		v.Notice = l.T("manage.paying") // the webhook is on its way
 	}
 	h.render(c, http.StatusOK, "manage", l.T("manage.title"), v)
+}
+
+// manageViewOf is what the private page of r offers, in the page's
+// language.
+func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView {
+	s := h.db.Settings()
+	v := manageView{R: r, labels: labelsOf(&r, &s, h.localizer(c))}
+	v.Badge = r.Status == store.StatusApproved
+	v.Receipt = r.PaymentStatus == store.PaymentPaid
+	v.Payable = h.payable(&r)
+	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now()) &&
+		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
+	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
+		v.Letter = true
+	}
+	return v
 }
 
 // liveByToken is registrationByToken for the changes only a live

@@ -360,3 +360,56 @@ func TestDeskSearchRowsAndRefusals(t *testing.T) {
 		t.Errorf("a fee due at a finance user's desk: %d", w.Code)
 	}
 }
+
+// The registration page speaks to the organiser: its own headings, the
+// fee once, each reason labelled for what it does, the history in words in
+// the page's language; it emails the private link again, downloads the
+// letter and shows the page as the delegate sees it (13.8).
+func TestAdminRegistrationPageForTheOrganiser(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	link, ref := e.privateLink(t, with(valid("organiser-view@example.org"), "language", "fr"))
+	_, owes := e.privateLink(t, with(valid("owes-fee@example.org"), "category", "city_official", "gnlc", ""))
+	if _, err := e.db.ApproveRegistration(ctx, store.System, ref); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.login(t, "admin")
+	base := "/admin/registrations/" + ref
+	page := e.do(t, request{method: "GET", path: base + "?lang=es", session: admin}).Body.String()
+	for _, want := range []string{"<h2>Datos de la inscripción</h2>", "Motivo del rechazo, enviado a la persona", "Motivo de la cancelación, enviado a la persona",
+		"Aprobada · Estado: Pendiente de aprobación → Aprobada", "la persona inscrita</span><br>Inscripción recibida",
+		`action="` + base + `/send-link"`, `href="` + base + `/letter.pdf"`, `href="` + base + `/as-delegate"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Spanish registration page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "Sus datos") || strings.Contains(page, "registration.approved") {
+		t.Error("the page speaks to the delegate or shows raw history")
+	}
+	fee := e.do(t, request{method: "GET", path: "/admin/registrations/" + owes + "?lang=en", session: e.login(t, "finance")}).Body.String()
+	if n := strings.Count(fee, "USD 100.00"); n != 1 { // the early-bird fee, in June
+		t.Errorf("the fee shows %d times: %s", n, regexp.MustCompile(`(?s)<dt>Fee</dt><dd>.{0,80}`).FindString(fee))
+	}
+	if w := e.do(t, request{method: "GET", path: base + "/letter.pdf", session: admin}); w.Code != 200 || !strings.HasPrefix(w.Body.String(), "%PDF") {
+		t.Errorf("the letter for the organiser: %d", w.Code)
+	}
+	if w := e.do(t, request{method: "POST", path: base + "/send-link", session: admin, form: url.Values{}}); w.Code != 303 {
+		t.Fatalf("send the link: %d", w.Code)
+	}
+	msgs, _ := e.db.FindOutbox(ctx, store.OutboxFilter{})
+	sent := false
+	for _, m := range msgs {
+		sent = sent || m.Kind == store.MailLink && m.To == "organiser-view@example.org"
+	}
+	if !sent {
+		t.Error("no link message queued")
+	}
+	view := e.do(t, request{method: "GET", path: base + "/as-delegate?lang=en", session: admin})
+	body := view.Body.String()
+	token := strings.TrimPrefix(link, "/r/")
+	if view.Code != 200 || !strings.Contains(body, "<h1>Votre inscription</h1>") || strings.Contains(body, token) ||
+		strings.Contains(body, "/edit\"") || strings.Contains(body, "/cancel\"") {
+		t.Errorf("as the delegate sees it: %d\n%s", view.Code, clip(body))
+	}
+}
