@@ -387,3 +387,71 @@ func freePort(t *testing.T) string {
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	return port
 }
+
+// TestDashboardInABrowser: the dashboard lines up with its header and
+// footer, nothing overflows on a 390 px phone, the chart by day has a
+// scale and its numbers, and "update now" brings new numbers in without
+// reloading the page (13.11).
+func TestDashboardInABrowser(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t, "en")
+	base, rs := startServerWithOutput(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "dash.db")})
+	defer rs.stop()
+	register := func(i int) {
+		t.Helper()
+		body := `{"given_names":"Ana","family_name":"Ríos ` + string(rune('A'+i)) + `","email":"rios` + string(rune('a'+i)) + `@example.cl",` +
+			`"organisation":"Municipalidad de Santiago","job_title":"Officer","country":"CL","category":"member_state","consent_privacy":true}`
+		resp, err := http.Post(base+"/api/v1/registrations", "application/json", strings.NewReader(body))
+		if err != nil || resp.StatusCode != http.StatusCreated {
+			t.Fatalf("register: %v %v", err, resp.Status)
+		}
+		resp.Body.Close()
+	}
+	for i := range 3 {
+		register(i)
+	}
+	var edges []float64
+	var overflow bool
+	var scaleTop, summary, before, after string
+	var stayed bool
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+rs.setupPath(t)),
+		firstAdmin,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(base+"/admin"),
+		chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		chromedp.Evaluate(`["header.site .wrap", "nav.admin .wrap", "main", "footer.site .wrap"].map(s => {
+			const r = document.querySelector(s).getBoundingClientRect(); return Math.round(r.left) })`, &edges),
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow),
+		chromedp.Text(`.chart .scale span`, &scaleTop, chromedp.ByQuery),
+		chromedp.Text(`.chart .hint`, &summary, chromedp.ByQuery),
+		chromedp.Text(`.cards .card:nth-child(2) .num`, &before, chromedp.ByQuery),
+		chromedp.Evaluate(`window.stayed = true`, nil),
+	)
+	if err != nil {
+		t.Fatalf("dashboard: %v", err)
+	}
+	register(3)
+	err = chromedp.Run(ctx,
+		chromedp.Click(`[data-live-now]`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector(".cards .card:nth-child(2) .num").textContent.trim() === "4"`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+		chromedp.Text(`.cards .card:nth-child(2) .num`, &after, chromedp.ByQuery),
+		chromedp.Evaluate(`window.stayed === true`, &stayed),
+	)
+	if err != nil {
+		t.Fatalf("update now: %v (before %q)", err, before)
+	}
+	if len(edges) != 4 || edges[0] != edges[1] || edges[1] != edges[2] || edges[2] != edges[3] {
+		t.Errorf("left edges of header, menu, main and footer: %v", edges)
+	}
+	if overflow {
+		t.Error("the dashboard overflows a 390 px screen")
+	}
+	if scaleTop != "3" || !strings.Contains(summary, "3 in all") {
+		t.Errorf("the chart by day: scale %q, summary %q", scaleTop, summary)
+	}
+	if before != "3" || after != "4" || !stayed {
+		t.Errorf("to review %q then %q; the page stayed: %v", before, after, stayed)
+	}
+}

@@ -100,7 +100,7 @@ func TestCheckinAPIAndDesk(t *testing.T) {
 	}
 	dash := e.do(t, request{method: "GET", path: "/admin?lang=en", session: desk}).Body.String()
 	if !strings.Contains(dash, "Check-ins per day") || !strings.Contains(dash, `<p class="num">4</p><p>checked in</p>`) ||
-		!strings.Contains(dash, `data-refresh="30"`) {
+		!strings.Contains(dash, `data-live="30"`) {
 		t.Errorf("dashboard does not count the arrivals")
 	}
 }

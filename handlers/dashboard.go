@@ -36,6 +36,10 @@ type chart struct {
 	First  string // first and last labels under a column chart
 	Last   string
 	Width  float64 // of one column, in percent
+	// a column chart's scale (its top and middle) and what it adds up to:
+	// the busiest day and the total
+	Top, Middle int
+	Summary     string
 }
 
 const rowHeight = 36 // a label line and a bar under it
@@ -86,6 +90,16 @@ func columnChart(id, title string, byDay map[string]int, l *i18n.Localizer) char
 		c.Bars[i].X = float64(i) * c.Width
 	}
 	c.First, c.Last = bars[0].Label, bars[len(bars)-1].Label
+	total, peak := 0, bars[0]
+	for _, b := range bars {
+		total += b.Value
+		if b.Value > peak.Value {
+			peak = b
+		}
+	}
+	c.Top = max(peak.Value, 1)
+	c.Middle = c.Top / 2
+	c.Summary = l.T("admin.dash.per_day_summary", total, peak.Value, peak.Label)
 	return c
 }
 

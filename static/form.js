@@ -15,6 +15,36 @@ document.addEventListener("DOMContentLoaded", function () {
       page.form.querySelectorAll("input[name=ref]").forEach(function (box) { box.checked = page.checked; });
     });
   }
+  // The dashboard brings its numbers up to date in place: now, on "update
+  // now", and every data-live seconds while delegates arrive, unless
+  // paused. Without script the link reloads the page.
+  var now = document.querySelector("[data-live-now]");
+  var live = document.getElementById("live");
+  if (now && live) {
+    var bar = now.parentNode, pause = bar.querySelector("[data-live-pause]"), at = bar.querySelector("[data-live-at]");
+    var paused = false;
+    var update = function () {
+      fetch(now.href, { credentials: "same-origin" }).then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+          if (fresh) {
+            live.replaceWith(fresh);
+            live = fresh;
+            at.textContent = new Date().toLocaleTimeString();
+          }
+        }).catch(function () { at.textContent = "…"; });
+    };
+    now.addEventListener("click", function (e) { e.preventDefault(); update(); });
+    if (pause) {
+      var label = pause.textContent;
+      pause.hidden = false;
+      pause.addEventListener("click", function () {
+        paused = !paused;
+        pause.textContent = paused ? pause.dataset.resume : label;
+      });
+      setInterval(function () { if (!paused) { update(); } }, 1000 * Number(bar.dataset.live));
+    }
+  }
   // A progress page reloads itself while work goes on; without script its
   // "refresh" link does the same.
   var refresh = document.querySelector("[data-refresh]");
