@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,18 +83,8 @@ func TestEveryPageWithAxe(t *testing.T) {
 	defer rs.stop()
 	body := `{"given_names":"Amara","family_name":"Okonkwo","email":"amara@example.ng","organisation":"Lagos State",` +
 		`"job_title":"Director","country":"NG","category":"member_state","consent_privacy":true}`
-	resp, err := http.Post(base+"/api/v1/registrations", "application/json", strings.NewReader(body))
-	if err != nil || resp.StatusCode != http.StatusCreated {
-		t.Fatalf("register: %v", err)
-	}
-	var reg struct {
-		Reference string
-		ManageURL string `json:"manage_url"`
-	}
-	json.NewDecoder(resp.Body).Decode(&reg)
-	resp.Body.Close()
-	private := "/r/" + reg.ManageURL[strings.LastIndex(reg.ManageURL, "/r/")+3:]
-	ref := "/admin/registrations/" + reg.Reference
+	reference, private := registerOverAPI(t, base, body)
+	ref := "/admin/registrations/" + reference
 
 	var message string
 	if err := chromedp.Run(ctx, chromedp.Navigate(base+rs.setupPath(t)), firstAdmin,

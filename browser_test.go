@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"net/http"
 	"os"
@@ -454,4 +455,23 @@ func TestDashboardInABrowser(t *testing.T) {
 	if before != "3" || after != "4" || !stayed {
 		t.Errorf("to review %q then %q; the page stayed: %v", before, after, stayed)
 	}
+}
+
+// registerOverAPI registers the JSON body through the public API and
+// returns the reference and the private page's path.
+func registerOverAPI(t *testing.T, base, body string) (reference, private string) {
+	t.Helper()
+	resp, err := http.Post(base+"/api/v1/registrations", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	defer resp.Body.Close()
+	var reg struct {
+		Reference string
+		ManageURL string `json:"manage_url"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&reg); err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("register: %d %v", resp.StatusCode, err)
+	}
+	return reg.Reference, "/r/" + reg.ManageURL[strings.LastIndex(reg.ManageURL, "/r/")+3:]
 }

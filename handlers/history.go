@@ -81,7 +81,7 @@ func actorWords(l *i18n.Localizer, actor string) string {
 // fieldWords is a recorded field's label: a form field's, or one of the
 // history's own.
 func fieldWords(l *i18n.Localizer, k string) string {
-	for _, key := range []string{"field." + k, "history.field." + k} {
+	for _, key := range []string{"admin.field." + k, "field." + k, "history.field." + k} {
 		if l.Has(key) {
 			return l.T(key)
 		}

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -76,7 +77,7 @@ func summarize(l *i18n.Localizer, errs map[string]string, fields []string) []fie
 		if name == "dietary" { // a group of boxes, named by its label
 			id = "dietary-label"
 		}
-		out = append(out, fieldError{ID: id, Line: l.T("form.error_line", l.T("field."+name), msg)})
+		out = append(out, fieldError{ID: id, Line: l.T("form.error_line", strings.TrimRight(l.T("field."+name), "."), msg)})
 	}
 	for _, name := range fields {
 		add(name)

@@ -388,6 +388,9 @@ func TestAdminRegistrationPageForTheOrganiser(t *testing.T) {
 		t.Error("the page speaks to the delegate or shows raw history")
 	}
 	fee := e.do(t, request{method: "GET", path: "/admin/registrations/" + owes + "?lang=en", session: e.login(t, "finance")}).Body.String()
+	if !strings.Contains(fee, "<dt>Name on badge</dt>") || strings.Contains(fee, "your badge") || strings.Contains(fee, "I would like") {
+		t.Error("the organiser's page speaks to the delegate")
+	}
 	if n := strings.Count(fee, "USD 100.00"); n != 1 { // the early-bird fee, in June
 		t.Errorf("the fee shows %d times: %s", n, regexp.MustCompile(`(?s)<dt>Fee</dt><dd>.{0,80}`).FindString(fee))
 	}
