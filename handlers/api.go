@@ -63,6 +63,12 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		d.Language = h.localizer(c).Lang
 	}
 	r, err := h.db.CreateRegistration(c.Request.Context(), h.actor(c, "delegate", "api"), d)
+	h.created(c, r, err)
+}
+
+// created answers a new registration: 201 with its private link, or the
+// error.
+func (h *Handler) created(c *gin.Context, r store.Registration, err error) {
 	if err != nil {
 		h.fail(c, err)
 		return

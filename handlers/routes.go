@@ -99,6 +99,11 @@ func (h *Handler) routeTable() []route {
 		{"viewer", "GET", "/api/v1/export/registrations.xlsx", h.exportRegistrations("xlsx")},
 		{"viewer", "GET", "/api/v1/reports/:file", h.sendReport},
 		{"viewer", "GET", "/api/v1/conference", h.getConference},
+		{"viewer", "GET", "/api/v1/delegations", h.apiDelegations},
+		{"admin", "POST", "/api/v1/delegations", h.apiCreateDelegation},
+		{"viewer", "GET", "/api/v1/delegations/:id", h.apiGetDelegation},
+		{"viewer", "GET", "/api/v1/delegations/:id/members", h.apiMembers},
+		{"admin", "POST", "/api/v1/delegations/:id/members", h.apiAddMember},
 		{"admin", "PUT", "/api/v1/conference", h.putConference},
 
 		// the organisers' pages, for the signed-in organiser's role

@@ -19,6 +19,20 @@ import (
 // concurrent registrations never oversell the capacity. The registration
 // returned carries its ManageToken; only the token's hash is looked up.
 func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (Registration, error) {
+	return db.create(ctx, actor, d, membership{})
+}
+
+// membership places a new registration in a delegation: its id, whether
+// it heads it, its protocol rank.
+type membership struct {
+	delegation int64
+	head       bool
+	rank       int
+}
+
+// create is CreateRegistration, for a member of a delegation when m names
+// one.
+func (db *DB) create(ctx context.Context, actor Actor, d Details, m membership) (Registration, error) {
 	s := db.Settings()
 	now := db.Now()
 	if d.Category == "" {
@@ -34,7 +48,7 @@ func (db *DB) CreateRegistration(ctx context.Context, actor Actor, d Details) (R
 	token, hash := NewToken()
 	for attempt := 0; ; attempt++ {
 		r := Registration{Details: d, ManageToken: token, CreatedAt: now, UpdatedAt: now, BadgeVersion: 1,
-			Reference: newReference()}
+			Reference: newReference(), DelegationID: m.delegation, Head: m.head, Rank: m.rank}
 		err := db.createRegistration(ctx, actor, &r, hash)
 		if errors.Is(err, errReferenceTaken) && attempt < 5 {
 			continue
@@ -96,6 +110,11 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		if err := v.Err(); err != nil {
 			return err
 		}
+		if r.DelegationID != 0 {
+			if err := checkQuota(ctx, tx, s, r.DelegationID, r.Category); err != nil {
+				return err
+			}
+		}
 		taken, err := db.countHoldingPlaces(ctx, tx)
 		if err != nil {
 			return err
@@ -106,6 +125,11 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 				return errReferenceTaken
 			}
 			return fmt.Errorf("insert registration: %w", err)
+		}
+		if r.DelegationID != 0 {
+			if err := setMembership(ctx, tx, r); err != nil {
+				return err
+			}
 		}
 		if err := db.audit(ctx, tx, actor, "registration.create", r.ID, map[string]any{"status": r.Status}); err != nil {
 			return err

@@ -145,6 +145,15 @@ type Registration struct {
 	LetterChanges  map[string][2]any `json:"-"`
 	LetterReason   string            `json:"-"`
 
+	// DelegationID is the delegation that nominated the member (0: none);
+	// Head marks its head, Rank its protocol order (1 first, 0 unranked);
+	// ListOptOut leaves the name out of the published list of
+	// participants.
+	DelegationID int64 `json:"delegation_id,omitempty"`
+	Head         bool  `json:"head,omitempty"`
+	Rank         int   `json:"rank,omitempty"`
+	ListOptOut   bool  `json:"list_opt_out,omitempty"`
+
 	// ManageToken is the secret of the delegate's private link.
 	ManageToken string `json:"-"`
 }
@@ -163,7 +172,7 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, access_code, passport_family_name,
 	passport_given_names, status_reason,
 	badge_version, badge_printed_count, checked_in_at, created_at, updated_at, letter_decision,
-	letter_changes, letter_reason`
+	letter_changes, letter_reason, coalesce(delegation_id, 0), delegation_head, protocol_rank, list_opt_out`
 
 // detailColumns are the extra columns a single-row read decrypts.
 const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
@@ -178,7 +187,8 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 		&r.Nationality, &r.ArrivalDate, &r.DepartureDate, &r.ArrivalFlight, &r.DepartureFlight,
 		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
 		&r.ConsentPrivacy, &r.ConsentPhoto, &r.AccessCode, &r.PassportFamilyName, &r.PassportGivenNames, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
-		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason}
+		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason,
+		&r.DelegationID, &r.Head, &r.Rank, &r.ListOptOut}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, ErrNotFound

@@ -35,6 +35,13 @@ func Fold(s string) string {
 	return strings.ToLower(out)
 }
 
+// validEmail reports whether e is one plain address with a dot in its
+// domain, at most 254 characters.
+func validEmail(e string) bool {
+	a, err := mail.ParseAddress(e)
+	return err == nil && a.Address == e && len(e) <= 254 && strings.Contains(e[strings.LastIndexByte(e, '@')+1:], ".")
+}
+
 // ValidCountry reports whether code is a current ISO 3166-1 alpha-2
 // country code.
 func ValidCountry(code string) bool { return i18n.IsCountry(code) }
@@ -105,8 +112,7 @@ func (d *Details) checkAbout(v *ValidationError) {
 	}
 	if d.Email == "" {
 		v.Add("email", "error.required")
-	} else if a, err := mail.ParseAddress(d.Email); err != nil || a.Address != d.Email ||
-		len(d.Email) > 254 || !strings.Contains(d.Email[strings.LastIndexByte(d.Email, '@')+1:], ".") {
+	} else if !validEmail(d.Email) {
 		v.Add("email", "error.email")
 	}
 	if d.Phone != "" && !phonePattern.MatchString(d.Phone) {
