@@ -137,7 +137,7 @@ func campaignKilled(t *testing.T, kind string) {
 			rows, people, live, twice, atKill)
 	}
 	var id int64
-	raw.QueryRow("SELECT max(id) FROM outbox WHERE campaign_id IS NOT NULL").Scan(&id)
+	raw.QueryRow("SELECT max(id) FROM outbox WHERE campaign_id IS NOT NULL AND language = 'en'").Scan(&id)
 	m, err := db.FindMessage(context.Background(), id)
 	want := map[string]string{store.MailMessage: "The programme is online.", store.MailDatesChanged: "5–7 October 2015"}[kind]
 	if err != nil || !strings.Contains(m.Text, want) {

@@ -115,7 +115,11 @@ type Summary struct {
 // arrive over the four months before now: each caller sets the store's
 // clock (clk, Options.Now) to its registration's time as it starts it, so
 // a registration's times are within a few others' of its own.
-func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, n int, rnd *rand.Rand) (Summary, error) {
+func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, total int, rnd *rand.Rand) (Summary, error) {
+	// of the total, three a delegation are its members, nominated by its
+	// focal point at the end
+	nd := delegationsFor(total)
+	n := total - membersEach*nd
 	s := db.Settings()
 	sum := Summary{ByStatus: map[string]int{}}
 	actor := store.Actor{Kind: "system", Name: "demo"}
@@ -175,6 +179,11 @@ func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, n int, rnd *rand
 		}
 		return nil
 	})
+	if err != nil {
+		return sum, err
+	}
+	members, err := delegations(ctx, db, s, actor, rnd, n, nd)
+	sum.Added += members
 	if err != nil {
 		return sum, err
 	}
@@ -303,4 +312,45 @@ func sample(rnd *rand.Rand, s *store.Settings, i int) store.Details {
 		d.Accessibility = "Wheelchair user: step-free access and an accessible room, please."
 	}
 	return d
+}
+
+// membersEach is how many members the demo nominates for a delegation.
+const membersEach = 3
+
+// delegationsFor is how many delegations a demo of total registrations
+// has: one for every 25, up to one a sample country and a dozen.
+func delegationsFor(total int) int { return min(total/25, 12, len(people)) }
+
+// delegations adds nd National Commissions' delegations for sample
+// countries, each with a focal point and three members nominated by it,
+// the first its head; n is how many registrations came before.
+func delegations(ctx context.Context, db *store.DB, s store.Settings, actor store.Actor, rnd *rand.Rand, n, nd int) (int, error) {
+	added := 0
+	for i := range nd {
+		p := people[i]
+		cc := strings.ToLower(p.country)
+		d, err := db.CreateDelegation(ctx, actor, store.Delegation{Name: "National Commission for UNESCO (" + p.country + ")",
+			Kind: "member_state", Country: p.country, Quota: 5, FocalPoints: []string{"natcom@example." + cc}})
+		if err != nil {
+			return added, fmt.Errorf("demo delegation: %w", err)
+		}
+		focal := store.Actor{Kind: "focal", Name: "natcom@example." + cc}
+		for m := range membersEach {
+			member := sample(rnd, &s, n+i*membersEach+m)
+			member.Country, member.Language, member.Category, member.AccessCode = p.country, p.lang, "member_state", ""
+			member.GivenNames, member.FamilyName = p.given[m%len(p.given)], p.family[(m+1)%len(p.family)]
+			member.BadgeName, member.Hotel, member.StudyVisit = "", "", "" // the focal point books no hotel or visit
+			member.Email = fmt.Sprintf("member%d.%s@example.org", m+1, cc)
+			_, err := db.AddMember(ctx, focal, d.ID, member, m == 0, m+1)
+			var ce *store.ConflictError
+			switch {
+			case err == nil:
+				added++
+			case store.IsDuplicate(err) || errors.As(err, &ce): // the conference closed or full
+			default:
+				return added, fmt.Errorf("demo member: %w", err)
+			}
+		}
+	}
+	return added, nil
 }

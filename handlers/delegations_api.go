@@ -56,14 +56,24 @@ func (h *Handler) apiGetDelegation(c *gin.Context) {
 	}
 }
 
-func (h *Handler) apiMembers(c *gin.Context) {
+// delegationMembers is the delegation in the path and its members, or a
+// failure answered.
+func (h *Handler) delegationMembers(c *gin.Context) (store.Delegation, []store.Registration, bool) {
 	d, ok := h.apiDelegation(c)
 	if !ok {
-		return
+		return d, nil, false
 	}
 	members, err := h.db.Members(c.Request.Context(), d.ID)
 	if err != nil {
 		h.fail(c, err)
+		return d, nil, false
+	}
+	return d, members, true
+}
+
+func (h *Handler) apiMembers(c *gin.Context) {
+	_, members, ok := h.delegationMembers(c)
+	if !ok {
 		return
 	}
 	out := make([]apiRegistration, 0, len(members))

@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -53,5 +54,45 @@ func TestDelegationsThroughTheAPI(t *testing.T) {
 	}
 	if w := e.do(t, request{method: "GET", path: "/api/v1/delegations/999", role: "viewer"}); w.Code != 404 {
 		t.Errorf("no such delegation: %d", w.Code)
+	}
+}
+
+// Organisers create a delegation from the admin: a bad value comes back
+// at its field with what was typed; the delegation's page lists its
+// members, the head first, with the places left (14.1).
+func TestDelegationsInTheAdmin(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	admin := e.login(t, "admin")
+	bad := url.Values{"name": {"Perú — Comisión Nacional"}, "kind": {"member_state"}, "country": {""}, "quota": {"many"},
+		"restricted_quota": {"0"}, "focal_points": {"natcom@example.pe\nnot an address"}}
+	w := e.do(t, request{method: "POST", path: "/admin/delegations?lang=en", session: admin, form: bad})
+	page := w.Body.String()
+	if w.Code != 422 || !strings.Contains(page, `id="quota-error"`) || !strings.Contains(page, `value="Perú — Comisión Nacional"`) ||
+		!strings.Contains(page, "not an address</textarea>") {
+		t.Fatalf("bad delegation: %d\n%s", w.Code, clip(page))
+	}
+	bad.Set("quota", "3")
+	bad.Set("country", "PE")
+	bad.Set("focal_points", "natcom@example.pe, mission@example.pe")
+	w = e.do(t, request{method: "POST", path: "/admin/delegations", session: admin, form: bad})
+	if w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/admin/delegations/") {
+		t.Fatalf("create: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	path := w.Header().Get("Location")
+	id := strings.TrimPrefix(path, "/admin/delegations/")
+	for _, m := range []map[string]any{with(valid("a@example.pe"), "family_name", "Zegarra"), with(valid("b@example.pe"), "family_name", "Quispe", "head", true)} {
+		if w := e.do(t, request{method: "POST", path: "/api/v1/delegations/" + id + "/members", role: "admin", json: m}); w.Code != 201 {
+			t.Fatalf("member: %d", w.Code)
+		}
+	}
+	page = e.do(t, request{method: "GET", path: path + "?lang=en", session: e.login(t, "viewer")}).Body.String()
+	if !strings.Contains(page, "2 of 3 places taken, 1 left") || strings.Index(page, "Quispe") > strings.Index(page, "Zegarra") ||
+		!strings.Contains(page, "<td>Head</td>") || !strings.Contains(page, "mission@example.pe") {
+		t.Errorf("the delegation's page:\n%s", clip(page))
+	}
+	list := e.do(t, request{method: "GET", path: "/admin/delegations?lang=es", session: admin}).Body.String()
+	if !strings.Contains(list, "Perú — Comisión Nacional") || !strings.Contains(list, "Estado Miembro") || !strings.Contains(list, "<td>2 / 3</td>") {
+		t.Errorf("the list of delegations:\n%s", clip(list))
 	}
 }

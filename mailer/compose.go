@@ -118,7 +118,7 @@ func (c *Composer) compose(kind string, r *store.Registration, s *store.Settings
 // delegation or minister (H.E.) the form of address protocol asks for.
 func greeting(l *i18n.Localizer, r *store.Registration) string {
 	if r.Title == "H.E." {
-		return l.T("email.greeting_excellency", displayName(r))
+		return l.T("email.greeting_excellency") // "Your Excellency," names no one
 	}
 	return l.T("email.greeting", displayName(r))
 }
