@@ -92,7 +92,7 @@ func TestEveryPageWithAxe(t *testing.T) {
 		chromedp.AttributeValue(`table a[href^="/admin/mail/"]`, "href", &message, nil, chromedp.ByQuery)); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
-	pages := []string{"/", "/register", "/link", "/privacy", "/verify", "/nowhere", private, private + "/edit", private + "/cancel",
+	pages := []string{"/", "/register", "/focal/login", "/link", "/privacy", "/verify", "/nowhere", private, private + "/edit", private + "/cancel",
 		"/admin", "/admin/registrations", "/admin/registrations?q=amara", ref, ref + "/edit", ref + "/as-delegate",
 		"/admin/mail", message, "/admin/messages/new", "/admin/letters", "/admin/certificates", "/admin/reports",
 		"/admin/badges", "/admin/checkin?q=okonkwo", "/admin/settings", "/admin/settings/places", "/admin/codes",

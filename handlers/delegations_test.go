@@ -1,10 +1,15 @@
 package handlers_test
 
 import (
+	"context"
+	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"delegate/store"
 )
 
 // Delegations through the API: an organiser creates one, adds members up
@@ -94,5 +99,142 @@ func TestDelegationsInTheAdmin(t *testing.T) {
 	list := e.do(t, request{method: "GET", path: "/admin/delegations?lang=es", session: admin}).Body.String()
 	if !strings.Contains(list, "Perú — Comisión Nacional") || !strings.Contains(list, "Estado Miembro") || !strings.Contains(list, "<td>2 / 3</td>") {
 		t.Errorf("the list of delegations:\n%s", clip(list))
+	}
+}
+
+// focalSignIn asks for a sign-in link for email and follows it, as a
+// focal point would from the email; it returns the session cookie.
+func focalSignIn(t *testing.T, e *env, email string) string {
+	t.Helper()
+	ctx := context.Background()
+	if w := e.do(t, request{method: "POST", path: "/focal/login?lang=en", form: url.Values{"email": {email}}}); w.Code != 200 ||
+		!strings.Contains(w.Body.String(), "a sign-in link is on its way") {
+		t.Fatalf("ask for a link: %d", w.Code)
+	}
+	msgs, _ := e.db.FindOutbox(ctx, store.OutboxFilter{})
+	var link string
+	for _, m := range msgs {
+		if m.Kind == store.MailFocalLink && m.To == email && link == "" {
+			mail, err := e.db.Deliverable(ctx, m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			link = regexp.MustCompile(`https://iclc\.example\.org(/focal/auth\?token=\S+)`).FindStringSubmatch(mail.Text)[1]
+		}
+	}
+	if link == "" {
+		t.Fatalf("no sign-in link emailed to %s", email)
+	}
+	w := e.do(t, request{method: "GET", path: link})
+	if w.Code != 303 || w.Header().Get("Location") != "/focal" {
+		t.Fatalf("follow the link: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if again := e.do(t, request{method: "GET", path: link}); again.Code != 404 {
+		t.Errorf("the link worked twice: %d", again.Code)
+	}
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "delegate_focal" {
+			return c.Value
+		}
+	}
+	t.Fatal("no focal session cookie")
+	return ""
+}
+
+// A focal point signs in from the emailed link, nominates a member with
+// the public form's checks, marks the head, substitutes and withdraws;
+// another delegation's pages and members are not there for them (14.2).
+func TestFocalPointNominates(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	sn, _ := e.db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Sénégal", Kind: "member_state", Country: "SN", Quota: 2,
+		FocalPoints: []string{"natcom@example.sn"}})
+	pe, _ := e.db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Perú", Kind: "member_state", Country: "PE", Quota: 2,
+		FocalPoints: []string{"natcom@example.pe"}})
+	stranger, err := e.db.AddMember(ctx, store.System, pe.ID, store.Details{GivenNames: "Rosa", FamilyName: "Quispe",
+		Email: "peru@example.pe", Organisation: "Comisión Nacional", JobTitle: "Secretaria", Country: "PE", Category: "member_state",
+		Language: "es", ConsentPrivacy: true}, true, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := "delegate_focal=" + focalSignIn(t, e, "natcom@example.sn")
+	as := func(method, path string, form url.Values) *httptest.ResponseRecorder {
+		return e.do(t, request{method: method, path: path, form: form, header: map[string]string{"Cookie": cookie}})
+	}
+	base := "/focal/delegations/" + strconv.FormatInt(sn.ID, 10)
+	if w := as("GET", "/focal", nil); w.Code != 303 || w.Header().Get("Location") != base {
+		t.Fatalf("home: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	bad := asForm(with(valid("ba@example.sn"), "family_name", "Ba", "passport_expiry", "2015-10-01"))
+	if w := as("POST", base+"/members?lang=en", bad); w.Code != 422 || !strings.Contains(w.Body.String(), `value="Ba"`) {
+		t.Fatalf("a bad member: %d", w.Code)
+	}
+	good := asForm(with(valid("ba@example.sn"), "family_name", "Ba"))
+	if w := as("POST", base+"/members", good); w.Code != 303 {
+		t.Fatalf("nominate: %d\n%s", w.Code, clip(w.Body.String()))
+	}
+	members, _ := e.db.Members(ctx, sn.ID)
+	if len(members) != 1 || members[0].Email != "ba@example.sn" {
+		t.Fatalf("members: %+v", members)
+	}
+	ba := members[0].Reference
+	if w := as("POST", base+"/members/"+ba+"/role", url.Values{"head": {"on"}, "rank": {"1"}}); w.Code != 303 {
+		t.Fatalf("head: %d", w.Code)
+	}
+	page := as("GET", base+"?lang=en", nil).Body.String()
+	if !strings.Contains(page, "1 of 2 places taken, 1 left") || !strings.Contains(page, `id="head-`+ba+`" name="head" checked`) {
+		t.Errorf("the delegation's page:\n%s", clip(page))
+	}
+	sub := asForm(with(valid("sall@example.sn"), "family_name", "Sall"))
+	if w := as("POST", base+"/members/"+ba+"/substitute", sub); w.Code != 303 {
+		t.Fatalf("substitute: %d\n%s", w.Code, clip(w.Body.String()))
+	}
+	members, _ = e.db.Members(ctx, sn.ID)
+	if len(members) != 2 || members[0].FamilyName != "SALL" && members[0].FamilyName != "Sall" || !members[0].Head || members[1].Status != store.StatusCancelled {
+		t.Errorf("after the substitution: %+v", members)
+	}
+	if w := as("POST", base+"/members/"+members[0].Reference+"/withdraw", url.Values{}); w.Code != 303 {
+		t.Fatalf("withdraw: %d", w.Code)
+	}
+	if r, _ := e.db.FindRegistration(ctx, members[0].Reference); r.Status != store.StatusCancelled {
+		t.Errorf("withdrawn member: %s", r.Status)
+	}
+	// another delegation: its pages and its members are not found
+	other := "/focal/delegations/" + strconv.FormatInt(pe.ID, 10)
+	for _, try := range []struct{ method, path string }{
+		{"GET", other}, {"GET", other + "/members/new"}, {"POST", other + "/members"},
+		{"POST", other + "/members/" + stranger.Reference + "/role"}, {"POST", other + "/members/" + stranger.Reference + "/withdraw"},
+		{"GET", other + "/members/" + stranger.Reference + "/substitute"},
+		{"POST", base + "/members/" + stranger.Reference + "/withdraw"}, {"POST", base + "/members/" + stranger.Reference + "/role"},
+		{"GET", base + "/members/" + stranger.Reference + "/substitute"},
+	} {
+		if w := as(try.method, try.path, url.Values{"rank": {"1"}}); w.Code != 404 {
+			t.Errorf("%s %s: %d, want 404", try.method, try.path, w.Code)
+		}
+	}
+	if r, _ := e.db.FindRegistration(ctx, stranger.Reference); r.Status != store.StatusPending || !r.Head {
+		t.Errorf("the other delegation's member changed: %s head %v", r.Status, r.Head)
+	}
+}
+
+// Every focal point's page sends someone not signed in to the sign-in
+// page.
+func TestFocalRoutesNeedASignIn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	n := 0
+	for _, rt := range e.h.Routes() {
+		if rt.Role != "focal" {
+			continue
+		}
+		n++
+		path := strings.NewReplacer(":id", "1", ":reference", "ICLC-AAAAAA").Replace(rt.Path)
+		if w := e.do(t, request{method: rt.Method, path: path, form: url.Values{}}); w.Code != 303 || w.Header().Get("Location") != "/focal/login" {
+			t.Errorf("%s %s without a session: %d to %q", rt.Method, rt.Path, w.Code, w.Header().Get("Location"))
+		}
+	}
+	if n < 8 {
+		t.Errorf("only %d focal routes", n)
 	}
 }

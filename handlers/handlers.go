@@ -52,7 +52,8 @@ type Handler struct {
 	pages    map[string]*template.Template
 	limiter  *limiter
 	sessions *scs.SessionManager
-	webauthn *webauthn.WebAuthn // nil where the address allows no passkeys
+	focal    *scs.SessionManager // focal points' sessions
+	webauthn *webauthn.WebAuthn  // nil where the address allows no passkeys
 	pay      *payment.Client
 	// sleep waits out a failed login's slowdown (Deps.Sleep).
 	sleep func(ctx context.Context, d time.Duration)
@@ -103,7 +104,8 @@ func New(d Deps) (*Server, error) {
 		// passkeys belong to the public address's domain
 		webauthn: relyingParty(d.BaseURL),
 	}
-	h.sessions = newSessions(d.DB, h.secureCookies())
+	h.sessions = newSessions(d.DB, h.secureCookies(), "delegate_admin", "/admin")
+	h.focal = newSessions(d.DB, h.secureCookies(), "delegate_focal", "/focal")
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -118,14 +120,18 @@ func New(d Deps) (*Server, error) {
 		h.failStatus(c, http.StatusMethodNotAllowed, "error.bad_request", nil)
 	})
 
-	// Only the admin uses a session: load and save it there alone.
-	withSession := h.sessions.LoadAndSave(r)
+	// Only organisers and focal points use a session: each is loaded and
+	// saved under its own path alone.
+	withSession, withFocal := h.sessions.LoadAndSave(r), h.focal.LoadAndSave(r)
 	mux := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if strings.HasPrefix(req.URL.Path, "/admin") {
+		switch {
+		case strings.HasPrefix(req.URL.Path, "/admin"):
 			withSession.ServeHTTP(w, req)
-			return
+		case strings.HasPrefix(req.URL.Path, "/focal"):
+			withFocal.ServeHTTP(w, req)
+		default:
+			r.ServeHTTP(w, req)
 		}
-		r.ServeHTTP(w, req)
 	})
 	// Browsers say where a request comes from; a cross-site form post is
 	// refused before it reaches a route. Clients without those headers

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -56,7 +57,23 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	dlg, err := e.db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Sénégal", Kind: "member_state", Country: "SN", Quota: 4,
+		FocalPoints: []string{"natcom@example.sn"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.AddMember(ctx, store.System, dlg.ID, store.Details{GivenNames: "Fatou", FamilyName: "Sow",
+		Email: "member@example.sn", Organisation: "Commission nationale", JobTitle: "Secrétaire générale", Country: "SN",
+		Category: "member_state", Language: "fr", ConsentPrivacy: true}, true, 1); err != nil {
+		t.Fatal(err)
+	}
+	focal := map[string]string{"Cookie": "delegate_focal=" + focalSignIn(t, e, "natcom@example.sn")}
+	focalPath := "/focal/delegations/" + strconv.FormatInt(dlg.ID, 10)
 	pages := map[string]request{
+		"focal-login":     {method: "GET", path: "/focal/login?lang=fr"},
+		"focal":           {method: "GET", path: focalPath + "?lang=es", header: focal},
+		"focal-add":       {method: "GET", path: focalPath + "/members/new", header: focal},
+		"focal-add-422":   {method: "POST", path: focalPath + "/members?lang=fr", header: focal, form: url.Values{"email": {"bad"}}},
 		"home":            {method: "GET", path: "/"},
 		"home-fr":         {method: "GET", path: "/?lang=fr"},
 		"register":        {method: "GET", path: "/register"},

@@ -26,6 +26,8 @@ type registrationForm struct {
 	D          store.Details
 	Errors     map[string]string
 	Summary    []fieldError // the errors in the order of the form, named
+	Alert      string       // a refusal not about one field (a delegation's quota)
+	Lead       string       // replaces the new form's intro
 	Titles     []option
 	Categories []option
 	Countries  []i18n.Country

@@ -49,6 +49,8 @@ func (h *Handler) guard(rt route) []gin.HandlerFunc {
 		return nil
 	case strings.HasPrefix(rt.path, "/api/"):
 		return []gin.HandlerFunc{h.authenticate, h.requireRole(rt.role)}
+	case rt.role == "focal":
+		return []gin.HandlerFunc{h.focalPoint}
 	default:
 		return []gin.HandlerFunc{h.organiser(rt.role)}
 	}
@@ -138,6 +140,18 @@ func (h *Handler) routeTable() []route {
 		{"admin", "POST", "/admin/settings", h.submitSettings},
 		{"admin", "GET", "/admin/settings/places", h.showPlaces},
 		{"admin", "POST", "/admin/settings/places", h.submitPlaces},
+		{"public", "GET", "/focal/login", h.showFocalLogin},
+		{"public", "POST", "/focal/login", h.limit(h.submitFocalLogin)},
+		{"public", "GET", "/focal/auth", h.focalAuth},
+		{"focal", "POST", "/focal/logout", h.focalLogout},
+		{"focal", "GET", "/focal", h.showFocalHome},
+		{"focal", "GET", "/focal/delegations/:id", h.showFocalDelegation},
+		{"focal", "GET", "/focal/delegations/:id/members/new", h.showFocalAdd},
+		{"focal", "POST", "/focal/delegations/:id/members", h.submitFocalAdd},
+		{"focal", "POST", "/focal/delegations/:id/members/:reference/role", h.submitFocalRole},
+		{"focal", "POST", "/focal/delegations/:id/members/:reference/withdraw", h.submitFocalWithdraw},
+		{"focal", "GET", "/focal/delegations/:id/members/:reference/substitute", h.showFocalSubstitute},
+		{"focal", "POST", "/focal/delegations/:id/members/:reference/substitute", h.submitFocalSubstitute},
 		{"viewer", "GET", "/admin/delegations", h.showDelegations},
 		{"admin", "POST", "/admin/delegations", h.createDelegation},
 		{"viewer", "GET", "/admin/delegations/:id", h.showDelegation},

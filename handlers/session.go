@@ -17,13 +17,16 @@ import (
 	"delegate/store"
 )
 
-func newSessions(db *store.DB, secure bool) *scs.SessionManager {
+// newSessions is a session manager whose cookie, name, is sent under
+// path alone: one for the organisers (/admin), one for focal points
+// (/focal).
+func newSessions(db *store.DB, secure bool, name, path string) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = sessionStore{db}
 	sm.Lifetime = 12 * time.Hour
 	sm.IdleTimeout = 2 * time.Hour
-	sm.Cookie.Name = "delegate_admin"
-	sm.Cookie.Path = "/admin"
+	sm.Cookie.Name = name
+	sm.Cookie.Path = path
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = secure

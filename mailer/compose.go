@@ -69,6 +69,8 @@ type message struct {
 	Fee        string
 	Next       string
 	Link       string
+	LinkLabel  string // what the link is for, when not the private page
+	LinkButton string
 	Team       string
 	Contact    store.Contact
 }
@@ -151,6 +153,25 @@ func (c *Composer) ComposeMessage(r *store.Registration, s *store.Settings, subj
 	m.Subject = strings.TrimSpace(subject)
 	m.Body, m.Next = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n")), ""
 	return c.render(m)
+}
+
+// ComposeFocalLink writes a focal point's sign-in link, in lang, naming
+// the delegations it signs in for.
+func (c *Composer) ComposeFocalLink(lang string, s *store.Settings, delegations []string) (store.Email, error) {
+	l := i18n.For(lang)
+	name := s.Name.In(l.Lang)
+	return c.render(message{
+		L:          l,
+		Subject:    l.T("email.focal_link.subject", s.ShortName),
+		Conference: name,
+		Greeting:   l.T("email.focal_link.greeting"),
+		Body:       l.T("email.focal_link.body", name, strings.Join(delegations, "; ")),
+		Link:       c.baseURL + "/focal/auth?token=" + store.FocalTokenPlaceholder,
+		LinkLabel:  l.T("email.focal_link.link"),
+		LinkButton: l.T("email.focal_link.button"),
+		Team:       l.T("email.team", s.ShortName),
+		Contact:    s.Secretariat,
+	})
 }
 
 // base fills what every message of kind for r has.

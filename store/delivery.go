@@ -75,6 +75,15 @@ func (db *DB) Deliverable(ctx context.Context, m OutboxMessage) (Email, error) {
 		return Email{}, fmt.Errorf("message %d: %w", m.ID, err)
 	}
 	e := m.Email
+	if m.Kind == MailFocalLink {
+		token, err := db.focalToken(ctx, m.ID)
+		if err != nil {
+			return e, fmt.Errorf("message %d: sign-in link: %w", m.ID, err)
+		}
+		e.Text = strings.ReplaceAll(e.Text, FocalTokenPlaceholder, token)
+		e.HTML = strings.ReplaceAll(e.HTML, FocalTokenPlaceholder, token)
+		return e, nil
+	}
 	if m.RegistrationID == 0 || !strings.Contains(e.Text+e.HTML, TokenPlaceholder) {
 		return e, nil
 	}

@@ -62,6 +62,9 @@ type Composer interface {
 	Compose(kind string, r *Registration, s *Settings) (Email, error)
 	// ComposeMessage wraps the organisers' own subject and body.
 	ComposeMessage(r *Registration, s *Settings, subject, body string) (Email, error)
+	// ComposeFocalLink is a focal point's sign-in link, in lang, for the
+	// delegations named; the link's secret is FocalTokenPlaceholder.
+	ComposeFocalLink(lang string, s *Settings, delegations []string) (Email, error)
 }
 
 // TokenPlaceholder stands for the delegate's private-link secret in
