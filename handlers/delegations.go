@@ -48,7 +48,7 @@ func (h *Handler) createDelegation(c *gin.Context) {
 	for _, k := range []string{"name", "kind", "country", "quota", "restricted_quota", "focal_points"} {
 		v.New[k] = c.PostForm(k)
 	}
-	d := store.Delegation{Name: v.New["name"], Kind: v.New["kind"], Country: v.New["country"],
+	d := store.Delegation{Name: v.New["name"], Kind: v.New["kind"], Country: v.New["country"], Language: h.localizer(c).Lang,
 		FocalPoints: strings.FieldsFunc(v.New["focal_points"], func(r rune) bool { return r == '\n' || r == ',' || r == '\r' || r == ' ' })}
 	ve := &store.ValidationError{}
 	var err error

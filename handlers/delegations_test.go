@@ -32,6 +32,10 @@ func TestDelegationsThroughTheAPI(t *testing.T) {
 	if d.ID == 0 || len(d.FocalPoints) != 1 || d.Credentials != "none" {
 		t.Fatalf("created: %+v", d)
 	}
+	msgs, _ := e.db.FindOutbox(context.Background(), store.OutboxFilter{})
+	if len(msgs) == 0 || msgs[0].Kind != store.MailFocalLink || msgs[0].To != "natcom@example.sn" {
+		t.Errorf("the focal point was not sent a sign-in link: %+v", msgs)
+	}
 	members := "/api/v1/delegations/" + strconv.FormatInt(d.ID, 10) + "/members"
 	for i, m := range []map[string]any{
 		with(valid("adviser@example.sn"), "family_name", "Ba", "rank", 2),

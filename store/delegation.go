@@ -40,6 +40,9 @@ type Delegation struct {
 	Credentials     string     `json:"credentials"`
 	CredentialsAt   *time.Time `json:"credentials_at,omitempty"`
 	Members         int        `json:"members"` // live members, holding a place of the quota
+	// Language is the focal points' language, for the sign-in link each
+	// is sent when the delegation is made (English unless given).
+	Language string `json:"language,omitempty"`
 }
 
 // Validate checks a delegation as an organiser writes it.
@@ -83,7 +86,8 @@ func (d *Delegation) Validate() error {
 	return v.Err()
 }
 
-// CreateDelegation stores a new delegation with its focal points.
+// CreateDelegation stores a new delegation with its focal points, and
+// sends each a sign-in link.
 func (db *DB) CreateDelegation(ctx context.Context, actor Actor, d Delegation) (Delegation, error) {
 	if err := d.Validate(); err != nil {
 		return d, err
@@ -107,6 +111,15 @@ func (db *DB) CreateDelegation(ctx context.Context, actor Actor, d Delegation) (
 	})
 	if err != nil {
 		return Delegation{}, err
+	}
+	lang := d.Language
+	if !slices.Contains(Languages, lang) {
+		lang = "en"
+	}
+	for _, e := range d.FocalPoints {
+		if err := db.SendFocalLink(ctx, e, lang); err != nil {
+			return Delegation{}, err
+		}
 	}
 	return db.FindDelegation(ctx, d.ID)
 }
