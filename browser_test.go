@@ -17,6 +17,8 @@ import (
 	cdpwebauthn "github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
+
+	"delegate/mailer/smtptest"
 )
 
 // chromium finds a Chromium to drive. Without one the test skips on a
@@ -474,4 +476,90 @@ func registerOverAPI(t *testing.T, base, body string) (reference, private string
 		t.Fatalf("register: %d %v", resp.StatusCode, err)
 	}
 	return reg.Reference, "/r/" + reg.ManageURL[strings.LastIndex(reg.ManageURL, "/r/")+3:]
+}
+
+// TestFocalPointInABrowser walks it as a focal point: an organiser makes
+// the delegation, the focal point follows the sign-in link from the email,
+// nominates two members, marks the head and substitutes one (14).
+func TestFocalPointInABrowser(t *testing.T) {
+	t.Parallel()
+	ctx := newBrowser(t, "fr")
+	mail := smtptest.Start(t)
+	base, rs := startServerWithOutput(t, map[string]string{"DELEGATE_DB": filepath.Join(t.TempDir(), "focal.db"),
+		"DELEGATE_SMTP_URL": mail.URL(), "DELEGATE_MAIL_FROM": "ICLC 2015 <iclc@example.org>"})
+	defer rs.stop()
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(base+rs.setupPath(t)), firstAdmin,
+		chromedp.Navigate(base+"/admin/delegations?lang=fr"),
+		chromedp.SendKeys(`#name`, "Sénégal — Commission nationale pour l'UNESCO", chromedp.ByQuery),
+		chromedp.SetValue(`#kind`, "member_state", chromedp.ByQuery),
+		chromedp.SetValue(`#country`, "SN", chromedp.ByQuery),
+		chromedp.SetValue(`#quota`, "3", chromedp.ByQuery),
+		chromedp.SendKeys(`#focal_points`, "natcom@example.sn", chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/delegations"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.notice.ok`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("organiser makes the delegation: %v", err)
+	}
+	var link string
+	for _, m := range mail.Wait(1, 15*time.Second) {
+		// quoted-printable: soft line breaks out, "=3D" back to "="
+		raw := strings.NewReplacer("=\r\n", "", "=3D", "=").Replace(string(m.Raw))
+		if i := strings.Index(raw, "/focal/auth?token="); i >= 0 && link == "" {
+			link = base + strings.Fields(raw[i:])[0]
+		}
+	}
+	if link == "" {
+		t.Fatal("no sign-in link arrived")
+	}
+	member := func(given, family, email string) chromedp.Tasks {
+		return chromedp.Tasks{
+			chromedp.Click(`a[href$="/members/new"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#given_names`, chromedp.ByQuery),
+			chromedp.SendKeys(`#given_names`, given, chromedp.ByQuery),
+			chromedp.SendKeys(`#family_name`, family, chromedp.ByQuery),
+			chromedp.SendKeys(`#email`, email, chromedp.ByQuery),
+			chromedp.SendKeys(`#organisation`, "Commission nationale", chromedp.ByQuery),
+			chromedp.SendKeys(`#job_title`, "Conseiller", chromedp.ByQuery),
+			chromedp.SetValue(`#country`, "SN", chromedp.ByQuery),
+			chromedp.SetValue(`#category`, "member_state", chromedp.ByQuery),
+			chromedp.Click(`#consent_privacy`, chromedp.ByQuery),
+			chromedp.Click(`form.form button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.notice.ok`, chromedp.ByQuery),
+		}
+	}
+	var places, head, after string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(`h1`, chromedp.ByQuery),
+		member("Fatou", "Sow", "sow@example.sn"),
+		member("Mamadou", "Fall", "fall@example.sn"),
+		chromedp.Click(`tbody tr:nth-child(2) input[name=head]`, chromedp.ByQuery), // Sow, by name after Fall
+		chromedp.Click(`tbody tr:nth-child(2) form[action$="/role"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`tbody tr:nth-child(1) input[name=head]:checked`, chromedp.ByQuery),
+		chromedp.Text(`tbody tr:nth-child(1) td:first-child`, &head, chromedp.ByQuery),
+		chromedp.Click(`tbody tr:nth-child(2) a[href$="/substitute"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#given_names`, chromedp.ByQuery),
+		chromedp.SendKeys(`#given_names`, "Awa", chromedp.ByQuery),
+		chromedp.SendKeys(`#family_name`, "Ndiaye", chromedp.ByQuery),
+		chromedp.SendKeys(`#email`, "ndiaye@example.sn", chromedp.ByQuery),
+		chromedp.SendKeys(`#organisation`, "Commission nationale", chromedp.ByQuery),
+		chromedp.SendKeys(`#job_title`, "Conseillère", chromedp.ByQuery),
+		chromedp.SetValue(`#country`, "SN", chromedp.ByQuery),
+		chromedp.Click(`#consent_privacy`, chromedp.ByQuery),
+		chromedp.Click(`form.form button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.s-cancelled`, chromedp.ByQuery),
+		chromedp.Text(`main`, &after, chromedp.ByQuery),
+		chromedp.Text(`main p strong`, &places, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("focal point: %v", err)
+	}
+	if !strings.Contains(head, "Sow") {
+		t.Errorf("the head is not first: %q", head)
+	}
+	if !strings.Contains(after, "Ndiaye") || !strings.Contains(after, "prend la place de") || !strings.Contains(places, "2 places prises sur 3") {
+		t.Errorf("after the substitution: places %q\n%s", places, after)
+	}
 }
