@@ -94,3 +94,35 @@ func (h *Handler) showDelegation(c *gin.Context) {
 	}
 	h.render(c, http.StatusOK, "delegation", d.Name, v)
 }
+
+func (h *Handler) adminNote(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	h.sendNote(c, id)
+}
+
+// submitCredentials records the delegation's credentials as received.
+func (h *Handler) submitCredentials(c *gin.Context) {
+	id, ok := pathID(c)
+	if !ok {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	err := h.db.RecordCredentials(c.Request.Context(), caller(c), id, c.PostForm("credentials"), c.PostForm("credentials_at"))
+	var ve *store.ValidationError
+	switch {
+	case asError(err, &ve):
+		for _, m := range fieldMessages(h.localizer(c), ve) {
+			h.flash(c, m)
+		}
+	case err != nil:
+		h.fail(c, err)
+		return
+	default:
+		h.flash(c, h.localizer(c).T("admin.delegations.credentials_saved"))
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/delegations/"+strconv.FormatInt(id, 10))
+}

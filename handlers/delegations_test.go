@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -240,5 +243,74 @@ func TestFocalRoutesNeedASignIn(t *testing.T) {
 	}
 	if n < 8 {
 		t.Errorf("only %d focal routes", n)
+	}
+}
+
+// A focal point uploads the note verbale: a PDF is kept and comes back
+// byte for byte as a download; a renamed executable, an HTML page, a
+// file over 10 MB and an empty one are refused in words; organisers
+// download it and record the credentials (14.3).
+func TestNoteVerbaleUpload(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := context.Background()
+	d, _ := e.db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Sénégal", Kind: "member_state", Country: "SN", Quota: 2,
+		FocalPoints: []string{"natcom@example.sn"}})
+	cookie := focalSignIn(t, e, "natcom@example.sn")
+	base := "/focal/delegations/" + strconv.FormatInt(d.ID, 10)
+	send := func(name string, data []byte) string {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("note_verbale", name)
+		fw.Write(data)
+		mw.Close()
+		req := httptest.NewRequest("POST", base+"/note?lang=en", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.AddCookie(&http.Cookie{Name: "delegate_focal", Value: cookie})
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, req)
+		if rec.Code != 303 {
+			t.Fatalf("upload %s: %d %s", name, rec.Code, clip(rec.Body.String()))
+		}
+		page := e.do(t, request{method: "GET", path: base + "?lang=en", header: map[string]string{"Cookie": "delegate_focal=" + cookie}})
+		return page.Body.String()
+	}
+	pdf := append([]byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"), bytes.Repeat([]byte{0xE2, 0x80}, 500)...)
+	for _, bad := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"note.pdf", append([]byte("\x7fELF\x02\x01\x01\x00"), make([]byte, 200)...), "this file is none of them"},
+		{"note.pdf", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), "this file is none of them"},
+		{"big.pdf", append([]byte("%PDF-1.4\n"), make([]byte, 12<<20)...), "The file is over 10 MB."},
+		{"empty.pdf", nil, "The file is empty."},
+	} {
+		if page := send(bad.name, bad.data); !strings.Contains(page, bad.want) {
+			t.Errorf("%s (%d bytes): no %q on the page", bad.name, len(bad.data), bad.want)
+		}
+	}
+	if got, _ := e.db.FindDelegation(ctx, d.ID); got.NoteVerbale {
+		t.Fatal("a refused file was kept")
+	}
+	if page := send("Note verbale n°12.pdf", pdf); !strings.Contains(page, "The note verbale is saved.") {
+		t.Fatal("the PDF was not kept")
+	}
+	for _, who := range []request{
+		{method: "GET", path: base + "/note", header: map[string]string{"Cookie": "delegate_focal=" + cookie}},
+		{method: "GET", path: "/admin/delegations/" + strconv.FormatInt(d.ID, 10) + "/note", session: e.login(t, "viewer")},
+	} {
+		w := e.do(t, who)
+		if w.Code != 200 || !bytes.Equal(w.Body.Bytes(), pdf) || w.Header().Get("Content-Type") != "application/pdf" ||
+			!strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment;") || w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: %d %v, %d bytes", who.path, w.Code, w.Header(), w.Body.Len())
+		}
+	}
+	admin := e.login(t, "admin")
+	w := e.do(t, request{method: "POST", path: "/admin/delegations/" + strconv.FormatInt(d.ID, 10) + "/credentials", session: admin,
+		form: url.Values{"credentials": {"original"}, "credentials_at": {"2015-09-01"}}})
+	if got, _ := e.db.FindDelegation(ctx, d.ID); w.Code != 303 || got.Credentials != "original" || got.CredentialsAt == nil || !got.NoteVerbale {
+		t.Errorf("credentials: %d %+v", w.Code, got)
 	}
 }

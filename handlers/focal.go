@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -254,4 +256,60 @@ func (h *Handler) submitFocalSubstitute(c *gin.Context) {
 	}
 	h.focal.Put(c.Request.Context(), "flash", h.localizer(c).T("focal.member.substituted", sub.FullName(), r.FullName()))
 	c.Redirect(http.StatusSeeOther, focalBase(c))
+}
+
+// submitFocalNote keeps the uploaded note verbale of the delegation.
+func (h *Handler) submitFocalNote(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	var data []byte
+	var name string
+	file, header, err := c.Request.FormFile("note_verbale")
+	if err == nil {
+		defer file.Close()
+		name = header.Filename
+		data, err = io.ReadAll(io.LimitReader(file, store.MaxNoteBytes+1))
+	}
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		err = &store.ValidationError{Fields: map[string]store.Message{"note_verbale": {Key: "error.note_size", Args: []any{store.MaxNoteBytes >> 20}}}}
+	case errors.Is(err, http.ErrMissingFile):
+		err = nil // an empty upload: the store says so
+	}
+	if err == nil {
+		err = h.db.SaveNoteVerbale(ctx, caller(c), id, name, data)
+	}
+	var ve *store.ValidationError
+	switch {
+	case asError(err, &ve):
+		h.focal.Put(ctx, "flash", fieldMessages(l, ve)["note_verbale"])
+	case err != nil:
+		h.fail(c, err)
+		return
+	default:
+		h.focal.Put(ctx, "flash", l.T("focal.note.saved"))
+	}
+	c.Redirect(http.StatusSeeOther, focalBase(c))
+}
+
+// sendNote serves a delegation's note verbale as a download, never shown
+// inline.
+func (h *Handler) sendNote(c *gin.Context, delegation int64) {
+	n, err := h.db.FindNoteVerbale(c.Request.Context(), delegation)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	ext := map[string]string{"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}[n.ContentType]
+	c.Header("Content-Disposition", `attachment; filename="note-verbale-`+strconv.FormatInt(delegation, 10)+ext+`"`)
+	c.Header("X-Content-Type-Options", "nosniff")
+	c.Header("Cache-Control", "no-store")
+	c.Data(http.StatusOK, n.ContentType, n.Data)
+}
+
+func (h *Handler) focalNote(c *gin.Context) {
+	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
+	h.sendNote(c, id)
 }

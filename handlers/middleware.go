@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"delegate/i18n"
+	"delegate/store"
 )
 
 func (h *Handler) requestID(c *gin.Context) {
@@ -160,8 +161,16 @@ func (h *Handler) limit(handle gin.HandlerFunc) gin.HandlerFunc {
 // maxBody is the largest request body accepted.
 const maxBody = 64 << 10
 
+// largeBodies are the routes that take a file bigger than maxBody, with
+// their limit: the file and room for the form around it.
+var largeBodies = map[string]int64{"/focal/delegations/:id/note": store.MaxNoteBytes + maxBody}
+
 func (h *Handler) limitBody(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	limit := int64(maxBody)
+	if n, ok := largeBodies[c.FullPath()]; ok {
+		limit = n
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	// a form is read here, so that one too big is told as such (413)
 	// rather than read by PostForm as a form with nothing in it
 	if ct, _, _ := mime.ParseMediaType(c.ContentType()); ct == "application/x-www-form-urlencoded" {

@@ -139,14 +139,15 @@ func setFocalPoints(ctx context.Context, tx *sql.Tx, id int64, emails []string) 
 
 const delegationColumns = `d.id, d.name, d.kind, d.country, d.quota, d.restricted_quota, d.credentials, d.credentials_at,
 	(SELECT count(*) FROM registrations r WHERE r.delegation_id = d.id AND r.` + sqlLive + `),
-	coalesce((SELECT group_concat(email, char(10)) FROM (SELECT email FROM delegation_focal_points f WHERE f.delegation_id = d.id ORDER BY email)), '')`
+	coalesce((SELECT group_concat(email, char(10)) FROM (SELECT email FROM delegation_focal_points f WHERE f.delegation_id = d.id ORDER BY email)), ''),
+	EXISTS (SELECT 1 FROM notes_verbales n WHERE n.delegation_id = d.id)`
 
 func scanDelegation(row scanner) (Delegation, error) {
 	var d Delegation
 	var at sql.NullString
 	var focal string
 	if err := row.Scan(&d.ID, &d.Name, &d.Kind, &d.Country, &d.Quota, &d.RestrictedQuota, &d.Credentials, &at,
-		&d.Members, &focal); err != nil {
+		&d.Members, &focal, &d.NoteVerbale); err != nil {
 		return d, err
 	}
 	if at.Valid {
