@@ -77,11 +77,14 @@ func (h *Handler) adminDecision(d decision) gin.HandlerFunc {
 }
 
 // confirmedView asks for a second press before something that cannot be
-// undone; Fields carry what was posted (name in Value, value in Label).
+// undone; Fields carry what was posted.
 type confirmedView struct {
 	Lead, Button, Action, Back string
-	Fields                     []option
+	Fields                     []hiddenField
 }
+
+// hiddenField is a posted field carried into the next form.
+type hiddenField struct{ Name, Value string }
 
 // confirmed reports whether the organiser confirmed the posted action on
 // the registration in the path; if not, it shows a page that says what
@@ -102,7 +105,7 @@ func (h *Handler) confirmed(c *gin.Context, title, lead, button string) bool {
 		Back: "/admin/registrations/" + r.Reference}
 	for name, values := range c.Request.PostForm {
 		if name != "confirm" && len(values) > 0 {
-			v.Fields = append(v.Fields, option{Value: name, Label: values[0]})
+			v.Fields = append(v.Fields, hiddenField{Name: name, Value: values[0]})
 		}
 	}
 	h.render(c, http.StatusOK, "confirm", l.T(title, who), v)

@@ -175,7 +175,7 @@ func (h *Handler) submitFocalAdd(c *gin.Context) {
 		return
 	}
 	id, _ := strconv.ParseInt(c.Param("id"), 10, 64)
-	r, err := h.db.AddMember(c.Request.Context(), caller(c), id, d, c.PostForm("head") == "on", 0)
+	r, err := h.db.AddMember(c.Request.Context(), caller(c), id, d, false, 0) // head and rank are set on the delegation's page
 	if err != nil {
 		h.focalForm(c, http.StatusUnprocessableEntity, d, focalBase(c)+"/members", h.localizer(c).T("focal.member.add"), err)
 		return
