@@ -96,7 +96,7 @@ func TestEveryPageWithAxe(t *testing.T) {
 		"/admin", "/admin/registrations", "/admin/registrations?q=amara", ref, ref + "/edit", ref + "/as-delegate",
 		"/admin/mail", message, "/admin/messages/new", "/admin/letters", "/admin/certificates", "/admin/reports",
 		"/admin/badges", "/admin/checkin?q=okonkwo", "/admin/settings", "/admin/settings/places", "/admin/codes",
-		"/admin/users", "/admin/tokens", "/admin/audit", "/admin/account", "/admin/delegations"}
+		"/admin/users", "/admin/tokens", "/admin/audit", "/admin/account", "/admin/delegations", "/admin/participants"}
 	check := func(name string, actions ...chromedp.Action) {
 		t.Helper()
 		var found []axeViolation

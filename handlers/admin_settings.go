@@ -65,6 +65,9 @@ func settingsValues(s store.Settings) settingsView {
 	text("signatory.title", s.Signatory.Title)
 	v["short_name"], v["start_date"], v["end_date"], v["time_zone"] = s.ShortName, s.StartDate, s.EndDate, s.TimeZone
 	v["capacity"], v["currency"] = strconv.Itoa(s.Capacity), s.Currency
+	if s.NoteVerbaleFirst {
+		v["note_verbale_first"] = "on"
+	}
 	if s.SecondFactorRequired {
 		v["second_factor_required"] = "on"
 	}
@@ -242,6 +245,7 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 	s.PassportRetentionDays = number("passport_retention_days")
 	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
 	s.SecondFactorRequired = f["second_factor_required"] == "on"
+	s.NoteVerbaleFirst = f["note_verbale_first"] == "on"
 	s.Signatory = store.Signatory{Name: strings.TrimSpace(f["signatory.name"]), Title: text("signatory.title")}
 	s.Secretariat = store.Contact{Name: text("secretariat.name"), Address: text("secretariat.address"), Phone: f["secretariat.phone"],
 		Fax: f["secretariat.fax"], Email: f["secretariat.email"], Website: f["secretariat.website"]}

@@ -91,6 +91,11 @@ type hiddenField struct{ Name, Value string }
 // the action does (the catalog's title, lead and button; the first two
 // given the delegate) and posts the same form again with confirm=1.
 func (h *Handler) confirmed(c *gin.Context, title, lead, button string) bool {
+	return h.confirmedThen(c, title, lead, button, "/admin/registrations/"+store.NormalReference(c.Param("reference")))
+}
+
+// confirmedThen is confirmed with the page to go back to.
+func (h *Handler) confirmedThen(c *gin.Context, title, lead, button, back string) bool {
 	if c.PostForm("confirm") == "1" {
 		return true
 	}
@@ -101,8 +106,7 @@ func (h *Handler) confirmed(c *gin.Context, title, lead, button string) bool {
 	}
 	l := h.localizer(c)
 	who := r.FullName() + " (" + r.Reference + ")"
-	v := confirmedView{Lead: l.T(lead, who), Button: l.T(button), Action: c.Request.URL.Path,
-		Back: "/admin/registrations/" + r.Reference}
+	v := confirmedView{Lead: l.T(lead, who), Button: l.T(button), Action: c.Request.URL.Path, Back: back}
 	for name, values := range c.Request.PostForm {
 		if name != "confirm" && len(values) > 0 {
 			v.Fields = append(v.Fields, hiddenField{Name: name, Value: values[0]})

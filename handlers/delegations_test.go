@@ -201,7 +201,14 @@ func TestFocalPointNominates(t *testing.T) {
 	if len(members) != 2 || members[0].FamilyName != "SALL" && members[0].FamilyName != "Sall" || !members[0].Head || members[1].Status != store.StatusCancelled {
 		t.Errorf("after the substitution: %+v", members)
 	}
-	if w := as("POST", base+"/members/"+members[0].Reference+"/withdraw", url.Values{}); w.Code != 303 {
+	ask := as("POST", base+"/members/"+members[0].Reference+"/withdraw", url.Values{})
+	if ask.Code != 200 || !strings.Contains(ask.Body.String(), "the place comes free") || !strings.Contains(ask.Body.String(), `href="`+base+`"`) {
+		t.Fatalf("withdraw without confirming: %d\n%s", ask.Code, clip(ask.Body.String()))
+	}
+	if r, _ := e.db.FindRegistration(ctx, members[0].Reference); r.Status == store.StatusCancelled {
+		t.Fatal("withdrawn before the focal point confirmed")
+	}
+	if w := as("POST", base+"/members/"+members[0].Reference+"/withdraw", url.Values{"confirm": {"1"}}); w.Code != 303 {
 		t.Fatalf("withdraw: %d", w.Code)
 	}
 	if r, _ := e.db.FindRegistration(ctx, members[0].Reference); r.Status != store.StatusCancelled {
@@ -215,12 +222,14 @@ func TestFocalPointNominates(t *testing.T) {
 		{"GET", other + "/members/" + stranger.Reference + "/substitute"},
 		{"POST", base + "/members/" + stranger.Reference + "/withdraw"}, {"POST", base + "/members/" + stranger.Reference + "/role"},
 		{"GET", base + "/members/" + stranger.Reference + "/substitute"},
+		{"POST", other + "/members/" + stranger.Reference + "/list"}, {"POST", base + "/members/" + stranger.Reference + "/list"},
+		{"GET", other + "/note"}, {"POST", other + "/note"},
 	} {
-		if w := as(try.method, try.path, url.Values{"rank": {"1"}}); w.Code != 404 {
+		if w := as(try.method, try.path, url.Values{"rank": {"1"}, "confirm": {"1"}, "list": {"out"}}); w.Code != 404 {
 			t.Errorf("%s %s: %d, want 404", try.method, try.path, w.Code)
 		}
 	}
-	if r, _ := e.db.FindRegistration(ctx, stranger.Reference); r.Status != store.StatusPending || !r.Head {
+	if r, _ := e.db.FindRegistration(ctx, stranger.Reference); r.Status != store.StatusPending || !r.Head || r.ListOptOut {
 		t.Errorf("the other delegation's member changed: %s head %v", r.Status, r.Head)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/collate"
@@ -261,41 +260,4 @@ func (h *Handler) reissueBadge(c *gin.Context) {
 	}
 	h.flash(c, h.localizer(c).T("admin.done.reissued"))
 	c.Redirect(http.StatusSeeOther, "/admin/registrations/"+store.NormalReference(c.Param("reference")))
-}
-
-// participants is the list of participants: approved delegates by
-// country, the countries in the order of the chosen language, each
-// country's people read from the database as they are written.
-func (h *Handler) participants(c *gin.Context) {
-	ctx := c.Request.Context()
-	l := h.localizer(c)
-	s := h.db.Settings()
-	codes, err := h.db.Countries(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	col := collate.New(language.Make(l.Lang))
-	slices.SortFunc(codes, func(a, b string) int { return col.CompareString(l.CountryName(a), l.CountryName(b)) })
-	doc := pdf.NewParticipants(l.T("admin.participants.title"),
-		s.Name.In(l.Lang)+" · "+s.City.In(l.Lang)+" · "+l.DateRange(s.Start(), s.End()), l.T("admin.participants.page"))
-	for _, code := range codes {
-		country := l.CountryName(code)
-		err := h.db.EachRegistration(ctx, store.Filter{Status: store.StatusApproved, Country: code, Sort: "name"}, func(r *store.Registration) error {
-			p := pdf.Participant{Name: r.GivenNames + " " + strings.ToUpper(r.FamilyName), JobTitle: r.JobTitle, Organisation: r.Organisation}
-			if !store.Drawable(p.Name) {
-				p.Name, p.Native = r.NameOnBadge(), r.FullName()
-			}
-			if r.Title != "" {
-				p.Title = l.T("title." + r.Title)
-			}
-			doc.Add(country, p)
-			return nil
-		})
-		if err != nil {
-			h.fail(c, err)
-			return
-		}
-	}
-	h.sendPDF(c, "participants.pdf", func(b *bytes.Buffer) error { return doc.Write(b) })
 }

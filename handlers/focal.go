@@ -199,12 +199,27 @@ func (h *Handler) submitFocalRole(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, focalBase(c))
 }
 
+// submitFocalList leaves a member out of the published list of
+// participants ("out") or puts them back ("in").
+func (h *Handler) submitFocalList(c *gin.Context) {
+	r, ok := h.focalMember(c)
+	if !ok {
+		return
+	}
+	choice, ok := h.listChoice(c, caller(c), r)
+	if !ok {
+		return
+	}
+	h.focal.Put(c.Request.Context(), "flash", h.localizer(c).T("focal.member.list_"+choice, r.FullName()))
+	c.Redirect(http.StatusSeeOther, focalBase(c))
+}
+
 // submitFocalWithdraw cancels a member of the delegation: their place
 // comes free.
 func (h *Handler) submitFocalWithdraw(c *gin.Context) {
 	ctx := c.Request.Context()
 	r, ok := h.focalMember(c)
-	if !ok {
+	if !ok || !h.confirmedThen(c, "focal.confirm.withdraw.title", "focal.confirm.withdraw.lead", "focal.member.withdraw", focalBase(c)) {
 		return
 	}
 	if _, err := h.db.CancelRegistration(ctx, caller(c), r.Reference, h.localizer(c).T("focal.member.withdrawn_reason")); err != nil {

@@ -62,9 +62,10 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.db.AddMember(ctx, store.System, dlg.ID, store.Details{GivenNames: "Fatou", FamilyName: "Sow",
+	member, err := e.db.AddMember(ctx, store.System, dlg.ID, store.Details{GivenNames: "Fatou", FamilyName: "Sow",
 		Email: "member@example.sn", Organisation: "Commission nationale", JobTitle: "Secrétaire générale", Country: "SN",
-		Category: "member_state", Language: "fr", ConsentPrivacy: true}, true, 1); err != nil {
+		Category: "member_state", Language: "fr", ConsentPrivacy: true}, true, 1)
+	if err != nil {
 		t.Fatal(err)
 	}
 	focal := map[string]string{"Cookie": "delegate_focal=" + focalSignIn(t, e, "natcom@example.sn")}
@@ -107,6 +108,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"badges":          {method: "GET", path: "/admin/badges", session: admin},
 		"checkin":         {method: "GET", path: "/admin/checkin?q=a", session: admin},
 		"reports":         {method: "GET", path: "/admin/reports?lang=es", session: admin},
+		"participants":    {method: "GET", path: "/admin/participants?lang=fr", session: admin},
+		"focal-withdraw":  {method: "POST", path: focalPath + "/members/" + member.Reference + "/withdraw?lang=fr", header: focal},
 		"checkin-scan":    {method: "POST", path: "/admin/checkin", session: admin, form: url.Values{"reference": {ref}}},
 		"letters":         {method: "GET", path: "/admin/letters?lang=fr", session: admin},
 		"verify":          {method: "GET", path: "/verify/" + verifyCode},

@@ -48,6 +48,9 @@ type manageView struct {
 	// participation: checked in, from the first conference day.
 	Certificate bool
 	Payable     bool // the fee can be paid online now
+	// Participants is set when a list of participants is published and
+	// the delegate, approved, may download it.
+	Participants bool
 	// ReadOnly is the page shown to an organiser: no buttons, no link.
 	ReadOnly bool
 }
@@ -81,6 +84,10 @@ func (h *Handler) showManage(c *gin.Context) {
 		v.Notice = l.T("manage.saved")
 	case c.Query("cancelled") != "":
 		v.Notice = l.T("manage.cancelled")
+	case c.Query("list") == "out":
+		v.Notice = l.T("manage.list.left_out")
+	case c.Query("list") == "in":
+		v.Notice = l.T("manage.list.put_back")
 	case c.Query("paid") != "" && r.PaymentStatus == store.PaymentPaid:
 		v.Notice = l.T("manage.paid")
 	case c.Query("paid") != "":
@@ -101,6 +108,9 @@ func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView 
 		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
 		v.Letter = true
+	}
+	if _, err := h.db.LatestList(c.Request.Context()); err == nil && r.Status == store.StatusApproved {
+		v.Participants = true
 	}
 	return v
 }
@@ -155,6 +165,35 @@ func (h *Handler) showCancel(c *gin.Context) {
 	}
 	h.render(c, http.StatusOK, "cancel", h.localizer(c).T("manage.cancel.title"),
 		manageView{R: r, Token: c.Param("token")})
+}
+
+// submitListChoice leaves the delegate out of the published list of
+// participants ("out") or puts them back ("in").
+func (h *Handler) submitListChoice(c *gin.Context) {
+	r, ok := h.liveByToken(c)
+	if !ok {
+		return
+	}
+	choice, ok := h.listChoice(c, h.actor(c, "delegate", r.Reference), r)
+	if !ok {
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/r/"+c.Param("token")+"?list="+choice)
+}
+
+// listChoice applies the posted choice ("out" of the published list of
+// participants, or back "in") to r; it has answered when not ok.
+func (h *Handler) listChoice(c *gin.Context, actor store.Actor, r store.Registration) (choice string, ok bool) {
+	choice = c.PostForm("list")
+	if choice != "out" && choice != "in" {
+		h.fail(c, &store.ValidationError{Fields: map[string]store.Message{"list": {Key: "error.choice"}}})
+		return "", false
+	}
+	if err := h.db.SetListOptOut(c.Request.Context(), actor, r.Reference, choice == "out"); err != nil {
+		h.fail(c, err)
+		return "", false
+	}
+	return choice, true
 }
 
 func (h *Handler) submitCancel(c *gin.Context) {

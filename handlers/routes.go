@@ -78,6 +78,8 @@ func (h *Handler) routeTable() []route {
 		{"public", "GET", "/r/:token/conference.ics", h.myCalendar},
 		{"public", "GET", "/r/:token/receipt.pdf", h.myReceipt},
 		{"public", "GET", "/r/:token/certificate.pdf", h.myCertificate},
+		{"public", "GET", "/r/:token/participants.pdf", h.myParticipants},
+		{"public", "POST", "/r/:token/list", h.limit(h.submitListChoice)},
 		{"public", "GET", "/r/:token/pay", h.startPayment},
 		{"public", "POST", "/stripe/webhook", h.stripeWebhook},
 		{"public", "GET", "/link", h.showLinkForm},
@@ -150,6 +152,7 @@ func (h *Handler) routeTable() []route {
 		{"focal", "POST", "/focal/delegations/:id/members", h.submitFocalAdd},
 		{"focal", "POST", "/focal/delegations/:id/members/:reference/role", h.submitFocalRole},
 		{"focal", "POST", "/focal/delegations/:id/members/:reference/withdraw", h.submitFocalWithdraw},
+		{"focal", "POST", "/focal/delegations/:id/members/:reference/list", h.submitFocalList},
 		{"focal", "GET", "/focal/delegations/:id/members/:reference/substitute", h.showFocalSubstitute},
 		{"focal", "POST", "/focal/delegations/:id/members/:reference/substitute", h.submitFocalSubstitute},
 		{"focal", "POST", "/focal/delegations/:id/note", h.submitFocalNote},
@@ -202,7 +205,11 @@ func (h *Handler) routeTable() []route {
 		{"viewer", "GET", "/admin/export/registrations.xlsx", h.exportRegistrations("xlsx")},
 		{"viewer", "GET", "/admin/reports", h.showReports},
 		{"viewer", "GET", "/admin/reports/:file", h.sendReport},
+		{"viewer", "GET", "/admin/participants", h.showParticipants},
 		{"viewer", "GET", "/admin/participants.pdf", h.participants},
+		{"viewer", "GET", "/admin/participants.xlsx", h.participantsXLSX},
+		{"admin", "POST", "/admin/participants/publish", h.publishParticipants},
+		{"viewer", "GET", "/admin/participants/:id/:file", h.publishedFile},
 	}
 }
 

@@ -47,8 +47,8 @@ func WriteParticipants(w io.Writer, list ParticipantList) error {
 // that a caller reading from the database never holds the whole list.
 type Participants struct {
 	f       *gofpdf.Fpdf
-	country string
-	started bool
+	group   string
+	started bool // a heading has been written since the last part's
 }
 
 // NewParticipants starts a list of participants.
@@ -72,11 +72,29 @@ func NewParticipants(title, subtitle, pageFormat string) *Participants {
 	return &Participants{f: f}
 }
 
-// Add writes p under country, with the country's heading when it is not
-// the one of the line before: the caller adds the people grouped.
-func (d *Participants) Add(country string, p Participant) {
+// Part starts a part of the list (Member States, United Nations system,
+// …) with its heading, on a new page unless little is written on this one.
+func (d *Participants) Part(title string) {
 	f := d.f
-	if !d.started || country != d.country {
+	if f.GetY() > 297-60 {
+		f.AddPage()
+	} else if f.GetY() > 60 {
+		f.Ln(4)
+	}
+	f.SetFont(font, "B", 13)
+	f.SetTextColor(31, 78, 158)
+	f.MultiCell(0, 7, clean(title), "B", "L", false)
+	f.SetTextColor(0, 0, 0)
+	f.Ln(2)
+	d.group, d.started = "", false
+}
+
+// Add writes p under group, with the group's heading when it is not the
+// one of the line before (the caller adds the people grouped); an empty
+// group has no heading.
+func (d *Participants) Add(group string, p Participant) {
+	f := d.f
+	if group != "" && (!d.started || group != d.group) {
 		if d.started {
 			f.Ln(2)
 		}
@@ -85,10 +103,10 @@ func (d *Participants) Add(country string, p Participant) {
 		}
 		f.SetFont(font, "B", 11.5)
 		f.SetFillColor(228, 240, 241)
-		f.CellFormat(0, 7, clean(country), "", 1, "L", true, 0, "")
+		f.CellFormat(0, 7, clean(group), "", 1, "L", true, 0, "")
 		f.Ln(1)
-		d.country, d.started = country, true
 	}
+	d.group, d.started = group, true
 	name := clean(p.Name)
 	if p.Title != "" {
 		name = clean(p.Title) + " " + name

@@ -123,6 +123,10 @@ func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor)
 		to := StatusApproved
 		if cat, ok := s.Category(r.Category); !ok || cat.NeedsApproval {
 			to = StatusPending
+		} else if waiting, err := awaitingNote(ctx, tx, s, r.DelegationID); err != nil {
+			return 0, err
+		} else if waiting {
+			to = StatusPending
 		}
 		if err := db.setStatus(ctx, tx, r, to, ""); err != nil {
 			return 0, err

@@ -120,6 +120,13 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 			return err
 		}
 		admit(r, s, taken, r.CreatedAt)
+		if r.Status == StatusApproved {
+			if waiting, err := awaitingNote(ctx, tx, s, r.DelegationID); err != nil {
+				return err
+			} else if waiting {
+				r.Status = StatusPending
+			}
+		}
 		if err := db.insert(ctx, tx, r, hash); err != nil {
 			if strings.Contains(err.Error(), "registrations.reference") {
 				return errReferenceTaken

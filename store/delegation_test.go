@@ -171,3 +171,52 @@ func TestDelegationValidation(t *testing.T) {
 		}
 	}
 }
+
+// With the setting on, a Member State delegation's members wait as
+// pending until its note verbale is in, even in a category approved on
+// its own; an organiser's approval is refused in words; once the note is
+// in they are approved. A city's delegation needs no note (14.3).
+func TestNoteVerbaleBeforeApproval(t *testing.T) {
+	t.Parallel()
+	db := mustOpen(t)
+	ctx := context.Background()
+	s := db.Settings()
+	s.NoteVerbaleFirst = true
+	if _, err := db.UpdateSettings(ctx, store.System, s); err != nil {
+		t.Fatal(err)
+	}
+	state, err := db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Colombia", Kind: "member_state", Country: "CO", Quota: 5, RestrictedQuota: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	city, err := db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Medellín", Kind: "city", Country: "CO", Quota: 5, RestrictedQuota: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	speaker := details("speaker@example.co")
+	speaker.Category = "speaker" // approved on registering, without a note
+	a, err := db.AddMember(ctx, store.System, state.ID, speaker, true, 1)
+	if err != nil || a.Status != store.StatusPending {
+		t.Fatalf("a Member State's member before the note: %v %s, want pending", err, a.Status)
+	}
+	b, err := db.AddMember(ctx, store.System, state.ID, details("member@example.co"), false, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ApproveRegistration(ctx, store.System, b.Reference); !isConflict(err, "note_verbale_missing") {
+		t.Errorf("approved before the note: %v", err)
+	}
+	speaker.Email = "cityspeaker@example.co"
+	if c, err := db.AddMember(ctx, store.System, city.ID, speaker, false, 0); err != nil || c.Status != store.StatusApproved {
+		t.Errorf("a city's member: %v %s, want approved", err, c.Status)
+	}
+	pdf := []byte("%PDF-1.4\n% note verbale\n")
+	if err := db.SaveNoteVerbale(ctx, store.Actor{Kind: "focal", Name: "natcom@example.co"}, state.ID, "note.pdf", pdf); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []store.Registration{a, b} {
+		if got, err := db.ApproveRegistration(ctx, store.System, r.Reference); err != nil || got.Status != store.StatusApproved {
+			t.Errorf("after the note: %v %s", err, got.Status)
+		}
+	}
+}

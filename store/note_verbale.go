@@ -108,3 +108,19 @@ func (db *DB) RecordCredentials(ctx context.Context, actor Actor, delegation int
 		return db.audit(ctx, tx, actor, "delegation.credentials", 0, map[string]any{"delegation": delegation, "credentials": kind, "on": day})
 	})
 }
+
+// awaitingNote reports whether a member of the delegation must wait for
+// its note verbale before being approved: the setting is on, the
+// delegation is a Member State's, and no note is in.
+func awaitingNote(ctx context.Context, tx *sql.Tx, s *Settings, delegation int64) (bool, error) {
+	if !s.NoteVerbaleFirst || delegation == 0 {
+		return false, nil
+	}
+	var waiting bool
+	err := tx.QueryRowContext(ctx, `SELECT d.kind = 'member_state' AND NOT EXISTS (SELECT 1 FROM notes_verbales n WHERE n.delegation_id = d.id)
+		FROM delegations d WHERE d.id = ?`, delegation).Scan(&waiting)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return waiting, err
+}

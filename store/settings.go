@@ -111,13 +111,17 @@ type Settings struct {
 	PassportRetentionDays int `json:"passport_retention_days"`
 	// SecondFactorRequired makes a second factor obligatory for the admin
 	// and finance roles.
-	SecondFactorRequired bool         `json:"second_factor_required"`
-	Secretariat          Contact      `json:"secretariat"`
-	Signatory            Signatory    `json:"signatory"`
-	Categories           []Category   `json:"categories"`
-	Hotels               []Hotel      `json:"hotels"`
-	StudyVisits          []StudyVisit `json:"study_visits"`
-	UpdatedAt            time.Time    `json:"updated_at"`
+	SecondFactorRequired bool `json:"second_factor_required"`
+	// NoteVerbaleFirst approves members of a Member State delegation only
+	// once the delegation's note verbale is in: until then they wait as
+	// pending, whatever their category.
+	NoteVerbaleFirst bool         `json:"note_verbale_first"`
+	Secretariat      Contact      `json:"secretariat"`
+	Signatory        Signatory    `json:"signatory"`
+	Categories       []Category   `json:"categories"`
+	Hotels           []Hotel      `json:"hotels"`
+	StudyVisits      []StudyVisit `json:"study_visits"`
+	UpdatedAt        time.Time    `json:"updated_at"`
 }
 
 // Category returns the category with code.

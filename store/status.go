@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -48,6 +49,11 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 			return &ConflictError{Reason: "status_" + r.Status}
 		}
 		old := r.Status
+		if to == StatusApproved {
+			if waiting, err := awaitingNote(ctx, tx, s, r.DelegationID); err != nil || waiting {
+				return cmp.Or(err, error(&ConflictError{Reason: "note_verbale_missing"}))
+			}
+		}
 		if err := db.setStatus(ctx, tx, &r, to, reason); err != nil {
 			return err
 		}
