@@ -120,6 +120,8 @@ type composeView struct {
 	Cats     []option
 	Hotels   []option
 	Visits   []option
+	GNLC     []option
+	Preset   bool // the ready message to cities that want to join the GNLC
 }
 
 func (h *Handler) newComposeView(c *gin.Context, f store.Filter, texts map[string]store.MessageText) composeView {
@@ -138,12 +140,28 @@ func (h *Handler) newComposeView(c *gin.Context, f store.Filter, texts map[strin
 	for _, sv := range s.StudyVisits {
 		v.Visits = append(v.Visits, option{Value: sv.Code, Label: sv.Name.In(l.Lang)})
 	}
+	for _, x := range []string{"member", "interested"} {
+		v.GNLC = append(v.GNLC, option{Value: x, Label: l.T("gnlc." + x)})
+	}
 	return v
 }
 
+// showCompose is the form of a message; ?preset=gnlc fills it with the
+// ready message to the delegates of cities that want to join the network,
+// in each language.
 func (h *Handler) showCompose(c *gin.Context) {
-	h.render(c, http.StatusOK, "compose", h.localizer(c).T("admin.compose.title"),
-		h.newComposeView(c, store.Filter{}, map[string]store.MessageText{}))
+	f, texts := store.Filter{}, map[string]store.MessageText{}
+	preset := c.Query("preset") == "gnlc"
+	if preset {
+		f.GNLC = "interested"
+		for _, lang := range store.Languages {
+			l := i18n.For(lang)
+			texts[lang] = store.MessageText{Subject: l.T("gnlc.campaign.subject"), Body: l.T("gnlc.campaign.body")}
+		}
+	}
+	v := h.newComposeView(c, f, texts)
+	v.Preset = preset
+	h.render(c, http.StatusOK, "compose", h.localizer(c).T("admin.compose.title"), v)
 }
 
 // submitCompose previews the message (how many get it, and how it reads in
@@ -152,7 +170,10 @@ func (h *Handler) submitCompose(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
 	f := store.Filter{Status: c.PostForm("status"), Category: c.PostForm("category"), Country: c.PostForm("country"),
-		Hotel: c.PostForm("hotel"), Visit: c.PostForm("visit")}
+		Hotel: c.PostForm("hotel"), Visit: c.PostForm("visit"), GNLC: c.PostForm("gnlc")}
+	if f.GNLC != "member" && f.GNLC != "interested" {
+		f.GNLC = ""
+	}
 	if f.Status != "" && f.Status != store.StatusPending && f.Status != store.StatusApproved && f.Status != store.StatusWaitlisted {
 		f.Status = ""
 	}

@@ -104,6 +104,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"mail":            {method: "GET", path: "/admin/mail", session: admin},
 		"mail-message":    {method: "GET", path: "/admin/mail/1", session: admin},
 		"compose":         {method: "GET", path: "/admin/messages/new", session: admin},
+		"compose-gnlc":    {method: "GET", path: "/admin/messages/new?preset=gnlc&lang=fr", session: admin},
 		"campaign":        {method: "GET", path: "/admin/messages/1", session: admin},
 		"badges":          {method: "GET", path: "/admin/badges", session: admin},
 		"checkin":         {method: "GET", path: "/admin/checkin?q=a", session: admin},

@@ -24,9 +24,10 @@ type logisticsReport struct {
 
 // reportInput is what a report's rows are written from.
 type reportInput struct {
-	list []store.Registration // approved, by name
-	s    *store.Settings
-	l    *i18n.Localizer
+	list   []store.Registration // approved, by name
+	cities []store.City         // for the cities report
+	s      *store.Settings
+	l      *i18n.Localizer
 }
 
 // logisticsReports are the reports, in the order the reports page lists them.
@@ -41,6 +42,21 @@ var logisticsReports = []logisticsReport{
 		"field.hotel", "field.phone", "field.email", "field.reference"}, accessibilityRows},
 	{"visits", []string{"field.study_visit", "report.day", "admin.list.name", "field.country", "field.organisation",
 		"field.email", "field.phone", "field.accessibility"}, visitRows},
+	{"cities", []string{"report.city", "field.country", "report.delegation", "report.head", "report.gnlc", "report.delegates"}, cityRows},
+}
+
+// cityRows are the cities represented, one a city however spelled.
+func cityRows(in reportInput) [][]string {
+	var rows [][]string
+	for _, c := range in.cities {
+		gnlc := in.l.T("report.gnlc.none")
+		if c.GNLC != "" {
+			gnlc = in.l.T("report.gnlc." + c.GNLC)
+		}
+		rows = append(rows, []string{c.Name, in.l.CountryName(c.Country), strings.Join(c.Delegations, "; "), c.Head, gnlc,
+			strconv.Itoa(c.Delegates)})
+	}
+	return rows
 }
 
 // findReport returns the report called name.
@@ -192,13 +208,20 @@ func (h *Handler) sendReport(c *gin.Context) {
 		h.fail(c, store.ErrNotFound)
 		return
 	}
-	list, _, err := h.db.FindRegistrations(c.Request.Context(), store.Filter{Status: store.StatusApproved, Sort: "name"})
+	var in reportInput
+	var err error
+	if name == "cities" {
+		in.cities, err = h.db.Cities(c.Request.Context())
+	} else {
+		in.list, _, err = h.db.FindRegistrations(c.Request.Context(), store.Filter{Status: store.StatusApproved, Sort: "name"})
+	}
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
 	s := h.db.Settings()
-	h.sendTable(c, name, format, rp.table(reportInput{list: list, s: &s, l: h.localizer(c)}))
+	in.s, in.l = &s, h.localizer(c)
+	h.sendTable(c, name, format, rp.table(in))
 }
 
 func (h *Handler) showReports(c *gin.Context) {

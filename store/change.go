@@ -176,7 +176,7 @@ func (db *DB) insert(ctx context.Context, tx *sql.Tx, r *Registration, tokenHash
 		r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight, r.AirportTransfer, r.Hotel,
 		strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility, r.StudyVisit, r.ConsentPrivacy,
 		r.ConsentPhoto, r.AccessCode, r.PassportFamilyName, r.PassportGivenNames, searchText(r), formatTime(r.CreatedAt),
-		formatTime(r.UpdatedAt))
+		formatTime(r.UpdatedAt), CityKey(r.City))
 	if err != nil {
 		return err
 	}
@@ -276,14 +276,14 @@ func (db *DB) UpdateRegistration(ctx context.Context, actor Actor, reference str
 			arrival_date = ?, departure_date = ?, arrival_flight = ?, departure_flight = ?,
 			airport_transfer = ?, hotel = ?, dietary = ?, dietary_notes = ?, accessibility = ?,
 			study_visit = ?, consent_privacy = ?, consent_photo = ?, access_code = ?, passport_family_name = ?,
-			passport_given_names = ?, search = ?, updated_at = ? WHERE id = ?`,
+			passport_given_names = ?, search = ?, updated_at = ?, city_key = ? WHERE id = ?`,
 			r.PaymentStatus, r.Fee.Amount, r.Fee.Currency, r.Title, r.GivenNames, r.FamilyName,
 			r.BadgeName, r.Email, EmailKey(r.Email), r.Phone, r.Organisation, r.JobTitle, r.City,
 			r.Country, r.GNLC, r.Category, r.Language, r.InvitationLetter, r.Nationality,
 			db.sealPassport(&r), r.ArrivalDate, r.DepartureDate, r.ArrivalFlight, r.DepartureFlight,
 			r.AirportTransfer, r.Hotel, strings.Join(r.Dietary, ","), r.DietaryNotes, r.Accessibility,
 			r.StudyVisit, r.ConsentPrivacy, r.ConsentPhoto, r.AccessCode, r.PassportFamilyName, r.PassportGivenNames,
-			searchText(&r), formatTime(now), r.ID)
+			searchText(&r), formatTime(now), CityKey(r.City), r.ID)
 		if err != nil {
 			return fmt.Errorf("update registration %s: %w", r.Reference, err)
 		}

@@ -172,6 +172,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("search index: %w", err)
 	}
+	if err := db.fillCityKeys(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("city keys: %w", err)
+	}
 	if err := db.seed(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -24,6 +24,7 @@ type Filter struct {
 	Hotel    string // a hotel's code, or "none" for own arrangements
 	Visit    string // a study visit's code, or "none"
 	Printed  string // "no": badges never printed; "yes": printed at least once
+	GNLC     string // "member" or "interested": the delegate's answer on the network
 	Sort     string // one of SortOrders; default newest first
 	Page     int    // from 1
 	PerPage  int    // 0 means all
@@ -146,6 +147,7 @@ func (f Filter) where() (string, []any) {
 		c.add("invitation_letter = ?", f.Letter == "yes")
 	}
 	c.addIf("payment_status = ?", f.Payment)
+	c.addIf("gnlc = ?", f.GNLC)
 	for _, p := range []struct{ column, value string }{{"hotel", f.Hotel}, {"study_visit", f.Visit}} {
 		switch p.value {
 		case "":
@@ -292,7 +294,7 @@ func eachListed(rows *sql.Rows, fn func(*Registration) error) error {
 // filters by status alone or not at all, else up to MaxCounted.
 func (db *DB) count(ctx context.Context, f Filter) (n int, capped bool, err error) {
 	if f.Category == "" && f.Country == "" && f.Q == "" && f.Letter == "" && f.Payment == "" &&
-		f.Hotel == "" && f.Visit == "" && f.Printed == "" {
+		f.Hotel == "" && f.Visit == "" && f.Printed == "" && f.GNLC == "" {
 		q := "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status'"
 		var args []any
 		if f.Status != "" {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -31,6 +32,36 @@ type Stats struct {
 	// PaymentsToCheck counts card payments whose amount or currency was
 	// not the fee due: kept, not counted, for finance.
 	PaymentsToCheck int `json:"payments_to_check"`
+	// Delegations are the numbers of each delegation, by name.
+	Delegations []DelegationStats `json:"delegations"`
+	// MemberStates counts the Member States represented: the countries of
+	// Member State delegations with a member nominated, against the
+	// MemberStatesExpected the conference looks for.
+	MemberStates         int `json:"member_states"`
+	MemberStatesExpected int `json:"member_states_expected"`
+	// Cities counts the cities of delegates of the city categories, one
+	// however it is spelled; CitiesInterested those that want to join the
+	// Global Network of Learning Cities (none of whose delegates says it
+	// belongs).
+	Cities           int `json:"cities"`
+	CitiesInterested int `json:"cities_interested"`
+}
+
+// MemberStatesExpected is how many countries the conference expects
+// ("more than 100").
+const MemberStatesExpected = 100
+
+// DelegationStats are one delegation's numbers: members nominated (live:
+// pending, approved or waiting), approved and checked in.
+type DelegationStats struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Kind      string `json:"kind"`
+	Country   string `json:"country,omitempty"`
+	Quota     int    `json:"quota"`
+	Nominated int    `json:"nominated"`
+	Approved  int    `json:"approved"`
+	CheckedIn int    `json:"checked_in"`
 }
 
 // Stats counts registrations by status, category, country, payment and
@@ -47,13 +78,16 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	}
 	loc := s.Location()
 	rows, err := db.read.QueryContext(ctx, `SELECT dim, key, n FROM tallies WHERE n <> 0 AND dim IN ('status', 'category', 'country', 'payment',
-		'checkin_day', 'checked_in', 'received', 'letters_requested', 'letters_issued', 'unprinted')`)
+		'checkin_day', 'checked_in', 'received', 'letters_requested', 'letters_issued', 'unprinted',
+		'delegation_status', 'delegation_checked_in', 'city')`)
 	if err != nil {
 		return st, fmt.Errorf("stats: %w", err)
 	}
 	defer rows.Close()
+	delegationStatus, delegationIn, cities := map[string]int{}, map[string]int{}, map[string]int{}
 	into := map[string]map[string]int{"status": st.ByStatus, "category": st.ByCategory, "country": st.ByCountry,
-		"payment": st.ByPayment, "checkin_day": st.CheckinsByDay}
+		"payment": st.ByPayment, "checkin_day": st.CheckinsByDay, "delegation_status": delegationStatus,
+		"delegation_checked_in": delegationIn, "city": cities}
 	for rows.Next() {
 		var dim, key string
 		var n int64
@@ -89,7 +123,39 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	}
 	st.PlacesTaken = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved]
 	st.Countries = len(st.ByCountry)
+	st.Cities, st.CitiesInterested = cityCounts(cities)
+	if err == nil {
+		err = db.delegationStats(ctx, &st, delegationStatus, delegationIn)
+	}
 	return st, err
+}
+
+// delegationStats fills in each delegation's numbers from its tallies,
+// and the Member States represented.
+func (db *DB) delegationStats(ctx context.Context, st *Stats, byStatus, checkedIn map[string]int) error {
+	rows, err := db.read.QueryContext(ctx, "SELECT id, name, kind, country, quota FROM delegations ORDER BY name COLLATE NOCASE, id")
+	list, err := collect(rows, err, func(row scanner) (DelegationStats, error) {
+		var d DelegationStats
+		err := row.Scan(&d.ID, &d.Name, &d.Kind, &d.Country, &d.Quota)
+		return d, err
+	})
+	if err != nil {
+		return err
+	}
+	states := map[string]bool{}
+	for i := range list {
+		d := &list[i]
+		id := strconv.FormatInt(d.ID, 10)
+		for _, status := range []string{StatusPending, StatusApproved, StatusWaitlisted} {
+			d.Nominated += byStatus[id+":"+status]
+		}
+		d.Approved, d.CheckedIn = byStatus[id+":"+StatusApproved], checkedIn[id]
+		if d.Kind == "member_state" && d.Nominated > 0 {
+			states[d.Country] = true
+		}
+	}
+	st.Delegations, st.MemberStates, st.MemberStatesExpected = list, len(states), MemberStatesExpected
+	return nil
 }
 
 // byDay is the last count of registrations by venue day, kept so that a

@@ -34,8 +34,8 @@ func (db *DB) prepare(ctx context.Context) error {
 			invitation_letter, nationality, passport_sealed, arrival_date, departure_date, arrival_flight,
 			departure_flight, airport_transfer, hotel, dietary, dietary_notes, accessibility, study_visit,
 			consent_privacy, consent_photo, access_code, passport_family_name, passport_given_names, search, created_at,
-			updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			updated_at, city_key)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		insertOutbox: p(`INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
 			subject, body_text, body_html, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		insertAudit: p(`INSERT INTO audit (at, actor, address, action, registration_id, detail)
