@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -73,7 +74,7 @@ func axeRun(src string, out *[]axeViolation) chromedp.Action {
 func TestEveryPageWithAxe(t *testing.T) {
 	t.Parallel()
 	src := axeSource(t)
-	ctx := newBrowser(t, "en")
+	ctx := newBrowserFor(t, "en", 4*time.Minute) // some 110 pages, each read by axe
 	db := filepath.Join(t.TempDir(), "axe.db")
 	if err := run(context.Background(), []string{"demo", "--db", db, "--registrations", "40", "--seed", "7"},
 		func(string) string { return "" }, nil, os.Stdout, os.Stderr); err != nil {
@@ -92,11 +93,11 @@ func TestEveryPageWithAxe(t *testing.T) {
 		chromedp.AttributeValue(`table a[href^="/admin/mail/"]`, "href", &message, nil, chromedp.ByQuery)); err != nil {
 		t.Fatalf("sign in: %v", err)
 	}
-	pages := []string{"/", "/register", "/focal/login", "/link", "/privacy", "/verify", "/nowhere", private, private + "/edit", private + "/cancel",
+	pages := []string{"/", "/register", "/focal/login", "/delegations/request", "/link", "/privacy", "/verify", "/nowhere", private, private + "/edit", private + "/cancel",
 		"/admin", "/admin/registrations", "/admin/registrations?q=amara", ref, ref + "/edit", ref + "/as-delegate",
 		"/admin/mail", message, "/admin/messages/new", "/admin/letters", "/admin/certificates", "/admin/reports",
 		"/admin/badges", "/admin/checkin?q=okonkwo", "/admin/settings", "/admin/settings/places", "/admin/codes",
-		"/admin/users", "/admin/tokens", "/admin/audit", "/admin/account", "/admin/delegations", "/admin/participants"}
+		"/admin/users", "/admin/tokens", "/admin/audit", "/admin/account", "/admin/delegations", "/admin/participants", "/admin/messages/new?preset=gnlc"}
 	check := func(name string, actions ...chromedp.Action) {
 		t.Helper()
 		var found []axeViolation

@@ -34,8 +34,15 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// newBrowser starts a headless Chromium that speaks lang.
+// newBrowser starts a headless Chromium that speaks lang, for a walk of
+// at most 90 seconds.
 func newBrowser(t *testing.T, lang string) context.Context {
+	t.Helper()
+	return newBrowserFor(t, lang, 90*time.Second)
+}
+
+// newBrowserFor is newBrowser for a walk of at most budget.
+func newBrowserFor(t *testing.T, lang string, budget time.Duration) context.Context {
 	t.Helper()
 	exe := chromium(t)
 	// Chromium may still write its profile while it exits: remove it after,
@@ -57,7 +64,7 @@ func newBrowser(t *testing.T, lang string) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, budget)
 	t.Cleanup(func() {
 		chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelTimeout()

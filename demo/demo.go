@@ -335,15 +335,26 @@ func delegations(ctx context.Context, db *store.DB, s store.Settings, actor stor
 			return added, fmt.Errorf("demo delegation: %w", err)
 		}
 		focal := store.Actor{Kind: "focal", Name: "natcom@example." + cc}
+		if i%2 == 0 { // half the delegations have sent their note verbale, and their credentials are in
+			if err := db.SaveNoteVerbale(ctx, focal, d.ID, "note-verbale-"+cc+".pdf", noteVerbale(d.Name)); err != nil {
+				return added, fmt.Errorf("demo note verbale: %w", err)
+			}
+			if err := db.RecordCredentials(ctx, actor, d.ID, store.CredentialsCopy, s.StartDate); err != nil {
+				return added, fmt.Errorf("demo credentials: %w", err)
+			}
+		}
 		for m := range membersEach {
 			member := sample(rnd, &s, n+i*membersEach+m)
 			member.Country, member.Language, member.Category, member.AccessCode = p.country, p.lang, "member_state", ""
 			member.GivenNames, member.FamilyName = p.given[m%len(p.given)], p.family[(m+1)%len(p.family)]
 			member.BadgeName, member.Hotel, member.StudyVisit = "", "", "" // the focal point books no hotel or visit
 			member.Email = fmt.Sprintf("member%d.%s@example.org", m+1, cc)
-			_, err := db.AddMember(ctx, focal, d.ID, member, m == 0, m+1)
+			r, err := db.AddMember(ctx, focal, d.ID, member, m == 0, m+1)
 			var ce *store.ConflictError
 			switch {
+			case err == nil && i == 1 && m == 2: // one member asks to be left out of the published list
+				added++
+				err = db.SetListOptOut(ctx, focal, r.Reference, true)
 			case err == nil:
 				added++
 			case store.IsDuplicate(err) || errors.As(err, &ce): // the conference closed or full
@@ -352,5 +363,41 @@ func delegations(ctx context.Context, db *store.DB, s store.Settings, actor stor
 			}
 		}
 	}
+	if nd > 0 { // and a city waits for the organisers' answer to its request
+		_, err := db.RequestDelegation(ctx, actor, store.DelegationRequest{Delegation: store.Delegation{Name: "City of Sample Town",
+			Kind: "city", Country: people[0].country, Quota: 3, Language: "en"}, ContactName: "Sample Requester", Email: "requests@example.org",
+			Message: "Our mayor and two officials would come."})
+		if err != nil {
+			return added, fmt.Errorf("demo request: %w", err)
+		}
+	}
 	return added, nil
+}
+
+// noteVerbale is a one-page PDF that stands for a delegation's note
+// verbale.
+func noteVerbale(name string) []byte {
+	text := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace("Note verbale (sample): " + name)
+	stream := "BT /F1 14 Tf 72 720 Td (" + text + ") Tj ET"
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream),
+	}
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return []byte(b.String())
 }

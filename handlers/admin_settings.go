@@ -302,19 +302,26 @@ func (h *Handler) submitSignature(c *gin.Context) {
 		}
 	}
 	err := h.db.SetSignature(c.Request.Context(), caller(c), image)
+	h.afterForm(c, err, l.T("admin.settings.signature_saved"), "/admin/settings#signature")
+}
+
+// afterForm answers a form posted from another page: the messages of a
+// validation error, or done, are flashed and the browser sent back; any
+// other error fails.
+func (h *Handler) afterForm(c *gin.Context, err error, done, back string) {
 	var ve *store.ValidationError
 	switch {
 	case asError(err, &ve):
-		for _, m := range fieldMessages(l, ve) {
+		for _, m := range fieldMessages(h.localizer(c), ve) {
 			h.flash(c, m)
 		}
 	case err != nil:
 		h.fail(c, err)
 		return
 	default:
-		h.flash(c, l.T("admin.settings.signature_saved"))
+		h.flash(c, done)
 	}
-	c.Redirect(http.StatusSeeOther, "/admin/settings#signature")
+	c.Redirect(http.StatusSeeOther, back)
 }
 
 // signatureImage shows the signature kept, for the settings page.

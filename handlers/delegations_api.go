@@ -50,6 +50,43 @@ func (h *Handler) apiDelegation(c *gin.Context) (store.Delegation, bool) {
 	return d, true
 }
 
+// apiUpdateDelegation changes a delegation: fields left out of the body
+// keep their values; focal_points, when given, replaces the list.
+func (h *Handler) apiUpdateDelegation(c *gin.Context) {
+	d, ok := h.apiDelegation(c)
+	if !ok || !h.decodeJSON(c, &d) {
+		return
+	}
+	d.ID, _ = pathID(c) // the body does not choose which
+	out, err := h.db.UpdateDelegation(c.Request.Context(), caller(c), d)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// apiCredentials records the delegation's credentials as received:
+// {"credentials": "none"|"copy"|"original", "credentials_at": "YYYY-MM-DD"}.
+func (h *Handler) apiCredentials(c *gin.Context) {
+	d, ok := h.apiDelegation(c)
+	if !ok {
+		return
+	}
+	var in struct {
+		Credentials string `json:"credentials"`
+		At          string `json:"credentials_at"`
+	}
+	if !h.decodeJSON(c, &in) {
+		return
+	}
+	if err := h.db.RecordCredentials(c.Request.Context(), caller(c), d.ID, in.Credentials, in.At); err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.apiGetDelegation(c)
+}
+
 func (h *Handler) apiGetDelegation(c *gin.Context) {
 	if d, ok := h.apiDelegation(c); ok {
 		c.JSON(http.StatusOK, d)

@@ -67,6 +67,27 @@ func TestDelegationsThroughTheAPI(t *testing.T) {
 	if w := e.do(t, request{method: "GET", path: "/api/v1/delegations/999", role: "viewer"}); w.Code != 404 {
 		t.Errorf("no such delegation: %d", w.Code)
 	}
+	one := "/api/v1/delegations/" + strconv.FormatInt(d.ID, 10)
+	if w := e.do(t, request{method: "PUT", path: one + "?lang=en", role: "admin", json: map[string]any{"quota": 1}}); w.Code != 422 ||
+		!strings.Contains(w.Body.String(), "Its members already hold 2 places") {
+		t.Errorf("a quota below the members: %d %s", w.Code, w.Body.String())
+	}
+	w = e.do(t, request{method: "PUT", path: one, role: "admin", json: map[string]any{"quota": 3,
+		"focal_points": []string{"natcom@example.sn", "mission@example.sn"}}})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"quota":3`) || !strings.Contains(w.Body.String(), "mission@example.sn") ||
+		!strings.Contains(w.Body.String(), `"name":"Sénégal — Commission nationale pour l'UNESCO"`) {
+		t.Errorf("update: %d %s", w.Code, w.Body.String())
+	}
+	if w := e.do(t, request{method: "PUT", path: one, role: "viewer", json: map[string]any{"quota": 9}}); w.Code != 403 {
+		t.Errorf("a viewer updates: %d", w.Code)
+	}
+	w = e.do(t, request{method: "POST", path: one + "/credentials", role: "admin", json: map[string]any{"credentials": "original", "credentials_at": "2015-09-01"}})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `"credentials":"original"`) || !strings.Contains(w.Body.String(), `"credentials_at":"2015-09-01`) {
+		t.Errorf("credentials: %d %s", w.Code, w.Body.String())
+	}
+	if w := e.do(t, request{method: "POST", path: one + "/credentials", role: "admin", json: map[string]any{"credentials": "stamped"}}); w.Code != 422 {
+		t.Errorf("bad credentials: %d", w.Code)
+	}
 }
 
 // Organisers create a delegation from the admin: a bad value comes back

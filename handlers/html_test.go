@@ -68,10 +68,17 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.db.RequestDelegation(ctx, store.System, store.DelegationRequest{Delegation: store.Delegation{Name: "Ville de Thiès",
+		Kind: "city", Country: "SN", Quota: 2}, ContactName: "Awa Ndiaye", Email: "awa@example.sn", Message: "Deux élus."}); err != nil {
+		t.Fatal(err)
+	}
 	focal := map[string]string{"Cookie": "delegate_focal=" + focalSignIn(t, e, "natcom@example.sn")}
 	focalPath := "/focal/delegations/" + strconv.FormatInt(dlg.ID, 10)
 	pages := map[string]request{
 		"focal-login":     {method: "GET", path: "/focal/login?lang=fr"},
+		"request":         {method: "GET", path: "/delegations/request?lang=es"},
+		"request-422":     {method: "POST", path: "/delegations/request?lang=fr", form: url.Values{"email": {"bad"}, "quota": {"x"}}},
+		"delegation-edit": {method: "GET", path: "/admin/delegations/" + strconv.FormatInt(dlg.ID, 10) + "/edit", session: admin},
 		"focal":           {method: "GET", path: focalPath + "?lang=es", header: focal},
 		"focal-add":       {method: "GET", path: focalPath + "/members/new", header: focal},
 		"focal-add-422":   {method: "POST", path: focalPath + "/members?lang=fr", header: focal, form: url.Values{"email": {"bad"}}},

@@ -174,6 +174,25 @@ func (c *Composer) ComposeFocalLink(lang string, s *store.Settings, delegations 
 	})
 }
 
+// ComposeNotice writes a notice to someone without a registration (one
+// who asked for a delegation), in lang.
+func (c *Composer) ComposeNotice(lang string, s *store.Settings, key, name string, args ...any) (store.Email, error) {
+	l := i18n.For(lang)
+	greeting := l.T("email.notice.greeting")
+	if name != "" {
+		greeting = l.T("email.notice.greeting_name", name)
+	}
+	return c.render(message{
+		L:          l,
+		Subject:    l.T("email."+key+".subject", s.ShortName),
+		Conference: s.Name.In(l.Lang),
+		Greeting:   greeting,
+		Body:       l.T("email."+key+".body", args...),
+		Team:       l.T("email.team", s.ShortName),
+		Contact:    s.Secretariat,
+	})
+}
+
 // base fills what every message of kind for r has.
 func (c *Composer) base(kind string, r *store.Registration, s *store.Settings) message {
 	l := i18n.For(r.Language)

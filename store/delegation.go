@@ -89,6 +89,19 @@ func (d *Delegation) Validate() error {
 // CreateDelegation stores a new delegation with its focal points, and
 // sends each a sign-in link.
 func (db *DB) CreateDelegation(ctx context.Context, actor Actor, d Delegation) (Delegation, error) {
+	made, err := db.createDelegation(ctx, actor, d, nil)
+	if err != nil {
+		return made, err
+	}
+	if err := db.sendFocalLinks(ctx, d.FocalPoints, d.Language); err != nil {
+		return Delegation{}, err
+	}
+	return db.FindDelegation(ctx, made.ID)
+}
+
+// createDelegation stores a new delegation, and does also (when given)
+// in the same transaction.
+func (db *DB) createDelegation(ctx context.Context, actor Actor, d Delegation, also func(tx *sql.Tx, id int64) error) (Delegation, error) {
 	if err := d.Validate(); err != nil {
 		return d, err
 	}
@@ -106,22 +119,97 @@ func (db *DB) CreateDelegation(ctx context.Context, actor Actor, d Delegation) (
 		if err := setFocalPoints(ctx, tx, d.ID, d.FocalPoints); err != nil {
 			return err
 		}
+		if also != nil {
+			if err := also(tx, d.ID); err != nil {
+				return err
+			}
+		}
 		return db.audit(ctx, tx, actor, "delegation.create", 0, map[string]any{"delegation": d.ID, "name": d.Name,
 			"quota": d.Quota, "focal_points": d.FocalPoints})
 	})
 	if err != nil {
 		return Delegation{}, err
 	}
-	lang := d.Language
+	return d, nil
+}
+
+// UpdateDelegation changes a delegation's name, kind, country, quotas and
+// focal points: a quota cannot go below the places its members hold; a
+// focal point added is sent a sign-in link, one removed can no longer
+// sign in for it.
+func (db *DB) UpdateDelegation(ctx context.Context, actor Actor, d Delegation) (Delegation, error) {
+	if err := d.Validate(); err != nil {
+		return d, err
+	}
+	var added []string
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		old, err := scanDelegation(tx.QueryRowContext(ctx, "SELECT "+delegationColumns+" FROM delegations d WHERE d.id = ?", d.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		s, err := db.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		_, restricted, err := placesHeld(ctx, tx, s, d.ID)
+		if err != nil {
+			return err
+		}
+		v := &ValidationError{}
+		if d.Quota < old.Members {
+			v.Add("quota", "error.quota_below_members", old.Members)
+		}
+		if d.RestrictedQuota < restricted {
+			v.Add("restricted_quota", "error.quota_below_members", restricted)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE delegations SET name = ?, kind = ?, country = ?, quota = ?, restricted_quota = ?,
+			updated_at = ? WHERE id = ?`, d.Name, d.Kind, d.Country, d.Quota, d.RestrictedQuota, formatTime(db.Now()), d.ID); err != nil {
+			return err
+		}
+		before := map[string]bool{}
+		for _, e := range old.FocalPoints {
+			before[EmailKey(e)] = true
+		}
+		for _, e := range d.FocalPoints {
+			if !before[EmailKey(e)] {
+				added = append(added, e)
+			}
+		}
+		if err := setFocalPoints(ctx, tx, d.ID, d.FocalPoints); err != nil {
+			return err
+		}
+		return db.audit(ctx, tx, actor, "delegation.update", 0, map[string]any{"delegation": d.ID,
+			"name": []string{old.Name, d.Name}, "kind": []string{old.Kind, d.Kind}, "country": []string{old.Country, d.Country},
+			"quota": []int{old.Quota, d.Quota}, "restricted_quota": []int{old.RestrictedQuota, d.RestrictedQuota},
+			"focal_points": []any{old.FocalPoints, d.FocalPoints}})
+	})
+	if err != nil {
+		return d, err
+	}
+	if err := db.sendFocalLinks(ctx, added, d.Language); err != nil {
+		return d, err
+	}
+	return db.FindDelegation(ctx, d.ID)
+}
+
+// sendFocalLinks sends each address a sign-in link, in lang (English
+// unless one of the conference's languages).
+func (db *DB) sendFocalLinks(ctx context.Context, emails []string, lang string) error {
 	if !slices.Contains(Languages, lang) {
 		lang = "en"
 	}
-	for _, e := range d.FocalPoints {
+	for _, e := range emails {
 		if err := db.SendFocalLink(ctx, e, lang); err != nil {
-			return Delegation{}, err
+			return err
 		}
 	}
-	return db.FindDelegation(ctx, d.ID)
+	return nil
 }
 
 func setFocalPoints(ctx context.Context, tx *sql.Tx, id int64, emails []string) error {
@@ -209,6 +297,24 @@ func (db *DB) AddMember(ctx context.Context, actor Actor, delegation int64, d De
 
 // checkQuota refuses a new member past the delegation's quota, or past
 // its places in restricted categories for a member of one.
+// placesHeld counts the delegation's live members, all and in restricted
+// categories: the places of its quotas they hold.
+func placesHeld(ctx context.Context, tx *sql.Tx, s *Settings, delegation int64) (live, restricted int, err error) {
+	var codes []any
+	for _, c := range s.Categories {
+		if c.Restricted {
+			codes = append(codes, c.Code)
+		}
+	}
+	inRestricted := "0"
+	if len(codes) > 0 {
+		inRestricted = "category IN (?" + strings.Repeat(", ?", len(codes)-1) + ")"
+	}
+	err = tx.QueryRowContext(ctx, "SELECT count(*), coalesce(sum("+inRestricted+"), 0) FROM registrations WHERE delegation_id = ? AND "+sqlLive,
+		append(codes, delegation)...).Scan(&live, &restricted)
+	return live, restricted, err
+}
+
 func checkQuota(ctx context.Context, tx *sql.Tx, s *Settings, delegation int64, category string) error {
 	var quota, restricted int
 	err := tx.QueryRowContext(ctx, "SELECT quota, restricted_quota FROM delegations WHERE id = ?", delegation).Scan(&quota, &restricted)
@@ -218,19 +324,7 @@ func checkQuota(ctx context.Context, tx *sql.Tx, s *Settings, delegation int64, 
 	if err != nil {
 		return err
 	}
-	var restrictedCodes []any
-	for _, c := range s.Categories {
-		if c.Restricted {
-			restrictedCodes = append(restrictedCodes, c.Code)
-		}
-	}
-	inRestricted := "0"
-	if len(restrictedCodes) > 0 {
-		inRestricted = "category IN (?" + strings.Repeat(", ?", len(restrictedCodes)-1) + ")"
-	}
-	var live, liveRestricted int
-	err = tx.QueryRowContext(ctx, "SELECT count(*), coalesce(sum("+inRestricted+"), 0) FROM registrations WHERE delegation_id = ? AND "+sqlLive,
-		append(restrictedCodes, delegation)...).Scan(&live, &liveRestricted)
+	live, liveRestricted, err := placesHeld(ctx, tx, s, delegation)
 	if err != nil {
 		return err
 	}

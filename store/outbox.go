@@ -65,6 +65,10 @@ type Composer interface {
 	// ComposeFocalLink is a focal point's sign-in link, in lang, for the
 	// delegations named; the link's secret is FocalTokenPlaceholder.
 	ComposeFocalLink(lang string, s *Settings, delegations []string) (Email, error)
+	// ComposeNotice is a notice to someone without a registration, in
+	// lang: the catalog's "email.{key}.subject" and "email.{key}.body"
+	// (given args), greeting them by name.
+	ComposeNotice(lang string, s *Settings, key, name string, args ...any) (Email, error)
 }
 
 // TokenPlaceholder stands for the delegate's private-link secret in
