@@ -5,6 +5,7 @@ package main
 import (
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -153,12 +154,20 @@ func TestFocalPointInABrowser(t *testing.T) {
 			chromedp.WaitVisible(`.notice.ok`, chromedp.ByQuery),
 		}
 	}
-	var places, head, after string
+	note := filepath.Join(t.TempDir(), "note-verbale.pdf")
+	if err := os.WriteFile(note, []byte("%PDF-1.4\n% Note verbale No. 15/2015\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var places, head, after, noted string
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(`h1`, chromedp.ByQuery),
 		member("Fatou", "Sow", "sow@example.sn"),
 		member("Mamadou", "Fall", "fall@example.sn"),
+		chromedp.SetUploadFiles(`#note_verbale`, []string{note}, chromedp.ByQuery),
+		chromedp.Click(`form[action$="/note"] button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`a[href$="/note"]`, chromedp.ByQuery),
+		chromedp.Text(`.notice.ok`, &noted, chromedp.ByQuery),
 		chromedp.Click(`tbody tr:nth-child(2) input[name=head]`, chromedp.ByQuery), // Sow, by name after Fall
 		chromedp.Click(`tbody tr:nth-child(2) form[action$="/role"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`tbody tr:nth-child(1) input[name=head]:checked`, chromedp.ByQuery),
@@ -182,6 +191,9 @@ func TestFocalPointInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(head, "Sow") {
 		t.Errorf("the head is not first: %q", head)
+	}
+	if noted == "" {
+		t.Error("no word that the note verbale was received")
 	}
 	if !strings.Contains(after, "Ndiaye") || !strings.Contains(after, "prend la place de") || !strings.Contains(places, "2 places prises sur 3") {
 		t.Errorf("after the substitution: places %q\n%s", places, after)
