@@ -26,12 +26,20 @@ type settingsView struct {
 	// Confirm asks for a second press, saying what saving sets off (new
 	// dates email every delegate and reissue the letters).
 	Confirm string
-	// Places is the second page of the settings: hotels and study visits
-	// (one page would be over the 30 KB a page may weigh).
-	Places bool
+	// Page is the page of the settings: "" for the conference, "places"
+	// for hotels and study visits, "money" for bank accounts and payment
+	// terms (one page would be over the 30 KB a page may weigh).
+	Page  string
+	Banks []int
 	// HasSignature is set when a signature image is kept.
 	HasSignature bool
 }
+
+// Places reports whether this is the page of hotels and study visits.
+func (v settingsView) Places() bool { return v.Page == "places" }
+
+// Money reports whether this is the page of bank accounts and payment terms.
+func (v settingsView) Money() bool { return v.Page == "money" }
 
 // Val returns the value of field.
 func (v settingsView) Val(field string) string { return v.V[field] }
@@ -102,6 +110,12 @@ func settingsValues(s store.Settings) settingsView {
 		text(p+"name", sv.Name)
 		v[p+"code"], v[p+"date"], v[p+"capacity"] = sv.Code, sv.Date, strconv.Itoa(sv.Capacity)
 	}
+	for i, b := range s.BankAccounts {
+		p := "bank_accounts." + strconv.Itoa(i) + "."
+		v[p+"code"], v[p+"holder"], v[p+"account"], v[p+"bic"], v[p+"bank"] = b.Currency, b.Holder, b.Account, b.BIC, b.Bank
+	}
+	v["bank_accounts.count"] = strconv.Itoa(len(s.BankAccounts) + 1)
+	v["payment_deadline"], v["issuer_tax_id"] = s.PaymentDeadline, s.IssuerTaxID
 	v["categories.count"] = strconv.Itoa(len(s.Categories) + 1)
 	v["hotels.count"] = strconv.Itoa(len(s.Hotels) + 1)
 	v["study_visits.count"] = strconv.Itoa(len(s.StudyVisits) + 1)
@@ -111,16 +125,18 @@ func settingsValues(s store.Settings) settingsView {
 func viewOf(v map[string]string) settingsView {
 	count := func(k string) int { n, _ := strconv.Atoi(v[k]); return min(max(n, 0), 200) }
 	return settingsView{V: v, Categories: rows(count("categories.count")), Hotels: rows(count("hotels.count")),
-		Visits: rows(count("study_visits.count")), Langs: []string{"en", "es", "fr"}}
+		Visits: rows(count("study_visits.count")), Banks: rows(count("bank_accounts.count")), Langs: []string{"en", "es", "fr"}}
 }
 
-func (h *Handler) showSettings(c *gin.Context) { h.showSettingsPage(c, false) }
+func (h *Handler) showSettings(c *gin.Context) { h.showSettingsPage(c, "") }
 
-func (h *Handler) showPlaces(c *gin.Context) { h.showSettingsPage(c, true) }
+func (h *Handler) showPlaces(c *gin.Context) { h.showSettingsPage(c, "places") }
 
-func (h *Handler) showSettingsPage(c *gin.Context, places bool) {
+func (h *Handler) showMoney(c *gin.Context) { h.showSettingsPage(c, "money") }
+
+func (h *Handler) showSettingsPage(c *gin.Context, page string) {
 	v := settingsValues(h.db.Settings())
-	v.Places = places
+	v.Page = page
 	h.renderSettings(c, http.StatusOK, v)
 }
 
@@ -135,13 +151,16 @@ func (h *Handler) renderSettings(c *gin.Context, status int, v settingsView) {
 	h.render(c, status, "settings", h.localizer(c).T("admin.settings.title"), v)
 }
 
-func (h *Handler) submitSettings(c *gin.Context) { h.submitSettingsPage(c, false) }
+func (h *Handler) submitSettings(c *gin.Context) { h.submitSettingsPage(c, "") }
 
-func (h *Handler) submitPlaces(c *gin.Context) { h.submitSettingsPage(c, true) }
+func (h *Handler) submitPlaces(c *gin.Context) { h.submitSettingsPage(c, "places") }
+
+func (h *Handler) submitMoney(c *gin.Context) { h.submitSettingsPage(c, "money") }
 
 // submitSettingsPage saves one page of the settings: the conference, its
-// categories and contacts, or (places) its hotels and study visits.
-func (h *Handler) submitSettingsPage(c *gin.Context, places bool) {
+// categories and contacts, (places) its hotels and study visits, or
+// (money) its bank accounts and payment terms.
+func (h *Handler) submitSettingsPage(c *gin.Context, page string) {
 	if err := c.Request.ParseForm(); err != nil {
 		h.fail(c, err)
 		return
@@ -151,7 +170,7 @@ func (h *Handler) submitSettingsPage(c *gin.Context, places bool) {
 		form[k] = vs[0]
 	}
 	view := viewOf(form)
-	view.Places = places
+	view.Page = page
 	s, ve, rowOf := parseSettings(h.db.Settings(), form, view)
 	if ve.Err() == nil && form["confirm"] != "dates" && h.db.DatesChanged(s) && s.Validate() == nil {
 		d, err := h.db.DateChangeConsequences(c.Request.Context())
@@ -217,7 +236,19 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 		rowOf[list] = append(rowOf[list], i)
 		return p, true
 	}
-	if view.Places {
+	if view.Money() {
+		s.BankAccounts = nil
+		for _, i := range view.Banks {
+			if p, ok := keep("bank_accounts", i); ok {
+				s.BankAccounts = append(s.BankAccounts, store.BankAccount{Currency: strings.ToUpper(strings.TrimSpace(f[p+"code"])),
+					Holder: strings.TrimSpace(f[p+"holder"]), Account: strings.TrimSpace(f[p+"account"]),
+					BIC: strings.TrimSpace(f[p+"bic"]), Bank: strings.TrimSpace(f[p+"bank"])})
+			}
+		}
+		s.PaymentDeadline, s.IssuerTaxID = strings.TrimSpace(f["payment_deadline"]), strings.TrimSpace(f["issuer_tax_id"])
+		return s, ve, rowOf
+	}
+	if view.Places() {
 		s.Hotels = nil
 		for _, i := range view.Hotels {
 			if p, ok := keep("hotels", i); ok {

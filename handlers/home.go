@@ -9,6 +9,7 @@ import (
 type homeView struct {
 	When string
 	Open bool
+	Fees []feeLine
 }
 
 func (h *Handler) showHome(c *gin.Context) {
@@ -17,6 +18,7 @@ func (h *Handler) showHome(c *gin.Context) {
 	h.render(c, http.StatusOK, "home", "", homeView{
 		When: l.DateRange(s.Start(), s.End()),
 		Open: s.RegistrationOpen(h.db.Now()),
+		Fees: feeLines(l, &s, h.db.Now()),
 	})
 }
 

@@ -99,6 +99,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"detail-edit":     {method: "GET", path: "/admin/registrations/" + ref + "/edit", session: admin},
 		"settings":        {method: "GET", path: "/admin/settings?lang=es", session: admin},
 		"places":          {method: "GET", path: "/admin/settings/places?lang=fr", session: admin},
+		"money":           {method: "GET", path: "/admin/settings/money?lang=es", session: admin},
 		"privacy":         {method: "GET", path: "/privacy?lang=es"},
 		"delegations":     {method: "GET", path: "/admin/delegations?lang=fr", session: admin},
 		"delegations-422": {method: "POST", path: "/admin/delegations", session: admin, form: url.Values{"name": {""}, "quota": {"x"}}},

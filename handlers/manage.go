@@ -48,6 +48,10 @@ type manageView struct {
 	// participation: checked in, from the first conference day.
 	Certificate bool
 	Payable     bool // the fee can be paid online now
+	// Owes is set while a fee is due: the page says how to pay it (online
+	// when Payable, by transfer when Transfer, at the desk) and offers
+	// the pro-forma invoice.
+	Owes, Transfer bool
 	// Participants is set when a list of participants is published and
 	// the delegate, approved, may download it.
 	Participants bool
@@ -104,6 +108,8 @@ func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView 
 	v.Badge = r.Status == store.StatusApproved
 	v.Receipt = r.PaymentStatus == store.PaymentPaid
 	v.Payable = h.payable(&r)
+	v.Owes = owes(&r)
+	_, v.Transfer = s.Bank(r.Fee.Currency)
 	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now()) &&
 		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {

@@ -30,6 +30,7 @@ type registrationForm struct {
 	Lead       string       // replaces the new form's intro
 	Titles     []option
 	Categories []option
+	FeeHint    string // how fees work; each category's option says what it costs now
 	Countries  []i18n.Country
 	Languages  []option
 	GNLC       []option
@@ -120,6 +121,18 @@ func (h *Handler) newForm(c *gin.Context, d store.Details, current *store.Regist
 		f.Categories = append(f.Categories, option{Value: cat.Code, Label: cat.Name.In(l.Lang)})
 	}
 	f.Unlocked = unlocked
+	var codes []string
+	for _, o := range f.Categories {
+		codes = append(codes, o.Value)
+	}
+	f.FeeHint = l.T("fee.how")
+	early := false
+	for i, fee := range feeLines(l, &s, h.db.Now(), codes...) {
+		f.Categories[i].Label += " — " + fee.Now
+		if fee.Until != "" && !early {
+			f.FeeHint, early = l.T("fee.how_early", fee.Until)+" "+f.FeeHint, true
+		}
+	}
 	for _, lang := range i18n.Languages {
 		f.Languages = append(f.Languages, option{Value: lang, Label: i18n.For(lang).T("lang.name")})
 	}

@@ -17,7 +17,13 @@ type Receipt struct {
 	Lines  [][2]string // what was paid for: label, value
 	Amount string      // the total, formatted
 	Note   string
-	Footer []string
+	// Due marks a document that asks for money (a pro-forma invoice, an
+	// invoice not yet paid): the box that says so is amber, not green.
+	Due bool
+	// Bank is where to pay, label and value, under BankTitle.
+	BankTitle string
+	Bank      [][2]string
+	Footer    []string
 }
 
 // WriteReceipt writes an A5 receipt. Every value wraps inside the page.
@@ -50,12 +56,18 @@ func WriteReceipt(w io.Writer, r Receipt) error {
 	f.SetFont(font, "", 9)
 	yr = drawLines(f, []string{r.Date}, left+74, yr, width-74, 4.5, "R")
 	y = max(y, yr) + 6
-	// PAID, with method and date
+	// PAID, with method and date; or what is due, and by when
 	f.SetFillColor(226, 242, 232)
+	if r.Due {
+		f.SetFillColor(253, 240, 214)
+	}
 	f.SetFont(font, "B", 10)
 	paid := f.SplitText(clean(r.Paid), width-8)
 	f.Rect(left, y, width, float64(len(paid))*5+4, "F")
 	f.SetTextColor(20, 100, 50)
+	if r.Due {
+		f.SetTextColor(130, 80, 0)
+	}
 	y = drawLines(f, []string{r.Paid}, left+4, y+2, width-8, 5, "L") + 6
 	f.SetTextColor(0, 0, 0)
 	st := factsStyle{labelW: 42, labelSize: 8.5, size: 9, lineH: 4.8}
@@ -67,7 +79,12 @@ func WriteReceipt(w io.Writer, r Receipt) error {
 	f.SetFont(font, "B", 14)
 	y = drawLines(f, []string{r.Amount}, left, y+2, width, 7, "R") + 4
 	f.SetFont(font, "", 8.5)
-	drawLines(f, []string{r.Note}, left, y, width, 4.5, "L")
+	y = drawLines(f, []string{r.Note}, left, y, width, 4.5, "L") + 4
+	if len(r.Bank) > 0 {
+		f.SetFont(font, "B", 9.5)
+		y = drawLines(f, []string{r.BankTitle}, left, y, width, 5, "L") + 1
+		drawFacts(f, r.Bank, left, y, width, st)
+	}
 	f.Close()
 	if err := f.Error(); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -60,6 +61,24 @@ type Signatory struct {
 	Title Text   `json:"title"`
 }
 
+// BankAccount is where fees in one currency are paid by transfer.
+type BankAccount struct {
+	Currency string `json:"currency"`
+	Holder   string `json:"holder"`
+	Account  string `json:"account"` // the IBAN, or the account number
+	BIC      string `json:"bic"`     // BIC or SWIFT code
+	Bank     string `json:"bank"`    // the bank's name and address
+}
+
+// Bank is the account for fees in currency.
+func (s Settings) Bank(currency string) (BankAccount, bool) {
+	i := slices.IndexFunc(s.BankAccounts, func(b BankAccount) bool { return strings.EqualFold(b.Currency, currency) })
+	if i < 0 {
+		return BankAccount{}, false
+	}
+	return s.BankAccounts[i], true
+}
+
 // Category is a kind of participant, with its badge colour and fee.
 type Category struct {
 	Code          string `json:"code"`
@@ -112,6 +131,13 @@ type Settings struct {
 	// SecondFactorRequired makes a second factor obligatory for the admin
 	// and finance roles.
 	SecondFactorRequired bool `json:"second_factor_required"`
+	// BankAccounts are where fees are paid by transfer, one a currency.
+	BankAccounts []BankAccount `json:"bank_accounts"`
+	// PaymentDeadline is the day (venue time) after which an unpaid fee
+	// is overdue; empty: the day before the conference.
+	PaymentDeadline string `json:"payment_deadline"`
+	// IssuerTaxID is the organiser's tax or VAT number, on invoices.
+	IssuerTaxID string `json:"issuer_tax_id"`
 	// NoteVerbaleFirst approves members of a Member State delegation only
 	// once the delegation's note verbale is in: until then they wait as
 	// pending, whatever their category.
@@ -153,6 +179,20 @@ func (s Settings) StudyVisit(code string) (StudyVisit, bool) {
 
 // Start and End are the first and last days of the conference.
 func (s Settings) Start() time.Time { t, _ := ParseDate(s.StartDate); return t }
+
+// PaymentDue is the last day to pay a fee (venue calendar): the setting,
+// else the day before the conference.
+func (s Settings) PaymentDue() time.Time {
+	if t, err := ParseDate(s.PaymentDeadline); err == nil {
+		return t
+	}
+	return s.Start().AddDate(0, 0, -1)
+}
+
+// PaymentReference is what a transfer quotes for r's fee: the
+// registration's reference (it names the conference already), which
+// reconciliation finds in a bank statement's text.
+func (s Settings) PaymentReference(r *Registration) string { return r.Reference }
 
 // End is the last day of the conference.
 func (s Settings) End() time.Time { t, _ := ParseDate(s.EndDate); return t }

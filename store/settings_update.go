@@ -27,7 +27,34 @@ func (s *Settings) Validate() error {
 	s.checkCategories(v)
 	s.checkHotels(v)
 	s.checkStudyVisits(v)
+	s.checkMoney(v)
 	return v.Err()
+}
+
+// checkMoney checks the bank accounts (one a currency, each with its
+// holder and account) and the payment deadline.
+func (s *Settings) checkMoney(v *ValidationError) {
+	seen := map[string]bool{}
+	for i, b := range s.BankAccounts {
+		f := fmt.Sprintf("bank_accounts.%d.", i)
+		switch {
+		case !currencyCode.MatchString(b.Currency):
+			v.Add(f+"code", "error.currency")
+		case seen[b.Currency]:
+			v.Add(f+"code", "error.code_taken")
+		}
+		seen[b.Currency] = true
+		text(v, f+"holder", b.Holder, 200, true)
+		text(v, f+"account", b.Account, 64, true)
+		text(v, f+"bic", b.BIC, 11, false)
+		text(v, f+"bank", b.Bank, 300, false)
+	}
+	if s.PaymentDeadline != "" {
+		if _, err := ParseDate(s.PaymentDeadline); err != nil {
+			v.Add("payment_deadline", "error.date")
+		}
+	}
+	text(v, "issuer_tax_id", s.IssuerTaxID, 64, false)
 }
 
 // checkConference checks the name, dates, time zone, capacity, the
