@@ -246,6 +246,12 @@ type detailView struct {
 	Reason   string
 	Note     string
 	Letter   bool // a current letter can be downloaded
+	// the money: invoices and credit notes, what the fee has had, and
+	// (while it is owed) the day to record a transfer on
+	Invoices []store.Invoice
+	Received store.Received
+	Owes     bool
+	Today    string
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
@@ -262,10 +268,16 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 		return
 	}
 	v := detailView{R: r, labels: labelsOf(&r, &s, l), Errors: fieldMessages(l, ve), Reason: reason, Note: note}
-	if v.Payments, err = h.db.Payments(ctx, r.ID); err != nil {
+	if v.Payments, err = h.db.Payments(ctx, r.ID); err == nil {
+		if v.Invoices, err = h.db.Invoices(ctx, r.ID); err == nil {
+			v.Received, err = h.db.ReceivedFor(ctx, &r)
+		}
+	}
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
+	v.Owes, v.Today = owes(&r), h.db.Now().In(s.Location()).Format(store.DateLayout)
 	var history []store.AuditEntry
 	if v.Notes, err = h.db.Notes(ctx, r.ID); err == nil {
 		if v.Messages, err = h.db.FindOutbox(ctx, store.OutboxFilter{RegistrationID: r.ID}); err == nil {

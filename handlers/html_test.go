@@ -42,6 +42,13 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	reg := e.register(t, valid("pages@example.org"))
 	ref := reg["reference"].(string)
 	token := strings.TrimPrefix(reg["manage_url"].(string), "https://iclc.example.org/r/")
+	owing := e.register(t, with(valid("owing@example.org"), "category", "city_official"))["reference"].(string)
+	if _, _, err := e.db.RecordTransfer(ctx, store.System, owing, store.Transfer{Amount: 2500, Currency: "USD", Date: "2015-06-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.db.IssueInvoice(ctx, store.System, owing, store.Billing{Name: "Ville de Dakar"}); err != nil {
+		t.Fatal(err)
+	}
 	setup, _ := e.db.CreateSetupToken(ctx)
 	letters, _ := e.db.FindLetters(ctx, 1)
 	if len(letters) == 0 {
@@ -97,6 +104,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"list-filtered":   {method: "GET", path: "/admin/registrations?status=approved&letter=yes&sort=name", session: admin},
 		"detail":          {method: "GET", path: "/admin/registrations/" + ref, session: admin},
 		"detail-edit":     {method: "GET", path: "/admin/registrations/" + ref + "/edit", session: admin},
+		"detail-money":    {method: "GET", path: "/admin/registrations/" + owing + "?lang=fr", session: admin},
 		"settings":        {method: "GET", path: "/admin/settings?lang=es", session: admin},
 		"places":          {method: "GET", path: "/admin/settings/places?lang=fr", session: admin},
 		"money":           {method: "GET", path: "/admin/settings/money?lang=es", session: admin},

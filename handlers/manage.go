@@ -52,6 +52,7 @@ type manageView struct {
 	// when Payable, by transfer when Transfer, at the desk) and offers
 	// the pro-forma invoice.
 	Owes, Transfer bool
+	Invoice        bool // an invoice is issued: it can be downloaded
 	// Participants is set when a list of participants is published and
 	// the delegate, approved, may download it.
 	Participants bool
@@ -110,6 +111,9 @@ func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView 
 	v.Payable = h.payable(&r)
 	v.Owes = owes(&r)
 	_, v.Transfer = s.Bank(r.Fee.Currency)
+	if invs, err := h.db.Invoices(c.Request.Context(), r.ID); err == nil && len(invs) > 0 {
+		v.Invoice = true
+	}
 	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now()) &&
 		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -91,5 +92,94 @@ func TestProformaInvoice(t *testing.T) {
 	}
 	if w := e.do(t, request{method: "GET", path: private + "/proforma.pdf"}); w.Code != 404 {
 		t.Errorf("a pro-forma once paid: %d", w.Code)
+	}
+}
+
+// Finance records transfers: one short of the fee is kept as a partial
+// payment (the fee still due, the rest shown), the one that completes it
+// pays the fee and releases the letter; a bank reference counts once; an
+// invoice to the ministry and a credit note read back in the delegate's
+// language (15.3, 15.4).
+func TestTransfersAndInvoices(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0)
+	ctx := t.Context()
+	out := e.register(t, with(valid("official@example.sn"), "category", "city_official"))
+	ref := out["reference"].(string)
+	private := strings.TrimPrefix(out["manage_url"].(string), "https://iclc.example.org")
+	if _, err := e.db.ApproveRegistration(ctx, store.System, ref); err != nil {
+		t.Fatal(err)
+	}
+	finance := e.login(t, "finance")
+	path := "/admin/registrations/" + ref
+	transfer := func(amount, currency, bankRef string) {
+		t.Helper()
+		w := e.do(t, request{method: "POST", path: path + "/transfer?lang=en", session: finance, form: url.Values{"amount": {amount},
+			"currency": {currency}, "date": {"2015-06-10"}, "bank_ref": {bankRef}}})
+		if w.Code != 303 {
+			t.Fatalf("transfer %s: %d %s", amount, w.Code, clip(w.Body.String()))
+		}
+	}
+	page := func() string {
+		return e.do(t, request{method: "GET", path: path + "?lang=en", session: finance}).Body.String()
+	}
+	en := i18n.For("en")
+	transfer("40.00", "USD", "BK-1")
+	if p := page(); !strings.Contains(p, "Received so far: "+en.Money(4000, "USD")) || !strings.Contains(p, en.Money(6000, "USD")+" still due (partly paid)") {
+		t.Errorf("after a partial transfer:\n%s", clip(p))
+	}
+	transfer("10.00", "USD", "BK-1")
+	transfer("60.00", "EUR", "BK-3")
+	if p := page(); !strings.Contains(p, "A transfer with this bank reference is already recorded.") && !strings.Contains(p, "The fee is in USD") {
+		t.Errorf("a repeated reference or another currency was not refused:\n%s", clip(p))
+	}
+	r, _ := e.db.FindRegistration(ctx, ref)
+	if r.PaymentStatus != store.PaymentUnpaid || r.LetterState() != store.LetterPayment {
+		t.Fatalf("after a part of the fee: %s, letter %s", r.PaymentStatus, r.LetterState())
+	}
+	w := e.do(t, request{method: "POST", path: path + "/invoice", session: finance, form: url.Values{
+		"billed_name": {"Ministère de l'Éducation nationale"}, "billed_address": {"Rue Alpha Achamyou Diop, Dakar"}, "tax_id": {"SN-0042"}}})
+	if w.Code != 303 {
+		t.Fatalf("invoice: %d", w.Code)
+	}
+	invs, _ := e.db.Invoices(ctx, r.ID)
+	fr := i18n.For("fr")
+	due := pdftest.OneLine(t, e.do(t, request{method: "GET", path: "/admin/invoices/" + strconv.FormatInt(invs[0].ID, 10), session: finance}).Body.Bytes())
+	for _, want := range []string{"FACTURE", "Facture n° 1", "Ministère de l'Éducation nationale", "SN-0042", "Total : " + fr.Money(10000, "USD"),
+		"MONTANT DÛ · " + fr.Money(6000, "USD")} {
+		if !strings.Contains(due, want) {
+			t.Errorf("the invoice lacks %q:\n%s", want, due)
+		}
+	}
+	transfer("60.00", "USD", "BK-2")
+	r, _ = e.db.FindRegistration(ctx, ref)
+	if r.PaymentStatus != store.PaymentPaid || r.LetterState() != store.LetterIssued {
+		t.Fatalf("after the rest: %s, letter %s", r.PaymentStatus, r.LetterState())
+	}
+	if m, ok := mailTo(t, e, store.MailPaid, "official@example.sn"); !ok || m.Language != "fr" {
+		t.Errorf("no word to the delegate that the fee is paid: %+v", m)
+	}
+	paid := pdftest.OneLine(t, e.do(t, request{method: "GET", path: private + "/invoice.pdf"}).Body.Bytes())
+	if !strings.Contains(paid, "RÉGLÉE") || !strings.Contains(paid, "Facture n° 1") {
+		t.Errorf("the delegate's invoice once paid:\n%s", paid)
+	}
+	receipt := pdftest.OneLine(t, e.do(t, request{method: "GET", path: private + "/receipt.pdf"}).Body.Bytes())
+	if !strings.Contains(receipt, fr.Money(10000, "USD")) || !strings.Contains(receipt, "par virement bancaire") {
+		t.Errorf("the receipt of two transfers:\n%s", receipt)
+	}
+	w = e.do(t, request{method: "POST", path: "/admin/invoices/" + strconv.FormatInt(invs[0].ID, 10) + "/credit", session: finance,
+		form: url.Values{"amount": {"30.00"}, "reason": {"Remboursement partiel"}}})
+	if w.Code != 303 {
+		t.Fatalf("credit: %d", w.Code)
+	}
+	invs, _ = e.db.Invoices(ctx, r.ID)
+	note := pdftest.OneLine(t, e.do(t, request{method: "GET", path: "/admin/invoices/" + strconv.FormatInt(invs[1].ID, 10), session: finance}).Body.Bytes())
+	for _, want := range []string{"AVOIR", "Avoir n° 1", "FACTURE N° 1", "Remboursement partiel", "Total crédité : " + fr.Money(3000, "USD")} {
+		if !strings.Contains(note, want) {
+			t.Errorf("the credit note lacks %q:\n%s", want, note)
+		}
+	}
+	if w := e.do(t, request{method: "POST", path: path + "/transfer", session: e.login(t, "viewer"), form: url.Values{"amount": {"1"}}}); w.Code != 403 {
+		t.Errorf("a viewer records a transfer: %d", w.Code)
 	}
 }

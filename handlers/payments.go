@@ -132,6 +132,10 @@ func (h *Handler) myReceipt(c *gin.Context) {
 	l := i18n.For(r.Language)
 	sec := s.Secretariat
 	paid := l.Date(p.CreatedAt.In(s.Location()))
+	amount := p.Amount
+	if got, err := h.db.ReceivedFor(c.Request.Context(), &r); err == nil && p.Method == "transfer" {
+		amount = got.Amount // transfers in parts: the receipt is for all of them
+	}
 	rc := pdf.Receipt{
 		Title:  l.T("receipt.title"),
 		Event:  s.Name.In(l.Lang),
@@ -147,7 +151,7 @@ func (h *Handler) myReceipt(c *gin.Context) {
 		Lines: [][2]string{
 			{l.T("receipt.for"), l.T("receipt.fee", labelsOf(&r, &s, l).Category)},
 		},
-		Amount: l.T("receipt.total", l.Money(p.Amount, p.Currency)),
+		Amount: l.T("receipt.total", l.Money(amount, p.Currency)),
 		Note:   l.T("receipt.note", s.Name.In(l.Lang)),
 		Footer: []string{sec.Line(l.Lang), sec.Email + " · " + sec.Phone + " · " + sec.Website},
 	}

@@ -108,22 +108,29 @@ func (db *DB) settle(ctx context.Context, tx *sql.Tx, actor Actor, r *Registrati
 		strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
 		return false, fmt.Errorf("record payment: %w", err)
 	}
+	return true, db.setPaymentStatus(ctx, tx, actor, r, s, p)
+}
+
+// setPaymentStatus moves r to the payment status p brings, tells the
+// delegate when the fee is paid, and releases a letter that waited for it.
+func (db *DB) setPaymentStatus(ctx context.Context, tx *sql.Tx, actor Actor, r *Registration, s *Settings, p Payment) error {
+	now := db.Now()
 	if _, err := tx.ExecContext(ctx, "UPDATE registrations SET payment_status = ?, updated_at = ? WHERE id = ?",
 		p.Kind, formatTime(now), r.ID); err != nil {
-		return false, err
+		return err
 	}
 	old := r.PaymentStatus
 	r.PaymentStatus, r.UpdatedAt = p.Kind, now
 	if err := db.audit(ctx, tx, actor, "registration.payment", r.ID, map[string]any{
 		"payment_status": []string{old, p.Kind}, "amount": p.Amount, "method": p.Method}); err != nil {
-		return false, err
+		return err
 	}
 	if p.Kind == PaymentPaid {
 		if err := db.queue(ctx, tx, MailPaid, r, s); err != nil {
-			return false, err
+			return err
 		}
 	}
-	return true, db.syncAndTell(ctx, tx, r, s, false) // a paid fee may release the letter
+	return db.syncAndTell(ctx, tx, r, s, false) // a paid fee may release the letter
 }
 
 // Receipt is the last card or desk payment of a paid registration.
