@@ -77,6 +77,29 @@ func (c *Client) CreateCheckout(ctx context.Context, co Checkout) (id, url strin
 	return s.ID, s.URL, nil
 }
 
+// Refund is money given back on a card payment.
+type Refund struct {
+	ID       string
+	Amount   int64
+	Currency string
+	Status   string // pending, requires_action, succeeded, failed or canceled
+}
+
+// Refund asks Stripe to give back amount of a payment. The idempotency
+// key makes a retried request (after a timeout, say) the same refund;
+// the reference goes into the refund's metadata.
+func (c *Client) Refund(ctx context.Context, paymentIntent string, amount int64, key, reference string) (Refund, error) {
+	params := &stripe.RefundParams{PaymentIntent: stripe.String(paymentIntent), Amount: stripe.Int64(amount),
+		Metadata: map[string]string{"reference": reference}}
+	params.Context = ctx
+	params.SetIdempotencyKey(key)
+	r, err := c.api.Refunds.New(params)
+	if err != nil {
+		return Refund{}, fmt.Errorf("stripe refund: %w", err)
+	}
+	return Refund{ID: r.ID, Amount: r.Amount, Currency: string(r.Currency), Status: string(r.Status)}, nil
+}
+
 // Event is what delegate needs of a webhook event.
 type Event struct {
 	ID            string
@@ -86,14 +109,17 @@ type Event struct {
 	Amount        int64
 	Currency      string
 	PaymentIntent string
+	// Refunds are the refunds a charge.refunded or refund.updated event
+	// tells of, each on its own.
+	Refunds []Refund
 }
 
 // ErrSignature is a webhook payload whose signature does not verify.
 var ErrSignature = errors.New("stripe webhook: bad signature")
 
 // ParseEvent verifies a webhook payload and reads the events delegate
-// handles: checkout.session.completed, .async_payment_succeeded and
-// charge.refunded. Other types come back with only ID and Type.
+// handles: checkout.session.completed, .async_payment_succeeded,
+// charge.refunded and refund.created / refund.updated. Other types come back with only ID and Type.
 func (c *Client) ParseEvent(payload []byte, signature string) (Event, error) {
 	ev, err := webhook.ConstructEventWithOptions(payload, signature, c.webhookSecret,
 		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
@@ -126,6 +152,22 @@ func (c *Client) ParseEvent(payload []byte, signature string) (Event, error) {
 		if ch.PaymentIntent != nil {
 			out.PaymentIntent = ch.PaymentIntent.ID
 		}
+		if ch.Refunds != nil {
+			for _, r := range ch.Refunds.Data {
+				out.Refunds = append(out.Refunds, Refund{ID: r.ID, Amount: r.Amount, Currency: string(r.Currency), Status: string(r.Status)})
+			}
+		}
+	case "refund.updated", "refund.created":
+		var r stripe.Refund
+		if err := json.Unmarshal(ev.Data.Raw, &r); err != nil {
+			return out, fmt.Errorf("stripe event %s: %w", ev.ID, err)
+		}
+		out.Reference = r.Metadata["reference"]
+		out.Amount, out.Currency = r.Amount, string(r.Currency)
+		if r.PaymentIntent != nil {
+			out.PaymentIntent = r.PaymentIntent.ID
+		}
+		out.Refunds = []Refund{{ID: r.ID, Amount: r.Amount, Currency: string(r.Currency), Status: string(r.Status)}}
 	}
 	return out, nil
 }

@@ -1,10 +1,18 @@
 package payment_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,5 +62,47 @@ func TestParseEvents(t *testing.T) {
 			"metadata": map[string]string{"reference": "ICLC-ABC234"}}}})
 	if ev, err := c.ParseEvent(body, sig); err != nil || ev.Reference != "ICLC-ABC234" || ev.Amount != 10000 {
 		t.Errorf("refund: %+v %v", ev, err)
+	}
+}
+
+// A refund goes to Stripe's API (stripe-mock) for all or part of a
+// payment, with the idempotency key and the reference it was given.
+func TestRefundAgainstStripeMock(t *testing.T) {
+	t.Parallel()
+	target, err := url.Parse(stripemock.Start(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var seen []http.Header
+	var forms []url.Values
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		form, _ := url.ParseQuery(string(body))
+		mu.Lock()
+		seen, forms = append(seen, r.Header.Clone()), append(forms, form)
+		mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	c := payment.New("sk_test_123", "whsec_test", front.URL)
+	for i, amount := range []int64{10000, 2500} {
+		key := "refund-" + strconv.Itoa(i+1)
+		r, err := c.Refund(context.Background(), "pi_123", amount, key, "ICLC-ABC234")
+		if err != nil {
+			t.Fatalf("refund of %d: %v", amount, err)
+		}
+		if !strings.HasPrefix(r.ID, "re_") {
+			t.Errorf("refund id %q", r.ID)
+		}
+		mu.Lock()
+		h, f := seen[len(seen)-1], forms[len(forms)-1]
+		mu.Unlock()
+		if h.Get("Idempotency-Key") != key || f.Get("amount") != strconv.FormatInt(amount, 10) || f.Get("payment_intent") != "pi_123" ||
+			f.Get("metadata[reference]") != "ICLC-ABC234" {
+			t.Errorf("refund %d sent key %q, form %v", i+1, h.Get("Idempotency-Key"), f)
+		}
 	}
 }
