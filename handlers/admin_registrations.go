@@ -252,6 +252,9 @@ type detailView struct {
 	Received store.Received
 	Owes     bool
 	Today    string
+	Refunds  []store.RefundRequest
+	// Refundable is set when the fee was paid by card and Stripe is set up.
+	Refundable bool
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
@@ -270,7 +273,9 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 	v := detailView{R: r, labels: labelsOf(&r, &s, l), Errors: fieldMessages(l, ve), Reason: reason, Note: note}
 	if v.Payments, err = h.db.Payments(ctx, r.ID); err == nil {
 		if v.Invoices, err = h.db.Invoices(ctx, r.ID); err == nil {
-			v.Received, err = h.db.ReceivedFor(ctx, &r)
+			if v.Received, err = h.db.ReceivedFor(ctx, &r); err == nil {
+				v.Refunds, err = h.db.Refunds(ctx, r.ID)
+			}
 		}
 	}
 	if err != nil {
@@ -278,6 +283,9 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 		return
 	}
 	v.Owes, v.Today = owes(&r), h.db.Now().In(s.Location()).Format(store.DateLayout)
+	for _, p := range v.Payments {
+		v.Refundable = v.Refundable || (h.pay != nil && p.Method == "card" && p.Kind == store.PaymentPaid && p.ProviderRef != "")
+	}
 	var history []store.AuditEntry
 	if v.Notes, err = h.db.Notes(ctx, r.ID); err == nil {
 		if v.Messages, err = h.db.FindOutbox(ctx, store.OutboxFilter{RegistrationID: r.ID}); err == nil {

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"net/http"
@@ -68,6 +69,10 @@ func (h *Handler) stripeWebhook(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if len(ev.Refunds) > 0 && ev.Reference != "" {
+		h.confirmRefunds(c, ev)
+		return
+	}
 	kind := ""
 	switch {
 	case (ev.Type == "checkout.session.completed" || ev.Type == "checkout.session.async_payment_succeeded") && ev.Paid:
@@ -92,6 +97,61 @@ func (h *Handler) stripeWebhook(c *gin.Context) {
 		h.log.Warn("stripe event not applied", "event", ev.ID, "reference", ev.Reference, "err", err)
 	}
 	c.JSON(http.StatusOK, gin.H{"received": ev.ID})
+}
+
+// confirmRefunds records each refund an event says has succeeded, once
+// whichever event tells of it first.
+func (h *Handler) confirmRefunds(c *gin.Context, ev payment.Event) {
+	for _, rf := range ev.Refunds {
+		if rf.Status != "succeeded" {
+			continue
+		}
+		_, err := h.db.ConfirmRefund(c.Request.Context(), store.Actor{Kind: "stripe", Address: c.ClientIP()}, ev.Reference, rf.ID,
+			rf.Amount, cmp.Or(rf.Currency, ev.Currency), ev.PaymentIntent)
+		var ce *store.ConflictError
+		if err != nil && !asError(err, &ce) && !errors.Is(err, store.ErrNotFound) {
+			h.fail(c, err) // Stripe tries again later
+			return
+		}
+		if err != nil {
+			h.log.Warn("stripe refund not applied", "event", ev.ID, "refund", rf.ID, "reference", ev.Reference, "err", err)
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"received": ev.ID})
+}
+
+// submitRefund asks Stripe to refund all or part of the registration's
+// card payment; the refund is recorded when Stripe's event confirms it.
+func (h *Handler) submitRefund(c *gin.Context) {
+	ctx := c.Request.Context()
+	l := h.localizer(c)
+	r, err := h.db.FindRegistration(ctx, c.Param("reference"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.pay == nil {
+		h.afterForm(c, &store.ConflictError{Reason: "no_online_payment"}, "", detailPath(r))
+		return
+	}
+	amount, ok := i18n.ParseAmount(c.PostForm("amount"), r.Fee.Currency)
+	if !ok {
+		amount = -1
+	}
+	q, err := h.db.RequestRefund(ctx, caller(c), r.Reference, amount, c.PostForm("reason"))
+	if err != nil {
+		h.afterForm(c, err, "", detailPath(r))
+		return
+	}
+	rf, err := h.pay.Refund(ctx, q.PaymentIntent, q.Amount, q.IdempotencyKey, r.Reference)
+	if err != nil {
+		h.log.Error("stripe refund", "reference", r.Reference, "err", err, "request_id", c.GetString("request_id"))
+		h.db.RefundAnswered(ctx, q.ID, "", "failed")
+		h.afterForm(c, &store.ConflictError{Reason: "refund_failed"}, "", detailPath(r))
+		return
+	}
+	err = h.db.RefundAnswered(ctx, q.ID, rf.ID, rf.Status)
+	h.afterForm(c, err, l.T("admin.refund.asked", l.Money(q.Amount, q.Currency)), detailPath(r))
 }
 
 // deskPayment records a fee paid or waived at the desk (finance).

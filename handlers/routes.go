@@ -209,6 +209,7 @@ func (h *Handler) routeTable() []route {
 		{"desk", "POST", "/admin/registrations/:reference/reissue-badge", h.reissueBadge},
 		{"finance", "POST", "/admin/registrations/:reference/payment", h.deskPayment},
 		{"finance", "POST", "/admin/registrations/:reference/transfer", h.submitTransfer},
+		{"finance", "POST", "/admin/registrations/:reference/refund", h.submitRefund},
 		{"finance", "POST", "/admin/registrations/:reference/invoice", h.submitInvoice},
 		{"finance", "GET", "/admin/invoices/:id", h.invoicePDF},
 		{"finance", "POST", "/admin/invoices/:id/credit", h.submitCredit},
