@@ -52,7 +52,7 @@ func TestCitiesAndTheNetwork(t *testing.T) {
 			`<a href="/admin/reports/cities.xlsx">3</a></p><p>Cities represented`,
 			`<p class="num">2</p><p>Cities that want to join the GNLC · <a href="/admin/messages/new?preset=gnlc">Write to them</a>`,
 			`<p class="num">1</p><p>Member States represented, of the over 100 expected`,
-			`<td><a href="/admin/delegations/1">Colombia</a></td><td>Member State</td><td>2 / 5</td><td>1</td><td>0</td>`}},
+			`<td><a href="/admin/delegations/1">Colombia</a></td><td>2 / 5</td><td>1</td><td>0</td>`}},
 		{name: "stats", req: request{method: "GET", path: "/api/v1/stats", role: "viewer"}, wantStatus: 200, want: []string{
 			`"cities":3`, `"cities_interested":2`, `"member_states":1`, `"member_states_expected":100`,
 			`"delegations":[{"id":1,"name":"Colombia","kind":"member_state","country":"CO","quota":5,"nominated":2,"approved":1,"checked_in":0}]`}},

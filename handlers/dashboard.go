@@ -105,6 +105,7 @@ func columnChart(id, title string, byDay map[string]int, l *i18n.Localizer) char
 
 type dashboardView struct {
 	S           store.Stats
+	Delegations []store.DelegationStats // the ten with most members nominated
 	TakenPct    float64
 	Received    []string
 	Charts      []chart
@@ -123,6 +124,10 @@ func (h *Handler) showDashboard(c *gin.Context) {
 		return
 	}
 	v := dashboardView{S: st, Arriving: st.CheckinsByDay[h.db.Now().In(s.Location()).Format(store.DateLayout)] > 0}
+	// the ten delegations with the most members nominated; the rest on the delegations page
+	v.Delegations = slices.Clone(st.Delegations)
+	slices.SortStableFunc(v.Delegations, func(a, b store.DelegationStats) int { return b.Nominated - a.Nominated })
+	v.Delegations = v.Delegations[:min(len(v.Delegations), 10)]
 	if st.Capacity > 0 {
 		v.TakenPct = min(100, 100*float64(st.PlacesTaken)/float64(st.Capacity))
 	}

@@ -163,7 +163,8 @@ const maxBody = 64 << 10
 
 // largeBodies are the routes that take a file bigger than maxBody, with
 // their limit: the file and room for the form around it.
-var largeBodies = map[string]int64{"/focal/delegations/:id/note": store.MaxNoteBytes + maxBody}
+var largeBodies = map[string]int64{"/focal/delegations/:id/note": store.MaxNoteBytes + maxBody,
+	"/admin/finance/statement": store.MaxStatementBytes + maxBody, "/admin/finance/statement/confirm": store.MaxStatementBytes}
 
 func (h *Handler) limitBody(c *gin.Context) {
 	limit := int64(maxBody)

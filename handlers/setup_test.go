@@ -115,6 +115,7 @@ type request struct {
 	role         string     // bearer token of this role
 	session      string     // admin session cookie
 	header       map[string]string
+	raw          []byte // sent as it is (with a Content-Type in header)
 }
 
 func (e *env) do(t *testing.T, r request) *httptest.ResponseRecorder {
@@ -130,6 +131,8 @@ func (e *env) do(t *testing.T, r request) *httptest.ResponseRecorder {
 		body, ctype = bytes.NewReader(b), "application/json"
 	case r.form != nil:
 		body, ctype = strings.NewReader(r.form.Encode()), "application/x-www-form-urlencoded"
+	case r.raw != nil:
+		body = bytes.NewReader(r.raw)
 	}
 	req := httptest.NewRequest(r.method, r.path, body)
 	if ctype != "" {

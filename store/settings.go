@@ -136,6 +136,9 @@ type Settings struct {
 	// PaymentDeadline is the day (venue time) after which an unpaid fee
 	// is overdue; empty: the day before the conference.
 	PaymentDeadline string `json:"payment_deadline"`
+	// StatementColumns are the headings of the bank statement's columns,
+	// as finance chose them last.
+	StatementColumns StatementColumns `json:"statement_columns"`
 	// IssuerTaxID is the organiser's tax or VAT number, on invoices.
 	IssuerTaxID string `json:"issuer_tax_id"`
 	// NoteVerbaleFirst approves members of a Member State delegation only
