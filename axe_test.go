@@ -96,7 +96,7 @@ func TestEveryPageWithAxe(t *testing.T) {
 	pages := []string{"/", "/register", "/focal/login", "/delegations/request", "/link", "/privacy", "/verify", "/nowhere", private, private + "/edit", private + "/cancel",
 		"/admin", "/admin/registrations", "/admin/registrations?q=amara", ref, ref + "/edit", ref + "/as-delegate",
 		"/admin/mail", message, "/admin/messages/new", "/admin/letters", "/admin/certificates", "/admin/reports",
-		"/admin/badges", "/admin/checkin?q=okonkwo", "/admin/settings", "/admin/settings/places", "/admin/settings/money", "/admin/finance/statement", "/admin/codes",
+		"/admin/badges", "/admin/checkin?q=okonkwo", "/admin/settings", "/admin/settings/places", "/admin/settings/money", "/admin/finance/statement", "/admin/finance", "/admin/codes",
 		"/admin/users", "/admin/tokens", "/admin/audit", "/admin/account", "/admin/delegations", "/admin/participants", "/admin/messages/new?preset=gnlc"}
 	check := func(name string, actions ...chromedp.Action) {
 		t.Helper()

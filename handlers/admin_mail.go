@@ -121,7 +121,8 @@ type composeView struct {
 	Hotels   []option
 	Visits   []option
 	GNLC     []option
-	Preset   bool // the ready message to cities that want to join the GNLC
+	Payment  []option
+	Preset   string // the lead of a ready message (to cities that want to join the GNLC, to fees overdue)
 }
 
 func (h *Handler) newComposeView(c *gin.Context, f store.Filter, texts map[string]store.MessageText) composeView {
@@ -143,6 +144,7 @@ func (h *Handler) newComposeView(c *gin.Context, f store.Filter, texts map[strin
 	for _, x := range []string{"member", "interested"} {
 		v.GNLC = append(v.GNLC, option{Value: x, Label: l.T("gnlc." + x)})
 	}
+	v.Payment = []option{{Value: store.PaymentUnpaid, Label: l.T("payment." + store.PaymentUnpaid)}}
 	return v
 }
 
@@ -151,16 +153,28 @@ func (h *Handler) newComposeView(c *gin.Context, f store.Filter, texts map[strin
 // in each language.
 func (h *Handler) showCompose(c *gin.Context) {
 	f, texts := store.Filter{}, map[string]store.MessageText{}
-	preset := c.Query("preset") == "gnlc"
-	if preset {
-		f.GNLC = "interested"
-		for _, lang := range store.Languages {
-			l := i18n.For(lang)
-			texts[lang] = store.MessageText{Subject: l.T("gnlc.campaign.subject"), Body: l.T("gnlc.campaign.body")}
+	var subject, body, lead string
+	var args []any
+	switch c.Query("preset") {
+	case "gnlc":
+		f.GNLC, lead = "interested", "admin.compose.gnlc_preset"
+		subject, body = "gnlc.campaign.subject", "gnlc.campaign.body"
+	case "overdue":
+		f.Payment, lead = store.PaymentUnpaid, "admin.compose.overdue_preset"
+		subject, body = "finance.reminder.subject", "finance.reminder.body"
+	}
+	for _, lang := range store.Languages {
+		if subject == "" {
+			break
 		}
+		l := i18n.For(lang)
+		if f.Payment != "" {
+			args = []any{l.Date(h.db.Settings().PaymentDue())}
+		}
+		texts[lang] = store.MessageText{Subject: l.T(subject), Body: l.T(body, args...)}
 	}
 	v := h.newComposeView(c, f, texts)
-	v.Preset = preset
+	v.Preset = lead
 	h.render(c, http.StatusOK, "compose", h.localizer(c).T("admin.compose.title"), v)
 }
 
@@ -170,7 +184,10 @@ func (h *Handler) submitCompose(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
 	f := store.Filter{Status: c.PostForm("status"), Category: c.PostForm("category"), Country: c.PostForm("country"),
-		Hotel: c.PostForm("hotel"), Visit: c.PostForm("visit"), GNLC: c.PostForm("gnlc")}
+		Hotel: c.PostForm("hotel"), Visit: c.PostForm("visit"), GNLC: c.PostForm("gnlc"), Payment: c.PostForm("payment")}
+	if f.Payment != store.PaymentUnpaid {
+		f.Payment = ""
+	}
 	if f.GNLC != "member" && f.GNLC != "interested" {
 		f.GNLC = ""
 	}

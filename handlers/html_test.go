@@ -109,6 +109,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"places":          {method: "GET", path: "/admin/settings/places?lang=fr", session: admin},
 		"money":           {method: "GET", path: "/admin/settings/money?lang=es", session: admin},
 		"statement":       {method: "GET", path: "/admin/finance/statement?lang=fr", session: admin},
+		"finance":         {method: "GET", path: "/admin/finance?lang=es", session: admin},
 		"privacy":         {method: "GET", path: "/privacy?lang=es"},
 		"delegations":     {method: "GET", path: "/admin/delegations?lang=fr", session: admin},
 		"delegations-422": {method: "POST", path: "/admin/delegations", session: admin, form: url.Values{"name": {""}, "quota": {"x"}}},

@@ -45,7 +45,7 @@ func ValidateTexts(texts map[string]MessageText) error {
 // recipientsWhere selects the registrations a campaign with filter f
 // reaches: the live ones unless f names a status.
 func recipientsWhere(f Filter) (string, []any) {
-	f = Filter{Status: f.Status, Category: f.Category, Country: f.Country, Hotel: f.Hotel, Visit: f.Visit, GNLC: f.GNLC}
+	f = Filter{Status: f.Status, Category: f.Category, Country: f.Country, Hotel: f.Hotel, Visit: f.Visit, GNLC: f.GNLC, Payment: f.Payment}
 	where, args := f.where()
 	if f.Status == "" {
 		if where == "" {

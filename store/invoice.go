@@ -155,11 +155,11 @@ const invoiceColumns = `i.id, i.series, i.number, i.registration_id, i.billed_na
 	coalesce(i.credits, 0), i.reason, i.language, i.issued_at, i.issued_by,
 	coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0)`
 
-func scanInvoice(row scanner) (Invoice, error) {
+func scanInvoice(row scanner, extra ...any) (Invoice, error) {
 	var inv Invoice
 	var at string
-	err := row.Scan(&inv.ID, &inv.Series, &inv.Number, &inv.RegistrationID, &inv.Name, &inv.Address, &inv.TaxID, &inv.Amount,
-		&inv.Currency, &inv.Credits, &inv.Reason, &inv.Language, &at, &inv.IssuedBy, &inv.Credited)
+	err := row.Scan(append([]any{&inv.ID, &inv.Series, &inv.Number, &inv.RegistrationID, &inv.Name, &inv.Address, &inv.TaxID, &inv.Amount,
+		&inv.Currency, &inv.Credits, &inv.Reason, &inv.Language, &at, &inv.IssuedBy, &inv.Credited}, extra...)...)
 	inv.IssuedAt = parseTime(at)
 	return inv, err
 }
@@ -167,7 +167,7 @@ func scanInvoice(row scanner) (Invoice, error) {
 // Invoices are a registration's invoices and credit notes, in the order issued.
 func (db *DB) Invoices(ctx context.Context, registrationID int64) ([]Invoice, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+" FROM invoices i WHERE registration_id = ? ORDER BY id", registrationID)
-	return collect(rows, err, scanInvoice)
+	return collect(rows, err, func(row scanner) (Invoice, error) { return scanInvoice(row) })
 }
 
 // FindInvoice returns an invoice or credit note, or ErrNotFound.
