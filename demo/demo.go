@@ -187,6 +187,9 @@ func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, total int, rnd *
 	if err != nil {
 		return sum, err
 	}
+	if err := money(ctx, db, actor, made); err != nil {
+		return sum, err
+	}
 	st, err := db.Stats(ctx)
 	if err != nil {
 		return sum, err
@@ -372,6 +375,43 @@ func delegations(ctx context.Context, db *store.DB, s store.Settings, actor stor
 		}
 	}
 	return added, nil
+}
+
+// money gives finance something to look at: a sample bank account for
+// transfers, and among the first fees due one paid by transfer in full,
+// one in part, and an invoice to each organisation.
+func money(ctx context.Context, db *store.DB, actor store.Actor, made []store.Registration) error {
+	s := db.Settings()
+	if len(s.BankAccounts) == 0 {
+		s.BankAccounts = []store.BankAccount{{Currency: s.Currency, Holder: "Sample account holder (example)",
+			Account: "XX00 0000 0000 0000 0000 00", BIC: "SAMPLEXXX", Bank: "Sample Bank, Hamburg (example)"}}
+		if _, err := db.UpdateSettings(ctx, actor, s); err != nil {
+			return fmt.Errorf("demo bank account: %w", err)
+		}
+	}
+	done := 0
+	for _, r := range made {
+		if done == 2 {
+			break
+		}
+		if r.ID == 0 || !r.Live() || r.PaymentStatus != store.PaymentUnpaid || r.Fee.Amount <= 0 {
+			continue
+		}
+		amount := r.Fee.Amount
+		if done == 1 {
+			amount /= 2 // part of the fee: the rest still due
+		}
+		day := db.Now().In(s.Location()).AddDate(0, 0, -3).Format(store.DateLayout)
+		if _, _, err := db.RecordTransfer(ctx, actor, r.Reference, store.Transfer{Amount: amount, Currency: r.Fee.Currency, Date: day,
+			BankRef: fmt.Sprintf("SAMPLE-%d", done+1)}); err != nil {
+			return fmt.Errorf("demo transfer: %w", err)
+		}
+		if _, err := db.IssueInvoice(ctx, actor, r.Reference, store.Billing{Name: r.Organisation}); err != nil {
+			return fmt.Errorf("demo invoice: %w", err)
+		}
+		done++
+	}
+	return nil
 }
 
 // noteVerbale is a one-page PDF that stands for a delegation's note
