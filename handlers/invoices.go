@@ -66,7 +66,7 @@ func (h *Handler) writeProforma(b *bytes.Buffer, r store.Registration) error {
 	doc.Payer = [][2]string{
 		{l.T("invoice.billed_to"), printedName(r)},
 		{l.T("field.organisation"), r.Organisation},
-		{l.T("field.country"), l.CountryName(r.Country)},
+		{l.T("admin.field.country"), l.CountryName(r.Country)},
 		{l.T("field.reference"), r.Reference},
 	}
 	doc.Lines = [][2]string{
