@@ -84,3 +84,27 @@ func TestRefundThroughStripe(t *testing.T) {
 		t.Errorf("the delegate was not told: %+v", m)
 	}
 }
+
+// Refunds in parts that add up to the whole fee leave it refunded.
+func TestRefundsInPartsAddUp(t *testing.T) {
+	t.Parallel()
+	const secret = "whsec_parts"
+	e := newEnvWith(t, func(d *handlers.Deps) { d.Payments = payment.New("sk_test_123", secret, "http://127.0.0.1:1") })
+	ctx := t.Context()
+	ref := e.register(t, with(valid("parts@example.sn"), "category", "city_official"))["reference"].(string)
+	e.db.ApproveRegistration(ctx, store.System, ref)
+	webhookPost(t, e, completed("evt_parts", ref, 10000), secret)
+	for i, amount := range []int{6000, 4000} {
+		ev := map[string]any{"id": "evt_r" + strconv.Itoa(i), "object": "event", "type": "refund.updated", "data": map[string]any{"object": map[string]any{
+			"object": "refund", "id": "re_part" + strconv.Itoa(i), "amount": amount, "currency": "usd", "status": "succeeded",
+			"payment_intent": "pi_evt_parts", "metadata": map[string]string{"reference": ref}}}}
+		if w := webhookPost(t, e, ev, secret); w.Code != 200 {
+			t.Fatalf("refund %d: %d", i, w.Code)
+		}
+		r, _ := e.db.FindRegistration(ctx, ref)
+		want := []string{store.PaymentPaid, store.PaymentRefunded}[i]
+		if r.PaymentStatus != want {
+			t.Errorf("after refund %d: %s, want %s", i+1, r.PaymentStatus, want)
+		}
+	}
+}

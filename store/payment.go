@@ -88,8 +88,16 @@ func (db *DB) settle(ctx context.Context, tx *sql.Tx, actor Actor, r *Registrati
 		return false, db.audit(ctx, tx, actor, "registration.payment_mismatch", r.ID, map[string]any{
 			"amount": p.Amount, "currency": p.Currency, "due": r.Fee.Amount, "due_currency": r.Fee.Currency})
 	}
-	if p.Kind == PaymentRefunded && r.PaymentStatus == PaymentPaid && p.Amount > 0 && p.Amount < r.Fee.Amount {
-		// part of the fee back: recorded with its amount; the fee stays paid
+	var refunded int64
+	if p.Kind == PaymentRefunded {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(sum(amount), 0) FROM payments WHERE registration_id = ? AND kind = 'refunded'",
+			r.ID).Scan(&refunded); err != nil {
+			return false, err
+		}
+	}
+	if p.Kind == PaymentRefunded && r.PaymentStatus == PaymentPaid && p.Amount > 0 && refunded+p.Amount < r.Fee.Amount {
+		// part of the fee back: recorded with its amount; the fee stays
+		// paid until the parts add up to all of it
 		if _, err := tx.ExecContext(ctx, `INSERT INTO payments (registration_id, event_id, kind, amount, currency, method,
 			provider_ref, actor, created_at, flagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'partial_refund')`, r.ID, p.EventID,
 			p.Kind, p.Amount, strings.ToUpper(p.Currency), p.Method, p.ProviderRef, actor.String(), formatTime(now)); err != nil {
