@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,22 +15,15 @@ import (
 	cdpwebauthn "github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
+
+	"delegate/testtool"
 )
 
 // chromium finds a Chromium to drive. Without one the test skips on a
 // laptop and fails in CI, where .ci/run installs it.
 func chromium(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("Chromium is not installed; .ci/run installs the Debian package chromium")
-	}
-	t.Skip("Chromium is not installed (apt-get install chromium); skipping the browser test")
-	return ""
+	return testtool.Command(t, "apt-get install chromium", "chromium", "chromium-browser", "google-chrome")
 }
 
 // newBrowser starts a headless Chromium that speaks lang, for a walk of

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"delegate/pdf"
 	"delegate/pdf/pdftest"
 	"delegate/store"
+	"delegate/testtool"
 )
 
 // privateLink registers through the API and returns the private path.
@@ -314,10 +314,7 @@ func TestCertificateFromThePrivatePage(t *testing.T) {
 func needFonts(t *testing.T) {
 	t.Helper()
 	if _, missing := pdf.Scripts(); len(missing) > 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("fonts missing: %v; .ci/run installs them", missing)
-		}
-		t.Skipf("fonts missing: %v (apt-get install fonts-droid-fallback fonts-nanum fonts-noto-core)", missing)
+		testtool.Missing(t, fmt.Sprintf("fonts for %v", missing), "apt-get install fonts-droid-fallback fonts-nanum fonts-noto-core")
 	}
 }
 

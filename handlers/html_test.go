@@ -13,20 +13,14 @@ import (
 
 	"delegate/demo"
 	"delegate/store"
+	"delegate/testtool"
 )
 
 // htmlValidate finds the html-validate command. Without it the check
 // skips on a laptop and fails in CI, where .ci/run installs it.
 func htmlValidate(t *testing.T) string {
 	t.Helper()
-	if p, err := exec.LookPath("html-validate"); err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("html-validate is not installed; .ci/run installs it with npm")
-	}
-	t.Skip("html-validate is not installed (npm install -g html-validate@9); skipping the HTML validation")
-	return ""
+	return testtool.Command(t, "npm install -g html-validate@9", "html-validate")
 }
 
 // TestEveryPageIsValidSmallHTML renders every kind of page, public and

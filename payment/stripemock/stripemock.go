@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"delegate/testtool"
 )
 
 // Start runs stripe-mock on a free loopback port until the test ends and
@@ -22,10 +24,7 @@ func Start(t testing.TB) string {
 		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
 		bin = filepath.Join(string(trim(gopath)), "bin", "stripe-mock")
 		if _, err := os.Stat(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatal("stripe-mock is not installed; .ci/run installs it")
-			}
-			t.Skip("stripe-mock is not installed (go install github.com/stripe/stripe-mock@latest); skipping")
+			testtool.Missing(t, "stripe-mock", "go install github.com/stripe/stripe-mock@latest")
 		}
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

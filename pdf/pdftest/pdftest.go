@@ -12,21 +12,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"delegate/testtool"
 )
 
 // Tool finds an outside command. Without it the test skips on a laptop and
 // fails in CI, where .ci/run installs poppler-utils and zbar-tools.
 func Tool(t testing.TB, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err == nil {
-		return p
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is not installed; .ci/run installs it", name)
-	}
-	t.Skipf("%s is not installed (apt-get install poppler-utils zbar-tools); skipping", name)
-	return ""
+	return testtool.Command(t, "apt-get install poppler-utils zbar-tools", name)
 }
 
 // Text is what pdftotext reads from a PDF.
