@@ -336,28 +336,6 @@ func (h *Handler) submitSignature(c *gin.Context) {
 	h.afterForm(c, err, l.T("admin.settings.signature_saved"), "/admin/settings#signature")
 }
 
-// afterForm answers a form posted from another page: the messages of a
-// validation error or a conflict, or done, are flashed and the browser
-// sent back; any other error fails.
-func (h *Handler) afterForm(c *gin.Context, err error, done, back string) {
-	var ve *store.ValidationError
-	var ce *store.ConflictError
-	switch {
-	case asError(err, &ve):
-		for _, m := range fieldMessages(h.localizer(c), ve) {
-			h.flash(c, m)
-		}
-	case errors.As(err, &ce) && h.localizer(c).Has("error."+ce.Reason):
-		h.flash(c, h.localizer(c).T("error."+ce.Reason))
-	case err != nil:
-		h.fail(c, err)
-		return
-	default:
-		h.flash(c, done)
-	}
-	c.Redirect(http.StatusSeeOther, back)
-}
-
 // signatureImage shows the signature kept, for the settings page.
 func (h *Handler) signatureImage(c *gin.Context) {
 	image, err := h.db.Signature(c.Request.Context())

@@ -50,15 +50,8 @@ func (h *Handler) submitDelegationRequest(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-	} else if err := r.Validate(); err != nil {
-		var more *store.ValidationError
-		if asError(err, &more) {
-			for k, m := range more.Fields {
-				if _, ok := ve.Fields[k]; !ok {
-					ve.Add(k, m.Key, m.Args...)
-				}
-			}
-		}
+	} else {
+		ve.Merge(r.Validate()) // every field's problem at once, not the numbers' alone
 	}
 	v.Errors = fieldMessages(l, ve)
 	v.options(l)

@@ -10,11 +10,11 @@ import (
 
 // feeLine is what a category costs, as the home page and the form show it.
 type feeLine struct {
-	Code, Category string
-	Fee            string // the fee, or "No fee"
-	Early          string // the early-bird fee and until when, or ""
-	Now            string // what a registration made now pays
-	Until          string // the early-bird deadline and the venue's city, or ""
+	Category string
+	Fee      string // the fee, or "No fee"
+	Early    string // the early-bird fee and until when, or ""
+	Now      string // what a registration made now pays
+	Until    string // the early-bird deadline and the venue's city, or ""
 }
 
 // feeLines are the fees of the categories listed by code (all the public
@@ -29,7 +29,7 @@ func feeLines(l *i18n.Localizer, s *store.Settings, now time.Time, codes ...stri
 		if len(codes) > 0 && !slices.Contains(codes, cat.Code) {
 			continue
 		}
-		f := feeLine{Code: cat.Code, Category: cat.Name.In(l.Lang), Fee: l.T("fee.none")}
+		f := feeLine{Category: cat.Name.In(l.Lang), Fee: l.T("fee.none")}
 		if cat.Fee > 0 {
 			f.Fee = l.Money(cat.Fee, s.Currency)
 		}

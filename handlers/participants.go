@@ -208,17 +208,12 @@ func (h *Handler) publishedFile(c *gin.Context) {
 		h.fail(c, store.ErrNotFound)
 		return
 	}
-	lists, err := h.db.PublishedLists(c.Request.Context())
+	p, err := h.db.FindPublishedList(c.Request.Context(), id)
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	i := slices.IndexFunc(lists, func(p store.PublishedList) bool { return p.ID == id })
-	if i < 0 {
-		h.fail(c, store.ErrNotFound)
-		return
-	}
-	h.sendListFile(c, lists[i], lang, format)
+	h.sendListFile(c, p, lang, format)
 }
 
 // sendListFile sends a published list's file as a download.

@@ -269,3 +269,25 @@ func fieldMessages(l *i18n.Localizer, ve *store.ValidationError) map[string]stri
 
 // asError is errors.As, for reading in switch cases.
 func asError[T error](err error, target *T) bool { return err != nil && errors.As(err, target) }
+
+// afterForm answers a form posted from another page: the messages of a
+// validation error or a conflict, or done, are flashed and the browser
+// sent back; any other error fails.
+func (h *Handler) afterForm(c *gin.Context, err error, done, back string) {
+	var ve *store.ValidationError
+	var ce *store.ConflictError
+	switch {
+	case asError(err, &ve):
+		for _, m := range fieldMessages(h.localizer(c), ve) {
+			h.flash(c, m)
+		}
+	case errors.As(err, &ce) && h.localizer(c).Has("error."+ce.Reason):
+		h.flash(c, h.localizer(c).T("error."+ce.Reason))
+	case err != nil:
+		h.fail(c, err)
+		return
+	default:
+		h.flash(c, done)
+	}
+	c.Redirect(http.StatusSeeOther, back)
+}

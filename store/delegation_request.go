@@ -54,16 +54,7 @@ func (r *DelegationRequest) Validate() error {
 	text(v, "message", r.Message, 2000, false)
 	d := r.Delegation
 	d.FocalPoints = append([]string{r.Email}, d.FocalPoints...)
-	if err := d.Validate(); err != nil {
-		var ve *ValidationError
-		if errors.As(err, &ve) {
-			for k, m := range ve.Fields {
-				if _, ok := v.Fields[k]; !ok {
-					v.Add(k, m.Key, m.Args...)
-				}
-			}
-		}
-	}
+	v.Merge(d.Validate())
 	if r.Quota < 1 || r.Quota > 50 {
 		v.Add("quota", "error.range", 1, 50)
 	}

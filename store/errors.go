@@ -58,6 +58,17 @@ func (e *ValidationError) Add(field, key string, args ...any) {
 	}
 }
 
+// Merge adds the problems of err, when it is a validation error, to the
+// fields that have none yet.
+func (e *ValidationError) Merge(err error) {
+	var other *ValidationError
+	if errors.As(err, &other) {
+		for field, m := range other.Fields {
+			e.Add(field, m.Key, m.Args...)
+		}
+	}
+}
+
 // Err returns e when it holds a problem and nil otherwise.
 func (e *ValidationError) Err() error {
 	if len(e.Fields) == 0 {

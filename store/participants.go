@@ -69,7 +69,7 @@ type ListOrder struct {
 // EachListed calls fn with each registration of the list of participants
 // in the list's order, with its heading. It reads the columns it sorts by
 // for the whole list (some 100 bytes a delegate), then the registrations
-// 500 at a time in that order; fn returns how many it printed.
+// 500 at a time in that order.
 func (db *DB) EachListed(ctx context.Context, order ListOrder, fn func(ListGroup, *Registration) error) error {
 	delegations, err := db.Delegations(ctx)
 	if err != nil {
@@ -101,7 +101,7 @@ func (db *DB) EachListed(ctx context.Context, order ListOrder, fn func(ListGroup
 			rows.Close()
 			return err
 		}
-		g := listGroup(byID[delegation], delegation != 0, category, country, city, org, host)
+		g := listGroup(byID[delegation], category, country, city, org, host)
 		key := ListGroup{Part: g.Part, Country: g.Country, Name: CityKey(g.Name)}
 		i, ok := index[key]
 		if !ok {
@@ -191,8 +191,8 @@ func (db *DB) EachListed(ctx context.Context, order ListOrder, fn func(ListGroup
 // listGroup is the heading a delegate is listed under: their
 // delegation's, or else their category's, with their country, city or
 // organisation.
-func listGroup(d Delegation, member bool, category, country, city, org string, host map[string]bool) ListGroup {
-	if member {
+func listGroup(d Delegation, category, country, city, org string, host map[string]bool) ListGroup {
+	if d.ID != 0 { // a member of d
 		switch d.Kind {
 		case "member_state", "associate_member":
 			return ListGroup{Part: d.Kind, Country: d.Country}
@@ -270,28 +270,33 @@ func (db *DB) PublishList(ctx context.Context, actor Actor, version string, at t
 	return p, err
 }
 
+const publishedColumns = "SELECT id, version, published_at, published_by, entries FROM participant_lists"
+
+func scanPublished(row scanner) (PublishedList, error) {
+	var p PublishedList
+	var at string
+	err := row.Scan(&p.ID, &p.Version, &at, &p.PublishedBy, &p.Entries)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	p.PublishedAt = parseTime(at)
+	return p, err
+}
+
 // PublishedLists are the versions published, the latest first.
 func (db *DB) PublishedLists(ctx context.Context) ([]PublishedList, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT id, version, published_at, published_by, entries FROM participant_lists ORDER BY id DESC")
-	return collect(rows, err, func(row scanner) (PublishedList, error) {
-		var p PublishedList
-		var at string
-		err := row.Scan(&p.ID, &p.Version, &at, &p.PublishedBy, &p.Entries)
-		p.PublishedAt = parseTime(at)
-		return p, err
-	})
+	rows, err := db.read.QueryContext(ctx, publishedColumns+" ORDER BY id DESC")
+	return collect(rows, err, scanPublished)
 }
 
 // LatestList is the version published last, or ErrNotFound.
 func (db *DB) LatestList(ctx context.Context) (PublishedList, error) {
-	lists, err := db.PublishedLists(ctx)
-	if err != nil {
-		return PublishedList{}, err
-	}
-	if len(lists) == 0 {
-		return PublishedList{}, ErrNotFound
-	}
-	return lists[0], nil
+	return scanPublished(db.read.QueryRowContext(ctx, publishedColumns+" ORDER BY id DESC LIMIT 1"))
+}
+
+// FindPublishedList is one published version, or ErrNotFound.
+func (db *DB) FindPublishedList(ctx context.Context, id int64) (PublishedList, error) {
+	return scanPublished(db.read.QueryRowContext(ctx, publishedColumns+" WHERE id = ?", id))
 }
 
 // ListFileOf is a published list's file in a language and format.

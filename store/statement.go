@@ -172,7 +172,8 @@ func (db *DB) MatchStatement(ctx context.Context, lines []StatementLine) ([]Matc
 			if m.Status != "" {
 				break
 			}
-			r, err := db.FindRegistration(ctx, ref)
+			// the listed columns: matching reads no passport
+			r, err := scanListed(db.read.QueryRowContext(ctx, "SELECT "+registrationColumns+" FROM registrations WHERE reference = ?", ref))
 			if errors.Is(err, ErrNotFound) {
 				m.Status = "unknown"
 				break
