@@ -61,6 +61,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	purgeDone := startPurge(workerCtx, db, log)
+	offersDone := startOffers(workerCtx, db, log)
 	go func() {
 		// a campaign a stop interrupted is queued to the end, each delegate once
 		if err := db.ResumeCampaigns(workerCtx); err != nil && workerCtx.Err() == nil {
@@ -90,6 +91,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	stopWorkers()
 	<-purgeDone
+	<-offersDone
 	<-mailDone // the batch being sent is recorded before the database closes
 	log.Info("stopped")
 	return nil
@@ -133,19 +135,40 @@ func startMail(ctx context.Context, db *store.DB, cfg *config, log *slog.Logger)
 // startPurge erases passport data once the retention after the conference
 // is over: checked at start and then daily, until ctx is done.
 func startPurge(ctx context.Context, db *store.DB, log *slog.Logger) <-chan struct{} {
+	return every(ctx, 24*time.Hour, func() {
+		if s := db.Settings(); s.PassportRetentionDays > 0 && s.PurgeDue(s.PassportRetentionDays, db.Now()) {
+			if n, err := db.PurgePassports(ctx, store.System); err != nil {
+				log.Error("purge passports", "err", err)
+			} else if n > 0 {
+				log.Info("passport data erased", "registrations", n)
+			}
+		}
+	})
+}
+
+// startOffers passes on the offers of a place that lapsed: at start (so
+// those that lapsed while the server was stopped go on at once) and then
+// every minute, until ctx is done.
+func startOffers(ctx context.Context, db *store.DB, log *slog.Logger) <-chan struct{} {
+	return every(ctx, time.Minute, func() {
+		if n, err := db.ExpireOffers(ctx); err != nil && ctx.Err() == nil {
+			log.Error("expire offers", "err", err)
+		} else if n > 0 {
+			log.Info("offers of a place lapsed and went on", "offers", n)
+		}
+	})
+}
+
+// every runs fn now and then each period until ctx is done; the channel
+// closes when it has stopped.
+func every(ctx context.Context, period time.Duration, fn func()) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(24 * time.Hour)
+		tick := time.NewTicker(period)
 		defer tick.Stop()
 		for {
-			if s := db.Settings(); s.PassportRetentionDays > 0 && s.PurgeDue(s.PassportRetentionDays, db.Now()) {
-				if n, err := db.PurgePassports(ctx, store.System); err != nil {
-					log.Error("purge passports", "err", err)
-				} else if n > 0 {
-					log.Info("passport data erased", "registrations", n)
-				}
-			}
+			fn()
 			select {
 			case <-ctx.Done():
 				return

@@ -255,6 +255,8 @@ type detailView struct {
 	Refunds  []store.RefundRequest
 	// Refundable is set when the fee was paid by card and Stripe is set up.
 	Refundable bool
+	// Offer is the deadline of an open offer of a place, in venue time.
+	Offer string
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
@@ -283,6 +285,9 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 		return
 	}
 	v.Owes, v.Today = owes(&r), h.db.Now().In(s.Location()).Format(store.DateLayout)
+	if r.OfferUntil != nil {
+		v.Offer = l.DateTime(r.OfferUntil.In(s.Location()))
+	}
 	for _, p := range v.Payments {
 		v.Refundable = v.Refundable || (h.pay != nil && p.Method == "card" && p.Kind == store.PaymentPaid && p.ProviderRef != "")
 	}
@@ -403,6 +408,14 @@ func (h *Handler) sendLink(c *gin.Context) {
 		return
 	}
 	h.fail(c, err)
+}
+
+// waitlistAgain puts a delegate who let an offer lapse back in their place
+// on the waiting list.
+func (h *Handler) waitlistAgain(c *gin.Context) {
+	ref := c.Param("reference")
+	_, err := h.db.ReturnToWaitingList(c.Request.Context(), caller(c), ref)
+	h.afterForm(c, err, h.localizer(c).T("admin.offer.back_done"), "/admin/registrations/"+store.NormalReference(ref))
 }
 
 // asDelegate shows the delegate's private page as they see it, in their

@@ -80,6 +80,7 @@ func settingsValues(s store.Settings) settingsView {
 		v["second_factor_required"] = "on"
 	}
 	v["passport_retention_days"] = strconv.Itoa(s.PassportRetentionDays)
+	v["offer_hours"] = strconv.Itoa(s.OfferHours)
 	v["registration_opens"], v["registration_closes"] = s.RegistrationOpens, s.RegistrationCloses
 	v["signatory.name"] = s.Signatory.Name
 	sec := s.Secretariat
@@ -272,7 +273,7 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 	s.ShortName, s.TimeZone = strings.TrimSpace(f["short_name"]), strings.TrimSpace(f["time_zone"])
 	s.StartDate, s.EndDate = strings.TrimSpace(f["start_date"]), strings.TrimSpace(f["end_date"])
 	s.RegistrationOpens, s.RegistrationCloses = strings.TrimSpace(f["registration_opens"]), strings.TrimSpace(f["registration_closes"])
-	s.Capacity = number("capacity")
+	s.Capacity, s.OfferHours = number("capacity"), number("offer_hours")
 	s.PassportRetentionDays = number("passport_retention_days")
 	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
 	s.SecondFactorRequired = f["second_factor_required"] == "on"

@@ -113,6 +113,15 @@ type dashboardView struct {
 	CheckinsDay chart
 	// Arriving is set while delegates arrive today: the page then refreshes.
 	Arriving bool
+	// Offers are the places offered to the waiting list, soonest deadline
+	// first, with each deadline in venue time.
+	Offers []offerLine
+}
+
+// offerLine is an open offer of a place on the dashboard.
+type offerLine struct {
+	store.Registration
+	Until string
 }
 
 func (h *Handler) showDashboard(c *gin.Context) {
@@ -124,6 +133,14 @@ func (h *Handler) showDashboard(c *gin.Context) {
 		return
 	}
 	v := dashboardView{S: st, Arriving: st.CheckinsByDay[h.db.Now().In(s.Location()).Format(store.DateLayout)] > 0}
+	offers, err := h.db.OpenOffers(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	for _, r := range offers {
+		v.Offers = append(v.Offers, offerLine{r, l.DateTime(r.OfferUntil.In(s.Location()))})
+	}
 	// the ten delegations with the most members nominated; the rest on the delegations page
 	v.Delegations = slices.Clone(st.Delegations)
 	slices.SortStableFunc(v.Delegations, func(a, b store.DelegationStats) int { return b.Nominated - a.Nominated })

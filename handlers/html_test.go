@@ -43,6 +43,18 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	if _, err := e.db.IssueInvoice(ctx, store.System, owing, store.Billing{Name: "Ville de Dakar"}); err != nil {
 		t.Fatal(err)
 	}
+	// a full conference, and a place offered to the waiting list
+	st, _ := e.db.Stats(ctx)
+	s := e.db.Settings()
+	s.Capacity = st.PlacesTaken
+	if _, err := e.db.UpdateSettings(ctx, store.System, s); err != nil {
+		t.Fatal(err)
+	}
+	waiting := e.register(t, with(valid("waiting@example.org"), "language", "es"))
+	if _, err := e.db.CancelRegistration(ctx, store.System, owing, ""); err != nil {
+		t.Fatal(err)
+	}
+	offered := strings.TrimPrefix(waiting["manage_url"].(string), "https://iclc.example.org/r/")
 	setup, _ := e.db.CreateSetupToken(ctx)
 	letters, _ := e.db.FindLetters(ctx, 1)
 	if len(letters) == 0 {
@@ -89,6 +101,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"register-422":    {method: "POST", path: "/register?lang=es", form: asForm(with(valid("x@example.org"), "passport_expiry", "2016-01-01", "email", "bad"))},
 		"private":         {method: "GET", path: "/r/" + token + "?created=1"},
 		"private-edit":    {method: "GET", path: "/r/" + token + "/edit"},
+		"private-offer":   {method: "GET", path: "/r/" + offered},
+		"detail-offer":    {method: "GET", path: "/admin/registrations/" + waiting["reference"].(string), session: admin},
 		"private-quit":    {method: "GET", path: "/r/" + token + "/cancel"},
 		"not-found":       {method: "GET", path: "/nowhere"},
 		"login":           {method: "GET", path: "/admin/login"},

@@ -56,6 +56,10 @@ type manageView struct {
 	// Participants is set when a list of participants is published and
 	// the delegate, approved, may download it.
 	Participants bool
+	// OfferUntil is the deadline of the place offered to the delegate
+	// from the waiting list, in venue time ("" with no open offer); City
+	// names that time.
+	OfferUntil, City string
 	// ReadOnly is the page shown to an organiser: no buttons, no link.
 	ReadOnly bool
 }
@@ -93,6 +97,8 @@ func (h *Handler) showManage(c *gin.Context) {
 		v.Notice = l.T("manage.list.left_out")
 	case c.Query("list") == "in":
 		v.Notice = l.T("manage.list.put_back")
+	case c.Query("offer") == "accepted":
+		v.Notice = l.T("manage.offer.accepted")
 	case c.Query("paid") != "" && r.PaymentStatus == store.PaymentPaid:
 		v.Notice = l.T("manage.paid")
 	case c.Query("paid") != "":
@@ -105,7 +111,11 @@ func (h *Handler) showManage(c *gin.Context) {
 // language.
 func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView {
 	s := h.db.Settings()
-	v := manageView{R: r, labels: labelsOf(&r, &s, h.localizer(c))}
+	l := h.localizer(c)
+	v := manageView{R: r, labels: labelsOf(&r, &s, l), City: s.City.In(l.Lang)}
+	if r.OfferUntil != nil && h.db.Now().Before(*r.OfferUntil) {
+		v.OfferUntil = l.DateTime(r.OfferUntil.In(s.Location()))
+	}
 	v.Badge = r.Status == store.StatusApproved
 	v.Receipt = r.PaymentStatus == store.PaymentPaid
 	v.Payable = h.payable(&r)
@@ -217,4 +227,18 @@ func (h *Handler) submitCancel(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/r/"+c.Param("token")+"?cancelled=1")
+}
+
+// submitAcceptOffer takes the place offered to the delegate from the
+// waiting list, while the offer is open.
+func (h *Handler) submitAcceptOffer(c *gin.Context) {
+	r, ok := h.registrationByToken(c)
+	if !ok {
+		return
+	}
+	if _, err := h.db.AcceptOffer(c.Request.Context(), h.actor(c, "delegate", r.Reference), r.Reference); err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/r/"+c.Param("token")+"?offer=accepted")
 }

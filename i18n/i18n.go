@@ -121,6 +121,16 @@ func (l *Localizer) Date(t time.Time) string {
 	return l.T("format.date", t.Day(), l.T("month."+strconv.Itoa(int(t.Month()))), t.Year())
 }
 
+// DateTime writes t as a day and a time of day: "17 June 2015, 14:00",
+// "17 de junio de 2015, a las 14:00", "17 juin 2015 à 14:00"; t is in the
+// zone it should be read in.
+func (l *Localizer) DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return l.T("format.datetime", l.Date(t), t.Format("15:04"))
+}
+
 // DateString writes a YYYY-MM-DD date as Date does, or returns s unchanged
 // when it is not one.
 func (l *Localizer) DateString(s string) string {

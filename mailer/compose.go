@@ -78,8 +78,8 @@ type message struct {
 // Compose writes the message of kind for r. The private link is written
 // with store.TokenPlaceholder; r.ManageToken is never read.
 func (c *Composer) Compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
-	if reason(kind, r) != "" {
-		return c.compose(kind, r, s) // the organisers' note makes it unique
+	if reason(kind, r) != "" || kind == store.MailOffer {
+		return c.compose(kind, r, s) // the organisers' note or the deadline makes it unique
 	}
 	key := cacheKey{kind, r.Language, r.Status, r.Category, r.PaymentStatus, r.Fee.Currency, r.Fee.Amount,
 		r.Title == "H.E.", s.UpdatedAt.UnixNano()}
@@ -110,8 +110,13 @@ func personal(e store.Email, r *store.Registration) store.Email {
 func (c *Composer) compose(kind string, r *store.Registration, s *store.Settings) (store.Email, error) {
 	m := c.base(kind, r, s)
 	m.Reason = reason(kind, r)
-	if kind == store.MailDatesChanged {
+	switch {
+	case kind == store.MailDatesChanged:
 		m.Subject = m.L.T("email."+kind+".subject", s.ShortName, m.L.DateRange(s.Start(), s.End()))
+	case kind == store.MailOffer && r.OfferUntil != nil:
+		city := s.City.In(m.L.Lang)
+		m.Body = m.L.T("email.offer.body", m.Conference, city, m.L.DateRange(s.Start(), s.End()),
+			m.L.DateTime(r.OfferUntil.In(s.Location())))
 	}
 	return c.render(m)
 }

@@ -21,9 +21,17 @@ const (
 	// sqlHoldsPlace selects the registrations that count against the
 	// conference capacity: pending and approved, not the waiting list.
 	sqlHoldsPlace = "status IN ('pending','approved')"
-	// sqlCountHoldingPlaces counts them, from the status tallies the
-	// triggers keep (a count of rows would grow with the registrations).
-	sqlCountHoldingPlaces = "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status' AND key IN ('pending','approved')"
+	// sqlCountHoldingPlaces counts the places taken: those, from the
+	// status tallies the triggers keep (a count of rows would grow with
+	// the registrations), and the open offers of a place to the waiting
+	// list, from their index (never more than the capacity).
+	sqlCountHoldingPlaces = `SELECT (SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status' AND key IN ('pending','approved'))
+		+ (SELECT count(*) FROM registrations WHERE ` + sqlOffered + `)`
+	// sqlOffered selects the open offers (index registrations_offers).
+	sqlOffered = "offer_until IS NOT NULL"
+	// sqlWaiting selects the waiting list still to be offered a place, in
+	// the words of its index (registrations_waiting).
+	sqlWaiting = "status = 'waitlisted' AND offer_until IS NULL AND offer_passed = 0"
 )
 
 // Live reports whether the registration still counts: not rejected or
@@ -33,7 +41,8 @@ func (r Registration) Live() bool {
 }
 
 // admit decides the status and fee of a new registration r under s, with
-// taken places (sqlHoldsPlace) already counting against the capacity.
+// taken places (sqlCountHoldingPlaces) already counting against the
+// capacity.
 func admit(r *Registration, s *Settings, taken int, now time.Time) {
 	cat, _ := s.Category(r.Category)
 	switch {
@@ -51,8 +60,7 @@ func admit(r *Registration, s *Settings, taken int, now time.Time) {
 	}
 }
 
-// countHoldingPlaces counts the registrations that hold a place
-// (sqlHoldsPlace), from the status tallies.
+// countHoldingPlaces counts the places taken (sqlCountHoldingPlaces).
 func (db *DB) countHoldingPlaces(ctx context.Context, tx *sql.Tx) (int, error) {
 	var n int
 	err := tx.StmtContext(ctx, db.stmts.countHoldingPlaces).QueryRowContext(ctx).Scan(&n)
@@ -102,8 +110,10 @@ func (db *DB) Taken(ctx context.Context) (hotels, visits map[string]int, err err
 	return hotels, visits, nil
 }
 
-// promote moves the oldest waitlisted registrations up while there is room,
-// telling each delegate. It returns how many moved.
+// promote gives the places that came free to the oldest waitlisted
+// registrations not passed over: an offer each to accept by a deadline
+// when the setting offer_hours is set, else a place at once. It returns
+// how many it offered or moved up.
 func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor) (int, error) {
 	taken, err := db.countHoldingPlaces(ctx, tx)
 	if err != nil {
@@ -114,33 +124,47 @@ func (db *DB) promote(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor)
 		return 0, nil
 	}
 	up, err := db.scanAll(tx.QueryContext(ctx, "SELECT "+detailColumns+` FROM registrations
-		WHERE status = 'waitlisted' ORDER BY created_at, id LIMIT ?`, free))
+		WHERE `+sqlWaiting+` ORDER BY created_at, id LIMIT ?`, free))
 	if err != nil {
 		return 0, err
 	}
 	for i := range up {
-		r := &up[i]
-		to := StatusApproved
-		if cat, ok := s.Category(r.Category); !ok || cat.NeedsApproval {
-			to = StatusPending
-		} else if waiting, err := awaitingNote(ctx, tx, s, r.DelegationID); err != nil {
-			return 0, err
-		} else if waiting {
-			to = StatusPending
+		if s.OfferHours > 0 {
+			err = db.offerPlace(ctx, tx, &up[i], s, actor)
+		} else {
+			err = db.moveUp(ctx, tx, &up[i], s, actor, false)
 		}
-		if err := db.setStatus(ctx, tx, r, to, ""); err != nil {
-			return 0, err
-		}
-		detail := map[string]any{"status": []string{StatusWaitlisted, to}}
-		if err := db.audit(ctx, tx, actor, "registration.promoted", r.ID, detail); err != nil {
-			return 0, err
-		}
-		if err := db.queue(ctx, tx, MailPromoted, r, s); err != nil {
-			return 0, err
-		}
-		if err := db.syncAndTell(ctx, tx, r, s, false); err != nil {
+		if err != nil {
 			return 0, err
 		}
 	}
 	return len(up), nil
+}
+
+// moveUp gives waitlisted r its place: approved, or pending where its
+// category or its delegation's note verbale waits for an organiser.
+// accepted tells the history that the delegate accepted an offer.
+func (db *DB) moveUp(ctx context.Context, tx *sql.Tx, r *Registration, s *Settings, actor Actor, accepted bool) error {
+	to := StatusApproved
+	if cat, ok := s.Category(r.Category); !ok || cat.NeedsApproval {
+		to = StatusPending
+	} else if waiting, err := awaitingNote(ctx, tx, s, r.DelegationID); err != nil {
+		return err
+	} else if waiting {
+		to = StatusPending
+	}
+	if err := db.setStatus(ctx, tx, r, to, ""); err != nil {
+		return err
+	}
+	detail := map[string]any{"status": []string{StatusWaitlisted, to}}
+	if accepted {
+		detail["offer"] = "accepted"
+	}
+	if err := db.audit(ctx, tx, actor, "registration.promoted", r.ID, detail); err != nil {
+		return err
+	}
+	if err := db.queue(ctx, tx, MailPromoted, r, s); err != nil {
+		return err
+	}
+	return db.syncAndTell(ctx, tx, r, s, false)
 }

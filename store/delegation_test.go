@@ -67,7 +67,7 @@ func TestWithdrawalFreesThePlaceAndPromotes(t *testing.T) {
 	t.Parallel()
 	db := mustOpen(t)
 	ctx := context.Background()
-	setCapacity(t, db, 2)
+	offering(t, db, 2, 0) // a free place goes on at once
 	d := delegation(t, db, "Colombia", 2)
 	a, err := db.AddMember(ctx, store.System, d.ID, details("a@example.co"), true, 1)
 	if err != nil {

@@ -332,15 +332,7 @@ func (db *DB) RefuseLetter(ctx context.Context, actor Actor, reference, reason s
 }
 
 func (db *DB) decideLetter(ctx context.Context, actor Actor, reference, decision, reason string) (Registration, error) {
-	var r Registration
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s, err := db.settingsIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if r, err = db.findForUpdate(ctx, tx, reference); err != nil {
-			return err
-		}
+	return db.changeRegistration(ctx, reference, func(tx *sql.Tx, s *Settings, r *Registration) error {
 		if !r.InvitationLetter || !r.Live() {
 			return &ConflictError{Reason: "no_letter"}
 		}
@@ -354,25 +346,20 @@ func (db *DB) decideLetter(ctx context.Context, actor Actor, reference, decision
 		if reason != "" {
 			detail["reason"] = reason
 		}
-		if err := db.setLetterDecision(ctx, tx, &r, decision, nil, reason); err != nil {
+		if err := db.setLetterDecision(ctx, tx, r, decision, nil, reason); err != nil {
 			return err
 		}
 		if err := db.audit(ctx, tx, actor, "registration.letter_"+decision, r.ID, detail); err != nil {
 			return err
 		}
 		if decision == LetterDeclined {
-			if _, err := db.syncLetter(ctx, tx, &r, s, false); err != nil {
+			if _, err := db.syncLetter(ctx, tx, r, s, false); err != nil {
 				return err
 			}
-			return db.queue(ctx, tx, MailLetterRefused, &r, s)
+			return db.queue(ctx, tx, MailLetterRefused, r, s)
 		}
-		return db.syncAndTell(ctx, tx, &r, s, false)
+		return db.syncAndTell(ctx, tx, r, s, false)
 	})
-	if err != nil {
-		return Registration{}, err
-	}
-	db.signalQueued()
-	return r, nil
 }
 
 // LetterQueue is every registration that asked for a letter, by where its

@@ -24,6 +24,8 @@ const (
 	MailApproved      = "approved"      // registration approved
 	MailWaitlisted    = "waitlisted"    // the conference is full: on the waiting list
 	MailPromoted      = "promoted"      // moved up from the waiting list
+	MailOffer         = "offer"         // a place is offered until a deadline
+	MailOfferLapsed   = "offer_lapsed"  // the offer lapsed and went to the next one
 	MailRejected      = "rejected"      // an organiser declined it
 	MailCancelled     = "cancelled"     // cancelled by the delegate or an organiser
 	MailDatesChanged  = "dates_changed" // the conference dates moved
@@ -35,7 +37,7 @@ const (
 )
 
 // MailKinds lists every kind of message, for template checks.
-var MailKinds = []string{MailReceived, MailApproved, MailWaitlisted, MailPromoted, MailRejected,
+var MailKinds = []string{MailReceived, MailApproved, MailWaitlisted, MailPromoted, MailOffer, MailOfferLapsed, MailRejected,
 	MailCancelled, MailDatesChanged, MailPaid, MailLetterReady, MailLetterRefused, MailLink}
 
 // Email is a message written for one delegate.

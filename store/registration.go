@@ -154,6 +154,12 @@ type Registration struct {
 	Rank         int   `json:"rank,omitempty"`
 	ListOptOut   bool  `json:"list_opt_out,omitempty"`
 
+	// OfferUntil is the deadline of the place a waitlisted delegate is
+	// offered (nil: no open offer); OfferPassed marks one who let an offer
+	// lapse, whom the waiting list passes over.
+	OfferUntil  *time.Time `json:"offer_until,omitempty"`
+	OfferPassed bool       `json:"-"`
+
 	// ManageToken is the secret of the delegate's private link.
 	ManageToken string `json:"-"`
 }
@@ -172,7 +178,8 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 	dietary_notes, accessibility, study_visit, consent_privacy, consent_photo, access_code, passport_family_name,
 	passport_given_names, status_reason,
 	badge_version, badge_printed_count, checked_in_at, created_at, updated_at, letter_decision,
-	letter_changes, letter_reason, coalesce(delegation_id, 0), delegation_head, protocol_rank, list_opt_out`
+	letter_changes, letter_reason, coalesce(delegation_id, 0), delegation_head, protocol_rank, list_opt_out,
+	offer_until, offer_passed`
 
 // detailColumns are the extra columns a single-row read decrypts.
 const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
@@ -180,7 +187,7 @@ const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
 func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	var r Registration
 	var dietary, created, updated, changes string
-	var checkedIn sql.NullString
+	var checkedIn, offer sql.NullString
 	dest := []any{&r.ID, &r.Reference, &r.Status, &r.PaymentStatus, &r.Fee.Amount, &r.Fee.Currency,
 		&r.Title, &r.GivenNames, &r.FamilyName, &r.BadgeName, &r.Email, &r.Phone, &r.Organisation,
 		&r.JobTitle, &r.City, &r.Country, &r.GNLC, &r.Category, &r.Language, &r.InvitationLetter,
@@ -188,7 +195,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
 		&r.ConsentPrivacy, &r.ConsentPhoto, &r.AccessCode, &r.PassportFamilyName, &r.PassportGivenNames, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
 		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason,
-		&r.DelegationID, &r.Head, &r.Rank, &r.ListOptOut}
+		&r.DelegationID, &r.Head, &r.Rank, &r.ListOptOut, &offer, &r.OfferPassed}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, ErrNotFound
@@ -197,7 +204,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	}
 	r.Dietary = splitList(dietary)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
-	r.CheckedInAt = parseTimeNull(checkedIn)
+	r.CheckedInAt, r.OfferUntil = parseTimeNull(checkedIn), parseTimeNull(offer)
 	if changes != "" {
 		json.Unmarshal([]byte(changes), &r.LetterChanges)
 	}

@@ -53,7 +53,10 @@ func DefaultSettings() Settings {
 		},
 		TimeZone: "America/Mexico_City",
 		Capacity: 600,
-		Currency: "USD",
+		// a place that comes free is held for the next on the waiting list
+		// for two days
+		OfferHours: 48,
+		Currency:   "USD",
 		Secretariat: Contact{
 			Name: Text{
 				En: "UNESCO Institute for Lifelong Learning (UIL)",

@@ -112,16 +112,19 @@ type StudyVisit struct {
 
 // Settings are the facts of the one conference a database serves.
 type Settings struct {
-	Name               Text   `json:"name"`
-	ShortName          string `json:"short_name"`
-	Theme              Text   `json:"theme"`
-	Organiser          Text   `json:"organiser"`
-	StartDate          string `json:"start_date"`
-	EndDate            string `json:"end_date"`
-	City               Text   `json:"city"`
-	Venue              Text   `json:"venue"`
-	TimeZone           string `json:"time_zone"`
-	Capacity           int    `json:"capacity"`
+	Name      Text   `json:"name"`
+	ShortName string `json:"short_name"`
+	Theme     Text   `json:"theme"`
+	Organiser Text   `json:"organiser"`
+	StartDate string `json:"start_date"`
+	EndDate   string `json:"end_date"`
+	City      Text   `json:"city"`
+	Venue     Text   `json:"venue"`
+	TimeZone  string `json:"time_zone"`
+	Capacity  int    `json:"capacity"`
+	// OfferHours is how long a place that came free is offered to the
+	// next on the waiting list; 0 gives it to them at once.
+	OfferHours         int    `json:"offer_hours"`
 	RegistrationOpens  string `json:"registration_opens"`  // YYYY-MM-DD; empty = open now
 	RegistrationCloses string `json:"registration_closes"` // YYYY-MM-DD, inclusive; empty = no end
 	Currency           string `json:"currency"`

@@ -22,9 +22,12 @@ func TestSettingsChanges(t *testing.T) {
 	if b.Status != store.StatusWaitlisted {
 		t.Fatalf("got %s, want waitlisted", b.Status)
 	}
-	setCapacity(t, db, 2)
-	if got, _ := db.FindRegistration(ctx, b.Reference); got.Status != store.StatusPending {
-		t.Errorf("after raising the capacity: got %s, want pending", got.Status)
+	setCapacity(t, db, 2) // the seeded settings offer a free place for 48 hours
+	if got, _ := db.FindRegistration(ctx, b.Reference); got.Status != store.StatusWaitlisted || got.OfferUntil == nil {
+		t.Errorf("after raising the capacity: got %s, offer %v; want waitlisted with an offer", got.Status, got.OfferUntil)
+	}
+	if got, _ := db.AcceptOffer(ctx, store.Actor{Kind: "delegate"}, b.Reference); got.Status != store.StatusPending {
+		t.Errorf("accepting the place: got %s, want pending", got.Status)
 	}
 
 	s := db.Settings()

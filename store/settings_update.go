@@ -80,6 +80,9 @@ func (s *Settings) checkConference(v *ValidationError) {
 	if s.Capacity < 0 {
 		v.Add("capacity", "error.not_negative")
 	}
+	if s.OfferHours < 0 || s.OfferHours > 24*30 {
+		v.Add("offer_hours", "error.range", 0, 24*30)
+	}
 	if s.PassportRetentionDays < 0 {
 		v.Add("passport_retention_days", "error.not_negative")
 	}

@@ -12,7 +12,8 @@ import (
 type Stats struct {
 	Total            int            `json:"total"`
 	Capacity         int            `json:"capacity"`
-	PlacesTaken      int            `json:"places_taken"` // pending and approved: what counts against the capacity
+	PlacesTaken      int            `json:"places_taken"` // pending, approved and offered: what counts against the capacity
+	OffersOpen       int            `json:"offers_open"`  // places offered to the waiting list, not yet accepted
 	ByStatus         map[string]int `json:"by_status"`
 	ByCategory       map[string]int `json:"by_category"`
 	ByCountry        map[string]int `json:"by_country"`
@@ -121,7 +122,10 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	if err == nil {
 		err = db.registrationsByDay(ctx, loc, st.Total, st.RegistrationsByDay)
 	}
-	st.PlacesTaken = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved]
+	if err == nil {
+		err = db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations WHERE "+sqlOffered).Scan(&st.OffersOpen)
+	}
+	st.PlacesTaken = st.ByStatus[StatusPending] + st.ByStatus[StatusApproved] + st.OffersOpen
 	st.Countries = len(st.ByCountry)
 	st.Cities, st.CitiesInterested = cityCounts(cities)
 	if err == nil {

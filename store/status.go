@@ -35,16 +35,7 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 	if len([]rune(reason)) > 500 {
 		return Registration{}, &ValidationError{Fields: map[string]Message{"reason": {Key: "error.too_long", Args: []any{500}}}}
 	}
-	var r Registration
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s, err := db.settingsIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		r, err = db.findForUpdate(ctx, tx, reference)
-		if err != nil {
-			return err
-		}
+	return db.changeRegistration(ctx, reference, func(tx *sql.Tx, s *Settings, r *Registration) error {
 		if !slices.Contains(from, r.Status) {
 			return &ConflictError{Reason: "status_" + r.Status}
 		}
@@ -54,12 +45,12 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 				return cmp.Or(err, error(&ConflictError{Reason: "note_verbale_missing"}))
 			}
 		}
-		if err := db.setStatus(ctx, tx, &r, to, reason); err != nil {
+		if err := db.setStatus(ctx, tx, r, to, reason); err != nil {
 			return err
 		}
 		if to == StatusApproved && r.InvitationLetter && r.LetterDecision == "" {
 			// an organiser's approval is their word on the letter too
-			if err := db.setLetterDecision(ctx, tx, &r, LetterGranted, nil, ""); err != nil {
+			if err := db.setLetterDecision(ctx, tx, r, LetterGranted, nil, ""); err != nil {
 				return err
 			}
 		}
@@ -70,16 +61,34 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 		if err := db.audit(ctx, tx, actor, "registration."+to, r.ID, detail); err != nil {
 			return err
 		}
-		if err := db.queue(ctx, tx, mailFor(to), &r, s); err != nil {
+		if err := db.queue(ctx, tx, mailFor(to), r, s); err != nil {
 			return err
 		}
-		if err := db.syncAndTell(ctx, tx, &r, s, false); err != nil {
+		if err := db.syncAndTell(ctx, tx, r, s, false); err != nil {
 			return err
 		}
 		if to == StatusRejected || to == StatusCancelled {
-			_, err = db.promote(ctx, tx, s, actor)
+			_, err := db.promote(ctx, tx, s, actor)
+			return err
 		}
-		return err
+		return nil
+	})
+}
+
+// changeRegistration runs change on the registration of reference, read
+// for update in a write transaction with the settings it is changed
+// under, and wakes the mail worker for what it queued.
+func (db *DB) changeRegistration(ctx context.Context, reference string, change func(tx *sql.Tx, s *Settings, r *Registration) error) (Registration, error) {
+	var r Registration
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		s, err := db.settingsIn(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if r, err = db.findForUpdate(ctx, tx, reference); err != nil {
+			return err
+		}
+		return change(tx, s, &r)
 	})
 	if err != nil {
 		return Registration{}, err
@@ -90,11 +99,13 @@ func (db *DB) changeStatus(ctx context.Context, actor Actor, reference, to, reas
 
 func (db *DB) setStatus(ctx context.Context, tx *sql.Tx, r *Registration, to, reason string) error {
 	now := db.Now()
-	_, err := tx.ExecContext(ctx, "UPDATE registrations SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
+	// a new status ends any offer of a place (accepted, or the
+	// registration left the waiting list)
+	_, err := tx.ExecContext(ctx, "UPDATE registrations SET status = ?, status_reason = ?, updated_at = ?, offer_until = NULL WHERE id = ?",
 		to, reason, formatTime(now), r.ID)
 	if err != nil {
 		return fmt.Errorf("set status of %s: %w", r.Reference, err)
 	}
-	r.Status, r.StatusReason, r.UpdatedAt = to, reason, now
+	r.Status, r.StatusReason, r.UpdatedAt, r.OfferUntil = to, reason, now, nil
 	return nil
 }

@@ -166,11 +166,13 @@ func TestConcurrentRegistrationsNeverOversell(t *testing.T) {
 	}
 }
 
+// TestCancellationPromotesOldestWaitlisted: with offers off (0 hours), a
+// place that comes free goes to the oldest waitlisted at once.
 func TestCancellationPromotesOldestWaitlisted(t *testing.T) {
 	t.Parallel()
 	db, clk := mustOpenAt(t, june15)
 	ctx := context.Background()
-	setCapacity(t, db, 2)
+	offering(t, db, 2, 0)
 	var regs []store.Registration
 	at := time.Date(2015, 6, 1, 9, 0, 0, 0, time.UTC)
 	for i, cat := range []string{"member_state", "member_state", "speaker", "member_state"} {
