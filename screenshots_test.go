@@ -51,6 +51,10 @@ func TestScreenshots(t *testing.T) {
 			chromedp.Navigate(base + "/admin/registrations/" + reference + "?lang=en"),
 			chromedp.Click(`form[action$="/approve"] button`, chromedp.ByQuery), chromedp.WaitVisible(`.notice.ok`, chromedp.ByQuery)}},
 		{"desk.png", "Find by name", 1000, chromedp.Tasks{
+			chromedp.Navigate(base + "/admin/checkin?lang=en"),
+			chromedp.SendKeys(`#desk-name`, "Main hall", chromedp.ByQuery),
+			chromedp.Click(`form[action="/admin/checkin/desk"] button`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#desk[data-synced]`, chromedp.ByQuery),
 			chromedp.Navigate(base + "/admin/checkin?lang=en&q=diop"),
 			chromedp.Click(`.found form button`, chromedp.ByQuery), chromedp.WaitVisible(`.outcome`, chromedp.ByQuery)}},
 	}

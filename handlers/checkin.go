@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -57,10 +60,66 @@ type deskView struct {
 	CanTake         bool // may take the fee at the desk (finance)
 	Due             bool // refused because the fee is due
 	L               *i18n.Localizer
+	// Desk is this desk's name ("" until it picks one); Print makes it
+	// print a badge never printed at the first check-in.
+	Desk  string
+	Print bool
+	// Recent are the desk's last scans; Zone is the venue's time zone,
+	// for the desk's own clock offline.
+	Recent []scanLine
+	Zone   string
+	// Texts are what the desk's script says, in the page's language (JSON).
+	Texts string
+}
+
+// deskTexts are the messages the desk's script shows, by its own names.
+var deskTexts = map[string]string{
+	"ok": "admin.checkin.ok", "already": "admin.checkin.again", "unknown": "admin.checkin.unknown",
+	"revoked_badge": "admin.checkin.revoked_badge", "not_approved": "admin.checkin.not_approved",
+	"payment_due": "admin.checkin.payment_due", "not_live": "admin.desk.not_live", "force": "admin.checkin.force",
+	"print": "admin.checkin.print", "checkin": "admin.checkin.submit", "online": "admin.desk.online",
+	"offline": "admin.desk.offline", "waiting": "admin.desk.waiting", "roster": "admin.desk.roster",
+	"camera": "admin.desk.camera", "camera_stop": "admin.desk.camera_stop", "queued": "admin.desk.queued",
+	"none": "admin.desk.none", "from_roster": "admin.desk.from_roster", "fee": "admin.desk.fee",
+	"signed_out": "admin.desk.signed_out",
+}
+
+// scanLine is a scan on the desk's list.
+type scanLine struct {
+	store.DeskScan
+	Time, Message string
+}
+
+// deskViewOf is the desk page's frame: its name, choice and last scans.
+func (h *Handler) deskViewOf(c *gin.Context) (deskView, error) {
+	l, s := h.localizer(c), h.db.Settings()
+	role := c.GetString("role")
+	v := deskView{L: l, Zone: s.TimeZone, CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance")}
+	v.Desk, v.Print = desk(c)
+	texts := make(map[string]string, len(deskTexts))
+	for name, key := range deskTexts {
+		texts[name] = l.T(key)
+	}
+	b, _ := json.Marshal(texts)
+	v.Texts = string(b)
+	if v.Desk == "" {
+		return v, nil
+	}
+	scans, err := h.db.RecentScans(c.Request.Context(), v.Desk, 20)
+	for _, sc := range scans {
+		res := store.ScanResult{Outcome: sc.Outcome, Reason: sc.Reason, Registration: sc.Registration}
+		v.Recent = append(v.Recent, scanLine{DeskScan: sc, Time: scanTime(sc.At, &s), Message: scanMessage(l, res)})
+	}
+	return v, err
 }
 
 func (h *Handler) showDesk(c *gin.Context) {
-	v := deskView{Q: strings.TrimSpace(c.Query("q")), L: h.localizer(c)}
+	v, err := h.deskViewOf(c)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	v.Q = strings.TrimSpace(c.Query("q"))
 	if v.Q != "" {
 		list, _, err := h.db.FindRegistrations(c.Request.Context(), store.Filter{Q: v.Q, Sort: "name", PerPage: 20})
 		if err != nil {
@@ -73,51 +132,64 @@ func (h *Handler) showDesk(c *gin.Context) {
 }
 
 // submitDesk checks in a scanned code, or the registration chosen from a
-// search, and shows green, amber or red.
+// search, and shows green, amber or red: the page without script.
 func (h *Handler) submitDesk(c *gin.Context) {
 	l := h.localizer(c)
-	role := c.GetString("role")
-	v := deskView{CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance"),
-		Code: strings.TrimSpace(c.PostForm("code")), Reference: c.PostForm("reference")}
-	req := store.CheckinRequest{Code: v.Code, Reference: v.Reference,
-		Force: c.PostForm("force") != "" && v.CanForce}
-	if c.PostForm("paid") != "" && v.CanTake {
-		req.Fee = store.PaymentPaid // the delegate pays at the desk: recorded, then checked in
-	}
-	res, err := h.db.CheckIn(c.Request.Context(), caller(c), req)
-	var ce *store.ConflictError
-	status := http.StatusOK
-	switch {
-	case err == nil:
-		v.Outcome, v.Message = "ok", l.T("admin.checkin.ok")
-		if res.Already {
-			v.Outcome, v.Message = "again", l.T("admin.checkin.again")
-		}
-	case err == store.ErrNotFound:
-		v.Outcome, v.Message, status = "stop", l.T("admin.checkin.unknown"), http.StatusNotFound
-	case asError(err, &ce):
-		status = http.StatusConflict
-		v.Outcome, v.Message, v.Retry = "warn", l.T("admin.checkin."+ce.Reason), true
-		v.Due = ce.Reason == "payment_due"
-		switch ce.Reason {
-		case "revoked_badge":
-			v.Outcome, v.Retry = "stop", false
-		case "not_live":
-			v.Outcome, v.Retry = "stop", false
-			v.Message = l.T("admin.checkin.not_live", strings.ToLower(l.T("status."+res.Registration.Status)))
-		case "payment_due":
-			if !v.CanTake {
-				v.Message += " " + l.T("admin.checkin.payment_elsewhere")
-			}
-		}
-	default:
+	v, err := h.deskViewOf(c)
+	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	if res.Registration.ID != 0 {
+	if v.Desk == "" {
+		h.flash(c, l.T("error.desk"))
+		c.Redirect(http.StatusSeeOther, "/admin/checkin")
+		return
+	}
+	v.Code, v.Reference = strings.TrimSpace(c.PostForm("code")), c.PostForm("reference")
+	sc := store.Scan{ID: newScanID(), Code: v.Code, Reference: v.Reference, At: h.db.Now(),
+		Force: c.PostForm("force") != "" && v.CanForce}
+	if c.PostForm("paid") != "" && v.CanTake {
+		sc.Fee = store.PaymentPaid // the delegate pays at the desk: recorded, then checked in
+	}
+	results, err := h.db.ScanAt(c.Request.Context(), caller(c), v.Desk, []store.Scan{sc})
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	res := results[0]
+	v.Message = scanMessage(l, res)
+	status := http.StatusOK
+	switch res.Outcome {
+	case store.ScanOK:
+		v.Outcome = "ok"
+	case store.ScanAlready:
+		v.Outcome = "again"
+	case store.ScanWarn:
+		v.Outcome, v.Retry, status = "warn", true, http.StatusConflict
+		v.Due = res.Reason == "payment_due"
+		if v.Due && !v.CanTake {
+			v.Message += " " + l.T("admin.checkin.payment_elsewhere")
+		}
+	default:
+		v.Outcome, status = "stop", http.StatusConflict
+		if res.Reason == "unknown" {
+			status = http.StatusNotFound
+		}
+	}
+	if res.Registration != nil {
 		s := h.db.Settings()
-		v.R = &res.Registration
+		v.R = res.Registration
 		v.Labels = labelsOf(v.R, &s, l)
 	}
+	if recent, err := h.deskViewOf(c); err == nil {
+		v.Recent = recent.Recent // this scan first
+	}
 	h.render(c, status, "checkin", l.T("admin.checkin.title"), v)
+}
+
+// newScanID is the id of a scan made on the page without script.
+func newScanID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
 }

@@ -106,7 +106,8 @@ func hostOf(baseURL string) string {
 	return "delegate.invalid"
 }
 
-// oneBadge is a badge for the desk, from its reference.
+// oneBadge is a badge for the desk, from its reference; it counts as
+// printed on a POST or through the API, as batchBadges.
 func (h *Handler) oneBadge(c *gin.Context) {
 	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
 	if err != nil {
@@ -126,6 +127,9 @@ func (h *Handler) oneBadge(c *gin.Context) {
 	h.sendPDF(c, "badge-"+r.Reference+".pdf", func(b *bytes.Buffer) error {
 		if err := pdf.WriteBadges(b, layout, []pdf.Badge{h.badgeFor(r, &s, "")}); err != nil {
 			return err
+		}
+		if c.Request.Method != http.MethodPost && !isAPI(c) {
+			return nil // an admin GET shows the badge; printing it is a POST, as for a batch
 		}
 		return h.db.MarkBadgesPrinted(c.Request.Context(), []int64{r.ID})
 	})

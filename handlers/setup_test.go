@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -116,6 +117,11 @@ type request struct {
 	session      string     // admin session cookie
 	header       map[string]string
 	raw          []byte // sent as it is (with a Content-Type in header)
+	// desk names the check-in desk the request comes from: the desk
+	// pages are used from a named desk, "Test desk" unless a test names
+	// another; noDesk sends none.
+	desk   string
+	noDesk bool
 }
 
 func (e *env) do(t *testing.T, r request) *httptest.ResponseRecorder {
@@ -143,6 +149,9 @@ func (e *env) do(t *testing.T, r request) *httptest.ResponseRecorder {
 	}
 	if r.session != "" {
 		req.AddCookie(&http.Cookie{Name: "delegate_admin", Value: r.session})
+	}
+	if strings.HasPrefix(r.path, "/admin/checkin") && !r.noDesk {
+		req.AddCookie(&http.Cookie{Name: "delegate_desk", Value: cmp.Or(r.desk, "Test desk")})
 	}
 	for k, v := range r.header {
 		req.Header.Set(k, v)

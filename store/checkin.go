@@ -19,6 +19,8 @@ type CheckinRequest struct {
 	// Fee, when PaymentPaid or PaymentWaived, settles an unpaid fee at the
 	// desk before the check-in (finance).
 	Fee string
+	// Desk names the desk that checks in ("" for the API without one).
+	Desk string
 }
 
 // Checkin is the outcome of a check-in.
@@ -52,31 +54,7 @@ func (db *DB) CheckIn(ctx context.Context, actor Actor, req CheckinRequest) (Che
 		if err != nil {
 			return err
 		}
-		r, err := db.findForUpdate(ctx, tx, ref)
-		if err != nil {
-			return err
-		}
-		c.Registration = r
-		switch {
-		case version != 0 && version != r.BadgeVersion:
-			return &ConflictError{Reason: "revoked_badge"}
-		case !r.Live():
-			return &ConflictError{Reason: "not_live"} // cancelled or declined: no force lets them in
-		case r.Status != StatusApproved && !req.Force:
-			return &ConflictError{Reason: "not_approved"}
-		}
-		if (req.Fee == PaymentPaid || req.Fee == PaymentWaived) && r.PaymentStatus == PaymentUnpaid {
-			if _, err := db.settle(ctx, tx, actor, &r, s, DeskPayment(r, req.Fee)); err != nil {
-				return err
-			}
-			c.Registration = r
-		}
-		if r.PaymentStatus == PaymentUnpaid && !req.Force {
-			return &ConflictError{Reason: "payment_due"}
-		}
-		c.At = db.Now()
-		c.Already, err = db.recordCheckin(ctx, tx, actor, &r, s, c.At, req.Force)
-		c.Registration = r
+		c, err = db.checkInTx(ctx, tx, s, actor, req, ref, version, db.Now())
 		return err
 	})
 	if err == nil && req.Fee != "" {
@@ -85,20 +63,53 @@ func (db *DB) CheckIn(ctx context.Context, actor Actor, req CheckinRequest) (Che
 	return c, err
 }
 
-// recordCheckin writes the check-in of r at now and its first arrival,
-// and reports whether r was checked in before that day (venue time).
-func (db *DB) recordCheckin(ctx context.Context, tx *sql.Tx, actor Actor, r *Registration, s *Settings, now time.Time, forced bool) (bool, error) {
+// checkInTx is CheckIn of the registration ref, by a badge of version (0:
+// chosen by name), as scanned at.
+func (db *DB) checkInTx(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor, req CheckinRequest, ref string, version int, at time.Time) (Checkin, error) {
+	var c Checkin
+	r, err := db.findForUpdate(ctx, tx, ref)
+	if err != nil {
+		return c, err
+	}
+	c.Registration = r
+	switch {
+	case version != 0 && version != r.BadgeVersion:
+		return c, &ConflictError{Reason: "revoked_badge"}
+	case !r.Live():
+		return c, &ConflictError{Reason: "not_live"} // cancelled or declined: no force lets them in
+	case r.Status != StatusApproved && !req.Force:
+		return c, &ConflictError{Reason: "not_approved"}
+	}
+	if (req.Fee == PaymentPaid || req.Fee == PaymentWaived) && r.PaymentStatus == PaymentUnpaid {
+		if _, err := db.settle(ctx, tx, actor, &r, s, DeskPayment(r, req.Fee)); err != nil {
+			return c, err
+		}
+		c.Registration = r
+	}
+	if r.PaymentStatus == PaymentUnpaid && !req.Force {
+		return c, &ConflictError{Reason: "payment_due"}
+	}
+	c.At = at
+	c.Already, err = db.recordCheckin(ctx, tx, actor, &r, s, at, req.Force, req.Desk)
+	c.Registration = r
+	return c, err
+}
+
+// recordCheckin writes the check-in of r at now, at desk, and its first
+// arrival (the earliest scan, whatever order desks sent them in), and
+// reports whether r was checked in before that day (venue time).
+func (db *DB) recordCheckin(ctx context.Context, tx *sql.Tx, actor Actor, r *Registration, s *Settings, now time.Time, forced bool, desk string) (bool, error) {
 	day := now.In(s.Location()).Format(DateLayout)
 	var before int
 	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM checkins WHERE registration_id = ? AND day = ?",
 		r.ID, day).Scan(&before); err != nil {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, at, day, actor, forced) VALUES (?, ?, ?, ?, ?)",
-		r.ID, formatTime(now), day, actor.String(), forced); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO checkins (registration_id, at, day, actor, forced, desk) VALUES (?, ?, ?, ?, ?, ?)",
+		r.ID, formatTime(now), day, actor.String(), forced, desk); err != nil {
 		return false, err
 	}
-	if r.CheckedInAt == nil {
+	if r.CheckedInAt == nil || now.Before(*r.CheckedInAt) {
 		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET checked_in_at = ? WHERE id = ?", formatTime(now), r.ID); err != nil {
 			return false, err
 		}

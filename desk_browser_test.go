@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"delegate/store"
+)
+
+// awaited is chromedp.Evaluate of a promise, waited for.
+func awaited(expr string, out any) chromedp.Action {
+	return chromedp.Evaluate(expr, out, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
+}
+
+// offline switches the page's network off or back on, as DevTools does.
+func offline(off bool) chromedp.Action {
+	return network.EmulateNetworkConditions(off, 0, -1, -1)
+}
+
+// openDesk signs in (or sets up the first admin) and names the desk.
+func openDesk(base, first, name string) chromedp.Tasks {
+	var sign chromedp.Action = firstAdmin
+	if first == "" {
+		sign = chromedp.Tasks{
+			chromedp.Navigate(base + "/admin/login"),
+			chromedp.SendKeys(`#email`, "admin@uil.example", chromedp.ByQuery),
+			chromedp.SendKeys(`#password`, "correct horse battery staple", chromedp.ByQuery),
+			chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.cards`, chromedp.ByQuery),
+		}
+	} else {
+		sign = chromedp.Tasks{chromedp.Navigate(first), firstAdmin}
+	}
+	var ready bool
+	return chromedp.Tasks{sign,
+		chromedp.Navigate(base + "/admin/checkin"),
+		chromedp.SendKeys(`#desk-name`, name, chromedp.ByQuery),
+		chromedp.Click(`form[action="/admin/checkin/desk"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#desk[data-synced]`, chromedp.ByQuery),
+		awaited(`navigator.serviceWorker.ready.then(() => true)`, &ready),
+	}
+}
+
+// scanCode types a badge's code as a USB scanner does, and waits for the
+// answer on the page.
+func scanCode(code string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.SendKeys(`#code`, code+"\n", chromedp.ByQuery),
+		chromedp.WaitVisible(`#outcome .outcome`, chromedp.ByQuery),
+	}
+}
+
+// waitText waits until the element's text contains want.
+func waitText(sel, want string) chromedp.Action {
+	return chromedp.Poll(fmt.Sprintf(`(document.querySelector(%q) || {}).textContent?.includes(%q)`, sel, want), nil,
+		chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// synced waits until the desk is online with nothing waiting to send.
+var synced = chromedp.Poll(`(t => t.includes("Online") && !t.includes("waiting"))(document.querySelector("#net").textContent)`, nil,
+	chromedp.WithPollingTimeout(20*time.Second))
+
+// TestDeskOfflineInABrowser loads the desk page, lets it keep the roster,
+// switches the network off, scans three badges and finds a fourth
+// delegate by name, reloads the page (from the service worker), comes
+// back online and finds the four check-ins on the server once each, at
+// the times they were scanned. The same badge scanned offline at two
+// desks ends as one check-in and one "already".
+func TestDeskOfflineInABrowser(t *testing.T) {
+	t.Parallel()
+	hallA, hallB := newBrowser(t, "en"), newBrowser(t, "en")
+	dbPath := filepath.Join(t.TempDir(), "desk.db")
+	secret := strings.Repeat("ab", 32)
+	db, err := openCampaignStore(dbPath, secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var regs []store.Registration
+	for i, name := range []string{"Amal", "Bruno", "Chen", "Dagný", "Emeka"} {
+		r, err := db.CreateRegistration(ctx, store.System, store.Details{GivenNames: name, FamilyName: fmt.Sprint("Okafor", i),
+			Email: fmt.Sprintf("d%d@example.ng", i), Organisation: "Lagos State", JobTitle: "Adviser", Country: "NG",
+			Category: "speaker", Language: "en", ConsentPrivacy: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		regs = append(regs, r)
+	}
+	db.Close()
+	base, srv := startServerWithOutput(t, map[string]string{"DELEGATE_DB": dbPath, "DELEGATE_SECRET": secret})
+	defer srv.stop()
+	db, err = openCampaignStore(dbPath, secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	code := func(i int) string { return db.CheckinCode(regs[i]) }
+
+	if err := chromedp.Run(hallA, openDesk(base, base+srv.setupPath(t), "Hall A")); err != nil {
+		t.Fatalf("desk A online: %v", err)
+	}
+	if err := chromedp.Run(hallB, openDesk(base, "", "Hall B")); err != nil {
+		t.Fatalf("desk B online: %v", err)
+	}
+	before := time.Now()
+	var net, found string
+	err = chromedp.Run(hallA, offline(true),
+		waitText("#net", "Offline"),
+		scanCode(code(0)), waitText("#outcome", "Checked in. Welcome!"),
+		scanCode(code(1)), scanCode(code(2)),
+		scanCode(code(0)), waitText("#outcome", "Already checked in today"),
+		chromedp.SetValue(`#q`, "dagny", chromedp.ByQuery),
+		chromedp.Click(`#search-form button`, chromedp.ByQuery),
+		waitText("#found", "Found in the roster kept on this desk"),
+		chromedp.Text(`#found`, &found, chromedp.ByQuery),
+		chromedp.Click(`#found li button`, chromedp.ByQuery),
+		scanCode(code(4)),
+		waitText("#net", "Offline — 6 waiting to sync"),
+		chromedp.Reload(),
+		chromedp.WaitVisible(`#desk[data-ready]`, chromedp.ByQuery),
+		waitText("#net", "Offline — 6 waiting to sync"),
+	)
+	if err != nil {
+		t.Fatalf("desk A offline: %v", err)
+	}
+	if !strings.Contains(found, "Dagný Okafor3") {
+		t.Errorf("offline search found %q", found)
+	}
+	err = chromedp.Run(hallB, offline(true), waitText("#net", "Offline"), scanCode(code(4)),
+		waitText("#outcome", "Checked in. Welcome!"), offline(false), synced,
+		chromedp.Text("#net", &net, chromedp.ByQuery))
+	if err != nil {
+		t.Fatalf("desk B: %v", err)
+	}
+	if net != "Online" {
+		t.Errorf("desk B after the network came back: %q", net)
+	}
+	after := time.Now()
+	if err := chromedp.Run(hallA, offline(false), synced,
+		chromedp.Reload(), chromedp.WaitVisible(`#desk[data-ready]`, chromedp.ByQuery),
+		waitText("#recent", "Already checked in today"), waitText("#recent", "(offline)")); err != nil {
+		t.Fatalf("desk A back online: %v", err)
+	}
+
+	for i := range 4 {
+		r, err := db.FindRegistration(ctx, regs[i].Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.CheckedInAt == nil || r.CheckedInAt.Before(before.Add(-time.Second)) || r.CheckedInAt.After(after) {
+			t.Errorf("%s checked in at %v, want the scan's time between %v and %v", r.GivenNames, r.CheckedInAt, before, after)
+		}
+	}
+	scans, err := db.RecentScans(ctx, "Hall A", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := map[string][]string{}
+	for _, sc := range scans {
+		if sc.Registration != nil {
+			outcomes[sc.Registration.GivenNames] = append(outcomes[sc.Registration.GivenNames], sc.Outcome)
+		}
+		if !sc.Offline {
+			t.Errorf("a scan made offline is recorded as online: %+v", sc)
+		}
+	}
+	b, _ := db.RecentScans(ctx, "Hall B", 20)
+	if len(b) != 1 {
+		t.Fatalf("desk B recorded %d scans, want 1", len(b))
+	}
+	emeka := append(outcomes["Emeka"], b[0].Outcome)
+	if strings.Join(outcomes["Amal"], ",") != "already,ok" || len(outcomes["Bruno"]) != 1 || len(outcomes["Chen"]) != 1 ||
+		len(outcomes["Dagný"]) != 1 || !(strings.Join(emeka, ",") == "ok,already" || strings.Join(emeka, ",") == "already,ok") {
+		t.Errorf("outcomes: %v, Emeka at both desks %v", outcomes, emeka)
+	}
+	st, _ := db.Stats(ctx)
+	if st.CheckedIn != 5 {
+		t.Errorf("%d checked in, want 5", st.CheckedIn)
+	}
+}
