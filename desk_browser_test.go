@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -25,8 +26,9 @@ func offline(off bool) chromedp.Action {
 	return network.EmulateNetworkConditions(off, 0, -1, -1)
 }
 
-// openDesk signs in (or sets up the first admin) and names the desk.
-func openDesk(base, first, name string) chromedp.Tasks {
+// openDesk signs in (or sets up the first admin) and names the desk,
+// printing badges at the scan when print is set.
+func openDesk(base, first, name string, print bool) chromedp.Tasks {
 	var sign chromedp.Action = firstAdmin
 	if first == "" {
 		sign = chromedp.Tasks{
@@ -40,9 +42,14 @@ func openDesk(base, first, name string) chromedp.Tasks {
 		sign = chromedp.Tasks{chromedp.Navigate(first), firstAdmin}
 	}
 	var ready bool
+	tick := chromedp.Tasks{}
+	if print {
+		tick = append(tick, chromedp.Click(`input[name=print]`, chromedp.ByQuery))
+	}
 	return chromedp.Tasks{sign,
 		chromedp.Navigate(base + "/admin/checkin"),
 		chromedp.SendKeys(`#desk-name`, name, chromedp.ByQuery),
+		tick,
 		chromedp.Click(`form[action="/admin/checkin/desk"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#desk[data-synced]`, chromedp.ByQuery),
 		awaited(`navigator.serviceWorker.ready.then(() => true)`, &ready),
@@ -85,7 +92,7 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 	}
 	ctx := context.Background()
 	var regs []store.Registration
-	for i, name := range []string{"Amal", "Bruno", "Chen", "Dagný", "Emeka"} {
+	for i, name := range []string{"Amal", "Bruno", "Chen", "Dagný", "Emeka", "Farah"} {
 		r, err := db.CreateRegistration(ctx, store.System, store.Details{GivenNames: name, FamilyName: fmt.Sprint("Okafor", i),
 			Email: fmt.Sprintf("d%d@example.ng", i), Organisation: "Lagos State", JobTitle: "Adviser", Country: "NG",
 			Category: "speaker", Language: "en", ConsentPrivacy: true})
@@ -104,11 +111,41 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 	defer db.Close()
 	code := func(i int) string { return db.CheckinCode(regs[i]) }
 
-	if err := chromedp.Run(hallA, openDesk(base, base+srv.setupPath(t), "Hall A")); err != nil {
+	if err := chromedp.Run(hallA, openDesk(base, base+srv.setupPath(t), "Hall A", false)); err != nil {
 		t.Fatalf("desk A online: %v", err)
 	}
-	if err := chromedp.Run(hallB, openDesk(base, "", "Hall B")); err != nil {
+	// desk B prints at the scan: the first check-in of a badge never
+	// printed opens it, and counts it printed
+	if err := chromedp.Run(hallB, openDesk(base, "", "Hall B", true), scanCode(code(5)),
+		waitText("#outcome", "Checked in. Welcome!")); err != nil {
 		t.Fatalf("desk B online: %v", err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if r, _ := db.FindRegistration(ctx, regs[5].Reference); r.BadgePrintedCount == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the badge printed at the scan was not counted")
+		}
+	}
+	targets, err := chromedp.Targets(hallB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := false
+	for _, tg := range targets {
+		if strings.HasSuffix(tg.URL, "/admin/registrations/"+regs[5].Reference+"/badge.pdf") {
+			opened = true
+			pdfTab, cancel := chromedp.NewContext(hallB, chromedp.WithTargetID(tg.TargetID))
+			chromedp.Run(pdfTab, page.Close()) // printed: the desk goes on
+			cancel()
+		}
+	}
+	if !opened {
+		t.Errorf("the badge did not open to print: %d targets", len(targets))
+	}
+	if err := chromedp.Run(hallB, page.BringToFront()); err != nil {
+		t.Fatal(err)
 	}
 	before := time.Now()
 	var net, found string
@@ -173,8 +210,8 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 		}
 	}
 	b, _ := db.RecentScans(ctx, "Hall B", 20)
-	if len(b) != 1 {
-		t.Fatalf("desk B recorded %d scans, want 1", len(b))
+	if len(b) != 2 || b[0].Registration == nil || b[0].Registration.GivenNames != "Emeka" || !b[0].Offline || b[1].Offline {
+		t.Fatalf("desk B recorded %+v, want Farah online then Emeka offline", b)
 	}
 	emeka := append(outcomes["Emeka"], b[0].Outcome)
 	if strings.Join(outcomes["Amal"], ",") != "already,ok" || len(outcomes["Bruno"]) != 1 || len(outcomes["Chen"]) != 1 ||
@@ -182,7 +219,7 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 		t.Errorf("outcomes: %v, Emeka at both desks %v", outcomes, emeka)
 	}
 	st, _ := db.Stats(ctx)
-	if st.CheckedIn != 5 {
-		t.Errorf("%d checked in, want 5", st.CheckedIn)
+	if st.CheckedIn != 6 {
+		t.Errorf("%d checked in, want 6", st.CheckedIn)
 	}
 }

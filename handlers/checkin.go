@@ -107,10 +107,16 @@ func (h *Handler) deskViewOf(c *gin.Context) (deskView, error) {
 	}
 	scans, err := h.db.RecentScans(c.Request.Context(), v.Desk, 20)
 	for _, sc := range scans {
-		res := store.ScanResult{Outcome: sc.Outcome, Reason: sc.Reason, Registration: sc.Registration}
-		v.Recent = append(v.Recent, scanLine{DeskScan: sc, Time: scanTime(sc.At, &s), Message: scanMessage(l, res)})
+		v.Recent = append(v.Recent, scanLineOf(l, &s, sc, "15:04:05"))
 	}
 	return v, err
+}
+
+// scanLineOf is a recorded scan in words, its time in venue time written
+// with layout.
+func scanLineOf(l *i18n.Localizer, s *store.Settings, sc store.DeskScan, layout string) scanLine {
+	res := store.ScanResult{Outcome: sc.Outcome, Reason: sc.Reason, Registration: sc.Registration}
+	return scanLine{DeskScan: sc, Time: sc.At.In(s.Location()).Format(layout), Message: scanMessage(l, res)}
 }
 
 func (h *Handler) showDesk(c *gin.Context) {

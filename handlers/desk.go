@@ -7,9 +7,9 @@ package handlers
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,7 +30,7 @@ const rosterPage = 2000
 // desk is the name this browser's desk picked, and whether it prints a
 // badge never printed at the first check-in.
 func desk(c *gin.Context) (name string, print bool) {
-	name, _ = c.Cookie(deskCookie)
+	name, _ = c.Cookie(deskCookie) // gin unescapes it
 	p, _ := c.Cookie(deskPrintCookie)
 	return strings.TrimSpace(name), p == "1"
 }
@@ -49,7 +49,7 @@ func (h *Handler) submitDeskName(c *gin.Context) {
 		print = "1"
 	}
 	for k, v := range map[string]string{deskCookie: name, deskPrintCookie: print} {
-		http.SetCookie(c.Writer, &http.Cookie{Name: k, Value: v, Path: "/admin", MaxAge: 365 * 24 * 3600,
+		http.SetCookie(c.Writer, &http.Cookie{Name: k, Value: url.QueryEscape(v), Path: "/admin", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: h.secureCookies()})
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/checkin")
@@ -223,6 +223,3 @@ func (h *Handler) deskManifest(c *gin.Context) {
 		"icons":            []gin.H{{"src": "/static/desk-icon.svg", "sizes": "any", "type": "image/svg+xml"}},
 	})
 }
-
-// scanTime is a scan's time on the desk's list, in venue time.
-func scanTime(t time.Time, s *store.Settings) string { return t.In(s.Location()).Format("15:04:05") }

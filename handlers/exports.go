@@ -20,7 +20,7 @@ func listFilter(c *gin.Context) store.Filter { return filterFrom(c.Request.URL.Q
 func filterFrom(get func(string) string) store.Filter {
 	return store.Filter{Status: get("status"), Category: get("category"), Country: get("country"),
 		Q: get("q"), Letter: get("letter"), Payment: get("payment"), Hotel: get("hotel"),
-		Visit: get("visit"), Printed: get("printed"), Sort: get("sort")}
+		Visit: get("visit"), Printed: get("printed"), Arrived: get("arrived"), Sort: get("sort")}
 }
 
 // attendeeTable is the attendee list in the language of l, read row by

@@ -24,6 +24,7 @@ type Filter struct {
 	Hotel    string // a hotel's code, or "none" for own arrangements
 	Visit    string // a study visit's code, or "none"
 	Printed  string // "no": badges never printed; "yes": printed at least once
+	Arrived  string // "no": never checked in; "yes": checked in at least once
 	GNLC     string // "member" or "interested": the delegate's answer on the network
 	Sort     string // one of SortOrders; default newest first
 	Page     int    // from 1
@@ -163,6 +164,12 @@ func (f Filter) where() (string, []any) {
 	case "yes":
 		c.add("badge_printed_count > 0")
 	}
+	switch f.Arrived {
+	case "no":
+		c.add("checked_in_at IS NULL")
+	case "yes":
+		c.add("checked_in_at IS NOT NULL")
+	}
 	if f.keyset != "" {
 		c.add(f.keyset, f.keysetArgs...)
 	}
@@ -294,7 +301,7 @@ func eachListed(rows *sql.Rows, fn func(*Registration) error) error {
 // filters by status alone or not at all, else up to MaxCounted.
 func (db *DB) count(ctx context.Context, f Filter) (n int, capped bool, err error) {
 	if f.Category == "" && f.Country == "" && f.Q == "" && f.Letter == "" && f.Payment == "" &&
-		f.Hotel == "" && f.Visit == "" && f.Printed == "" && f.GNLC == "" {
+		f.Hotel == "" && f.Visit == "" && f.Printed == "" && f.Arrived == "" && f.GNLC == "" {
 		q := "SELECT coalesce(sum(n), 0) FROM tallies WHERE dim = 'status'"
 		var args []any
 		if f.Status != "" {
