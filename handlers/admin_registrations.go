@@ -257,6 +257,8 @@ type detailView struct {
 	Refundable bool
 	// Offer is the deadline of an open offer of a place, in venue time.
 	Offer string
+	// Photo: the category asks for a badge photo; HasPhoto: one is on file.
+	Photo, HasPhoto bool
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
@@ -288,6 +290,9 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 	if r.OfferUntil != nil {
 		v.Offer = l.DateTime(r.OfferUntil.In(s.Location()))
 	}
+	cat, _ := s.Category(r.Category)
+	v.HasPhoto = h.db.HasPhoto(ctx, r.ID)
+	v.Photo = cat.Photo || v.HasPhoto
 	for _, p := range v.Payments {
 		v.Refundable = v.Refundable || (h.pay != nil && p.Method == "card" && p.Kind == store.PaymentPaid && p.ProviderRef != "")
 	}

@@ -99,6 +99,9 @@ func settingsValues(s store.Settings) settingsView {
 		if c.NeedsApproval {
 			v[p+"needs_approval"] = "on"
 		}
+		if c.Photo {
+			v[p+"photo"] = "on"
+		}
 	}
 	for i, ht := range s.Hotels {
 		p := "hotels." + strconv.Itoa(i) + "."
@@ -290,7 +293,7 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 		}
 		c := store.Category{Code: strings.TrimSpace(f[p+"code"]), Name: text(p + "name"), Colour: f[p+"colour"],
 			EarlyDeadline: strings.TrimSpace(f[p+"early_deadline"]), NeedsApproval: f[p+"needs_approval"] == "on",
-			Restricted: f[p+"restricted"] == "on"}
+			Restricted: f[p+"restricted"] == "on", Photo: f[p+"photo"] == "on"}
 		if old, ok := cur.Category(c.Code); ok {
 			c.CostsCovered = old.CostsCovered // edited through the API only
 		}

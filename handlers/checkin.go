@@ -68,6 +68,8 @@ type deskView struct {
 	// for the desk's own clock offline.
 	Recent []scanLine
 	Zone   string
+	// HasPhoto: the delegate shown has a photo, to compare with the face.
+	HasPhoto bool
 	// Texts are what the desk's script says, in the page's language (JSON).
 	Texts string
 }
@@ -81,7 +83,8 @@ var deskTexts = map[string]string{
 	"offline": "admin.desk.offline", "waiting": "admin.desk.waiting", "roster": "admin.desk.roster",
 	"camera": "admin.desk.camera", "camera_stop": "admin.desk.camera_stop", "queued": "admin.desk.queued",
 	"none": "admin.desk.none", "from_roster": "admin.desk.from_roster", "fee": "admin.desk.fee",
-	"signed_out": "admin.desk.signed_out",
+	"signed_out": "admin.desk.signed_out", "photo_alt": "manage.photo.alt", "photo_take": "admin.photo.take",
+	"photo_capture": "admin.photo.capture", "photo_saved": "admin.photo.saved",
 }
 
 // scanLine is a scan on the desk's list.
@@ -186,6 +189,7 @@ func (h *Handler) submitDesk(c *gin.Context) {
 		s := h.db.Settings()
 		v.R = res.Registration
 		v.Labels = labelsOf(v.R, &s, l)
+		v.HasPhoto = h.db.HasPhoto(c.Request.Context(), v.R.ID)
 	}
 	if recent, err := h.deskViewOf(c); err == nil {
 		v.Recent = recent.Recent // this scan first

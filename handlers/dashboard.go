@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"cmp"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -85,9 +86,11 @@ func columnChart(id, title string, byDay map[string]int, l *i18n.Localizer) char
 	}
 	c = barChart(id, title, bars)
 	c.Column, c.Height = true, 120
-	c.Width = 100 / float64(len(bars))
+	// two decimals of the viewBox's 100 are finer than a pixel, and keep
+	// a long run of days small
+	c.Width = math.Round(10000/float64(len(bars))) / 100
 	for i := range c.Bars {
-		c.Bars[i].X = float64(i) * c.Width
+		c.Bars[i].X = math.Round(float64(i)*10000/float64(len(bars))) / 100
 	}
 	c.First, c.Last = bars[0].Label, bars[len(bars)-1].Label
 	total, peak := 0, bars[0]

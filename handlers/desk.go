@@ -72,6 +72,8 @@ type rosterEntry struct {
 	Hash     string `json:"h,omitempty"`
 	LastDay  string `json:"d,omitempty"`
 	Printed  int    `json:"pr,omitempty"`
+	Photo    bool   `json:"ph,omitempty"` // a photo is on file
+	AskPhoto bool   `json:"pp,omitempty"` // the category asks for one
 }
 
 // rosterAnswer is a page of the roster's changes.
@@ -118,10 +120,13 @@ func (h *Handler) rosterEntryOf(l *i18n.Localizer, s *store.Settings, e *store.R
 	}
 	out := rosterEntry{Ref: r.Reference, Status: r.Status, Name: name, Org: r.Organisation, Country: lb.Country,
 		Category: lb.Category, Payment: r.PaymentStatus, Letter: r.LetterState(), Version: r.BadgeVersion,
-		Hash: e.CodeHash, LastDay: e.LastDay, Printed: r.BadgePrintedCount,
+		Hash: e.CodeHash, LastDay: e.LastDay, Printed: r.BadgePrintedCount, Photo: e.HasPhoto,
 		Search: store.Fold(strings.Join([]string{r.GivenNames, r.FamilyName, r.BadgeName, r.Organisation, r.Reference}, " "))}
 	if r.PaymentStatus == store.PaymentUnpaid {
 		out.Fee = lb.Fee
+	}
+	if cat, ok := s.Category(r.Category); ok {
+		out.AskPhoto = cat.Photo
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"net/http"
 	"net/url"
 	"slices"
@@ -32,6 +33,17 @@ func (h *Handler) badgeFor(r store.Registration, s *store.Settings, lang string)
 		b.Category, b.Colour = cat.Name.In(l.Lang), cat.Colour
 	}
 	return b
+}
+
+// withPhotos puts on each badge the photo of registration ids[i], where
+// there is one, and returns the badges.
+func (h *Handler) withPhotos(ctx context.Context, badges []pdf.Badge, ids []int64) []pdf.Badge {
+	for i, id := range ids {
+		if p, err := h.db.Photo(ctx, id); err == nil {
+			badges[i].Photo = p
+		}
+	}
+	return badges
 }
 
 // printedName is r's name as documents in the embedded font print it:
@@ -77,7 +89,7 @@ func (h *Handler) myBadge(c *gin.Context) {
 	}
 	s := h.db.Settings()
 	h.sendPDF(c, "badge-"+r.Reference+".pdf", func(b *bytes.Buffer) error {
-		return pdf.WriteBadges(b, pdf.A6, []pdf.Badge{h.badgeFor(r, &s, "")})
+		return pdf.WriteBadges(b, pdf.A6, h.withPhotos(c.Request.Context(), []pdf.Badge{h.badgeFor(r, &s, "")}, []int64{r.ID}))
 	})
 }
 
@@ -125,7 +137,7 @@ func (h *Handler) oneBadge(c *gin.Context) {
 	}
 	s := h.db.Settings()
 	h.sendPDF(c, "badge-"+r.Reference+".pdf", func(b *bytes.Buffer) error {
-		if err := pdf.WriteBadges(b, layout, []pdf.Badge{h.badgeFor(r, &s, "")}); err != nil {
+		if err := pdf.WriteBadges(b, layout, h.withPhotos(c.Request.Context(), []pdf.Badge{h.badgeFor(r, &s, "")}, []int64{r.ID})); err != nil {
 			return err
 		}
 		if c.Request.Method != http.MethodPost && !isAPI(c) {
@@ -179,6 +191,7 @@ func (h *Handler) batchBadges(c *gin.Context) {
 	for i, r := range page.Rows {
 		badges[i], ids[i] = h.badgeFor(r, &s, lang), r.ID
 	}
+	h.withPhotos(c.Request.Context(), badges, ids)
 	if page.Next != "" {
 		next := *c.Request.URL
 		v := next.Query()

@@ -23,6 +23,7 @@ var historyKeys = map[string]string{
 	"registration.offered":             "history.offered",
 	"registration.offer_lapsed":        "history.offer_lapsed",
 	"registration.waitlisted_again":    "history.waitlisted_again",
+	"registration.photo":               "history.photo",
 	"registration.checkin":             "history.checkin",
 	"registration.note":                "history.note",
 	"registration.payment":             "history.payment",

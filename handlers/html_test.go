@@ -43,10 +43,14 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	if _, err := e.db.IssueInvoice(ctx, store.System, owing, store.Billing{Name: "Ville de Dakar"}); err != nil {
 		t.Fatal(err)
 	}
-	// a full conference, and a place offered to the waiting list
+	// a full conference, and a place offered to the waiting list; mayors'
+	// badges carry a photo
 	st, _ := e.db.Stats(ctx)
 	s := e.db.Settings()
 	s.Capacity = st.PlacesTaken
+	for i := range s.Categories {
+		s.Categories[i].Photo = s.Categories[i].Code == "mayor"
+	}
 	if _, err := e.db.UpdateSettings(ctx, store.System, s); err != nil {
 		t.Fatal(err)
 	}
@@ -108,6 +112,8 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"login":           {method: "GET", path: "/admin/login"},
 		"setup":           {method: "GET", path: "/admin/setup?token=" + setup},
 		"dashboard":       {method: "GET", path: "/admin", session: admin},
+		"desk-live":       {method: "GET", path: "/admin/checkin/live", session: admin},
+		"desk-unnamed":    {method: "GET", path: "/admin/checkin", session: admin, noDesk: true},
 		"list":            {method: "GET", path: "/admin/registrations", session: admin},
 		"list-filtered":   {method: "GET", path: "/admin/registrations?status=approved&letter=yes&sort=name", session: admin},
 		"detail":          {method: "GET", path: "/admin/registrations/" + ref, session: admin},

@@ -60,6 +60,10 @@ type manageView struct {
 	// from the waiting list, in venue time ("" with no open offer); City
 	// names that time.
 	OfferUntil, City string
+	// Photo is set when the category asks for a badge photo; HasPhoto
+	// when one is on file; PhotoError says why an upload was refused.
+	Photo, HasPhoto bool
+	PhotoError      string
 	// ReadOnly is the page shown to an organiser: no buttons, no link.
 	ReadOnly bool
 }
@@ -97,6 +101,8 @@ func (h *Handler) showManage(c *gin.Context) {
 		v.Notice = l.T("manage.list.left_out")
 	case c.Query("list") == "in":
 		v.Notice = l.T("manage.list.put_back")
+	case c.Query("photo") == "saved":
+		v.Notice = l.T("manage.photo.saved")
 	case c.Query("offer") == "accepted":
 		v.Notice = l.T("manage.offer.accepted")
 	case c.Query("paid") != "" && r.PaymentStatus == store.PaymentPaid:
@@ -113,6 +119,9 @@ func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView 
 	s := h.db.Settings()
 	l := h.localizer(c)
 	v := manageView{R: r, labels: labelsOf(&r, &s, l), City: s.City.In(l.Lang)}
+	if cat, _ := s.Category(r.Category); cat.Photo && r.Live() {
+		v.Photo, v.HasPhoto = true, h.db.HasPhoto(c.Request.Context(), r.ID)
+	}
 	if r.OfferUntil != nil && h.db.Now().Before(*r.OfferUntil) {
 		v.OfferUntil = l.DateTime(r.OfferUntil.In(s.Location()))
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"delegate/i18n"
+	"delegate/photo"
 	"delegate/store"
 )
 
@@ -164,7 +165,8 @@ const maxBody = 64 << 10
 // largeBodies are the routes that take a file bigger than maxBody, with
 // their limit: the file and room for the form around it.
 var largeBodies = map[string]int64{"/focal/delegations/:id/note": store.MaxNoteBytes + maxBody,
-	"/admin/finance/statement": store.MaxStatementBytes + maxBody, "/admin/finance/statement/confirm": store.MaxStatementBytes}
+	"/admin/finance/statement": store.MaxStatementBytes + maxBody, "/admin/finance/statement/confirm": store.MaxStatementBytes,
+	"/r/:token/photo": photo.MaxBytes + maxBody, "/admin/registrations/:reference/photo": photo.MaxBytes + maxBody}
 
 func (h *Handler) limitBody(c *gin.Context) {
 	limit := int64(maxBody)

@@ -156,6 +156,7 @@ func (h *Handler) printPart(c *gin.Context) {
 		badges, ids = append(badges, h.badgeFor(*r, &s, j.Language)), append(ids, r.ID)
 		return nil
 	})
+	h.withPhotos(ctx, badges, ids) // after the rows are read: a photo is a read of its own
 	if err != nil {
 		h.fail(c, err)
 		return

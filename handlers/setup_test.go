@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -29,6 +30,7 @@ import (
 // env is a service on a real SQLite file, served in-process.
 type env struct {
 	db     *store.DB
+	path   string        // the database file
 	clock  *clock.Manual // the store's clock, at 15 June 2015 noon UTC
 	h      *handlers.Server
 	tokens map[string]string // role → bearer token
@@ -62,13 +64,14 @@ func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
 		t.Fatal(err)
 	}
 	clk := clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC))
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "h.db"), store.Options{Secret: bytes.Repeat([]byte{1}, 32),
+	path := filepath.Join(t.TempDir(), "h.db")
+	db, err := store.Open(ctx, path, store.Options{Secret: bytes.Repeat([]byte{1}, 32),
 		Composer: composer, Now: clk.Now, PasswordCost: bcrypt.MinCost, Printable: pdf.Printable})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	e := &env{db: db, clock: clk, tokens: map[string]string{}}
+	e := &env{db: db, path: path, clock: clk, tokens: map[string]string{}}
 	deps := handlers.Deps{DB: db, BaseURL: "https://iclc.example.org", Sleep: func(_ context.Context, d time.Duration) {
 		e.mu.Lock()
 		e.slept = append(e.slept, d)
@@ -302,4 +305,22 @@ func sessionCookie(t *testing.T, rec *httptest.ResponseRecorder) string {
 	}
 	t.Fatalf("no session cookie in %v", rec.Header()["Set-Cookie"])
 	return ""
+}
+
+// postFile posts data as a form's file field, named name, with header.
+func (e *env) postFile(t *testing.T, field, path, name string, data []byte, header map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	req := httptest.NewRequest("POST", path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return rec
 }

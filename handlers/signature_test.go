@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -34,17 +33,7 @@ func pngOf(t *testing.T, w, h int) []byte {
 // upload posts a file as the settings page's signature form does.
 func (e *env) upload(t *testing.T, session, name string, data []byte) *httptest.ResponseRecorder {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("signature", name)
-	fw.Write(data)
-	mw.Close()
-	req := httptest.NewRequest("POST", "/admin/settings/signature?lang=en", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.AddCookie(&http.Cookie{Name: "delegate_admin", Value: session})
-	rec := httptest.NewRecorder()
-	e.h.ServeHTTP(rec, req)
-	return rec
+	return e.postFile(t, "signature", "/admin/settings/signature?lang=en", name, data, map[string]string{"Cookie": "delegate_admin=" + session})
 }
 
 // TestSignatureOnLetters: an admin uploads the signatory's signature,

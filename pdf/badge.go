@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -22,6 +23,9 @@ type Badge struct {
 	Code         string // the check-in code in the QR
 	Event        string // the conference's short name
 	EventName    string
+	// Photo is the delegate's photo (a JPEG), printed beside the QR where
+	// security asks for one.
+	Photo []byte
 }
 
 // Layouts of a badge print job.
@@ -179,11 +183,16 @@ func drawA6(f *gofpdf.Fpdf, b Badge, qr [][]bool, x, y float64) {
 	top = drawBlock(f, org, x, top, w)
 	f.SetFont(font, "B", 11)
 	centred(f, clean(b.Country), x, top+4.5, w)
-	// QR and reference
-	drawQR(f, qr, x+(w-side)/2, y+h-26-side-6, side)
+	// QR and reference; with a photo, the photo on the left and the QR
+	// on the right
+	qrX := x + (w-side)/2
+	if photo(f, b, x+pad+2, y+h-26-side-8, side*0.75+2.5, side+4) {
+		qrX = x + w - pad - 2 - side
+	}
+	drawQR(f, qr, qrX, y+h-26-side-6, side)
 	f.SetFont(font, "", 8)
 	f.SetTextColor(60, 60, 60)
-	centred(f, b.Reference, x, y+h-26-2, w)
+	centred(f, b.Reference, qrX-10, y+h-26-2, side+20)
 	// category band
 	r, g, bl := rgb(b.Colour)
 	f.SetFillColor(r, g, bl)
@@ -206,22 +215,26 @@ func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
 	f.SetFont(font, "B", 7)
 	f.Text(pad, pad+3, clean(b.Event))
 	f.SetTextColor(0, 0, 0)
+	left := pad // the text's; right of the photo when there is one
+	if photo(f, b, pad, pad+5, 14, 18.7) {
+		text, left = text-16, pad+16
+	}
 	top := pad + 9.0
 	if t := clean(b.Title); t != "" {
 		f.SetFont(font, "", 7)
-		f.Text(pad, top, t)
+		f.Text(left, top, t)
 		top += 4
 	}
 	// name, organisation and country stay left of the QR and above the
 	// band: shrunk together until they fit
 	name, native, org := identity{width: text, nameMax: 15, nameMin: 6, step: 1, orgMax: 7, orgRatio: 0.6, orgMin: 4,
 		orgLines: 2, gaps: 1 + 3.5}.fit(f, b, h-9-1.5-top)
-	top = drawBlockLeft(f, name, pad, top)
-	top = drawBlockLeft(f, native, pad, top) + 1
-	top = drawBlockLeft(f, org, pad, top)
+	top = drawBlockLeft(f, name, left, top)
+	top = drawBlockLeft(f, native, left, top) + 1
+	top = drawBlockLeft(f, org, left, top)
 	f.SetFont(font, "B", 7)
 	if c := textBlock(f, clean(b.Country), "B", text, 7, 4.5, 1); len(c.lines) > 0 {
-		drawBlockLeft(f, c, pad, top+0.5)
+		drawBlockLeft(f, c, left, top+0.5)
 	}
 	drawQR(f, qr, w-pad-side, pad+2, side)
 	f.SetFont(font, "", 5.5)
@@ -237,4 +250,20 @@ func drawCard(f *gofpdf.Fpdf, b Badge, qr [][]bool) {
 	}
 	cat := textBlock(f, strings.ToUpper(clean(b.Category)), "B", w-2*pad, 9, 4, 1)
 	drawBlockLeft(f, cat, pad, h-9+(9-cat.height())/2-0.6)
+}
+
+// photo draws b's photo in the box at (x, y), w × h, and reports whether
+// there was one to draw.
+func photo(f *gofpdf.Fpdf, b Badge, x, y, w, h float64) bool {
+	if len(b.Photo) == 0 {
+		return false
+	}
+	opt := gofpdf.ImageOptions{ImageType: "JPG"}
+	name := "photo-" + b.Reference
+	f.RegisterImageOptionsReader(name, opt, bytes.NewReader(b.Photo))
+	f.ImageOptions(name, x, y, w, h, false, opt, 0, "")
+	f.SetDrawColor(120, 120, 120)
+	f.SetLineWidth(0.2)
+	f.Rect(x, y, w, h, "D")
+	return true
 }

@@ -204,6 +204,14 @@
     var box = element("section", "outcome outcome-" + classes[res.outcome]);
     box.setAttribute("role", "status");
     box.appendChild(element("p", "big", messageOf(res)));
+    if (e && e.ph && online) {
+      var img = element("img", "desk-photo");
+      img.src = "/admin/registrations/" + encodeURIComponent(e.r) + "/photo.jpg";
+      img.alt = T.photo_alt;
+      img.width = 120;
+      img.height = 160;
+      box.appendChild(img);
+    }
     if (e && e.n) {
       var who = element("p");
       who.appendChild(element("strong", "", e.n));
@@ -216,6 +224,9 @@
       }
       if (e.st === "approved") {
         box.appendChild(printForm(e.r));
+      }
+      if (e.pp && !e.ph && online && navigator.mediaDevices) {
+        box.appendChild(photoButton(e));
       }
     }
     if (res.outcome === "warn" && canForce && !scan.force) {
@@ -230,6 +241,57 @@
       box.appendChild(element("p", "hint", note));
     }
     outcome.replaceChildren(box);
+  }
+
+  // photoButton takes the delegate's badge photo with the camera: the
+  // server crops, scales and seals it as an upload.
+  function photoButton(e) {
+    var wrap = element("div", "take-photo");
+    var button = element("button", "button", T.photo_take);
+    button.type = "button";
+    wrap.appendChild(button);
+    var video = element("video", "camera");
+    video.hidden = true;
+    video.muted = true;
+    video.setAttribute("playsinline", "");
+    wrap.appendChild(video);
+    var stream = null;
+    button.addEventListener("click", function () {
+      if (!stream) {
+        navigator.mediaDevices.getUserMedia({ video: { facingMode: "user" } }).then(function (s) {
+          stream = s;
+          video.srcObject = s;
+          video.hidden = false;
+          video.play();
+          button.textContent = T.photo_capture;
+        }).catch(function () { button.disabled = true; });
+        return;
+      }
+      var canvas = document.createElement("canvas");
+      var w = video.videoWidth, h = video.videoHeight;
+      var cw = Math.min(w, h * 3 / 4), ch = cw * 4 / 3;
+      canvas.width = 450;
+      canvas.height = 600;
+      canvas.getContext("2d").drawImage(video, (w - cw) / 2, (h - ch) / 2, cw, ch, 0, 0, 450, 600);
+      stream.getTracks().forEach(function (t) { t.stop(); });
+      stream = null;
+      video.hidden = true;
+      canvas.toBlob(function (blob) {
+        var form = new FormData();
+        form.append("photo", blob, "desk.jpg");
+        fetch("/admin/registrations/" + encodeURIComponent(e.r) + "/photo", {
+          method: "POST", credentials: "same-origin", headers: { Accept: "application/json" }, body: form
+        }).then(function (response) {
+          if (response.ok) {
+            e.ph = true;
+            wrap.replaceChildren(element("p", "", T.photo_saved));
+          } else {
+            button.textContent = T.photo_take;
+          }
+        });
+      }, "image/jpeg", 0.9);
+    });
+    return wrap;
   }
 
   function addRecent(scan, res) {

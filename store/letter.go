@@ -397,7 +397,13 @@ func (db *DB) PurgePassports(ctx context.Context, actor Actor) (int, error) {
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return db.audit(ctx, tx, actor, "passport.purge", 0, map[string]any{"count": n})
+		// badge photos go with the passport data
+		photos, err := tx.ExecContext(ctx, "DELETE FROM photos")
+		if err != nil {
+			return err
+		}
+		p, _ := photos.RowsAffected()
+		return db.audit(ctx, tx, actor, "passport.purge", 0, map[string]any{"count": n, "photos": p})
 	})
 	return int(n), err
 }

@@ -19,6 +19,8 @@ type RosterEntry struct {
 	CodeHash string
 	// LastDay is the last day (venue time) the delegate was checked in.
 	LastDay string
+	// HasPhoto: a badge photo is on file.
+	HasPhoto bool
 }
 
 // RosterPage is a page of the roster's changes after a cursor.
@@ -39,7 +41,8 @@ func CodeHash(code string) string {
 func (db *DB) Roster(ctx context.Context, after int64, limit int) (RosterPage, error) {
 	p := RosterPage{Next: after}
 	rows, err := db.read.QueryContext(ctx, `SELECT `+registrationColumns+`, c.seq,
-		coalesce((SELECT max(day) FROM checkins k WHERE k.registration_id = r.id), '')
+		coalesce((SELECT max(day) FROM checkins k WHERE k.registration_id = r.id), ''),
+		EXISTS (SELECT 1 FROM photos p WHERE p.registration_id = r.id)
 		FROM roster_changes c JOIN registrations r ON r.id = c.registration_id
 		WHERE c.seq > ? ORDER BY c.seq LIMIT ?`, after, limit+1)
 	if err != nil {
@@ -50,7 +53,7 @@ func (db *DB) Roster(ctx context.Context, after int64, limit int) (RosterPage, e
 		var e RosterEntry
 		var seq int64
 		var err error
-		if e.Registration, err = scanRegistration(rows, &seq, &e.LastDay); err != nil {
+		if e.Registration, err = scanRegistration(rows, &seq, &e.LastDay, &e.HasPhoto); err != nil {
 			return p, err
 		}
 		if len(p.Entries) == limit {

@@ -92,6 +92,9 @@ type Category struct {
 	Restricted bool `json:"restricted"`
 	// CostsCovered says, for the invitation letter, who bears which costs.
 	CostsCovered Text `json:"costs_covered"`
+	// Photo asks the category's delegates for a photo, printed on the
+	// badge and shown at the desk.
+	Photo bool `json:"photo"`
 }
 
 // Hotel is a block of rooms held for delegates.
