@@ -99,7 +99,7 @@ func TestCheckinAPIAndDesk(t *testing.T) {
 		t.Errorf("paid and checked in at the desk: %d %s", rec.Code, r.PaymentStatus)
 	}
 	dash := e.do(t, request{method: "GET", path: "/admin?lang=en", session: desk}).Body.String()
-	if !strings.Contains(dash, "Check-ins per day") || !strings.Contains(dash, `<p class="num">4</p><p>checked in</p>`) ||
+	if !strings.Contains(dash, "Check-ins per day") || !strings.Contains(dash, `<a href="/admin/checkin/live">4</a></p><p>checked in`) ||
 		!strings.Contains(dash, `data-live="30"`) {
 		t.Errorf("dashboard does not count the arrivals")
 	}
