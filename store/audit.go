@@ -62,7 +62,7 @@ func (db *DB) audit(ctx context.Context, tx *sql.Tx, a Actor, action string, reg
 // History returns the recorded changes of a registration, oldest first.
 func (db *DB) History(ctx context.Context, registrationID int64) ([]AuditEntry, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit
-		WHERE registration_id = ? ORDER BY id`, registrationID)
+		WHERE registration_id = ? AND action NOT LIKE 'access.%' ORDER BY id`, registrationID)
 	list, err := collect(rows, err, func(row scanner) (AuditEntry, error) { return scanAuditEntry(row) })
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -141,4 +141,24 @@ func (db *DB) FindAudit(ctx context.Context, f AuditFilter) ([]AuditRow, int, er
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	list, err := collect(rows, err, scanAuditRow)
 	return list, total, err
+}
+
+// Access actions: who looked at a delegate's data, written to the audit
+// log and shown to the delegate in their copy, not in the history of
+// changes.
+const (
+	AccessRegistration = "access.registration" // an organiser opened the registration's page
+	AccessLetter       = "access.letter"       // a letter was downloaded
+	AccessPhoto        = "access.photo"        // the badge photo was opened
+	AccessExport       = "access.export"       // an export with personal data (any registration)
+	AccessCopy         = "access.copy"         // the delegate downloaded their data
+)
+
+func isAccess(action string) bool { return strings.HasPrefix(action, "access.") }
+
+// Looked records that actor looked at personal data: action is one of
+// the Access actions, registrationID the delegate's (0 for an export of
+// many), detail what was looked at.
+func (db *DB) Looked(ctx context.Context, actor Actor, action string, registrationID int64, detail map[string]any) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.audit(ctx, tx, actor, action, registrationID, detail) })
 }

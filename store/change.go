@@ -133,6 +133,9 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 			}
 			return fmt.Errorf("insert registration: %w", err)
 		}
+		if err := recordConsent(ctx, tx, r.ID, r.CreatedAt, actor); err != nil {
+			return err
+		}
 		if r.DelegationID != 0 {
 			if err := setMembership(ctx, tx, r); err != nil {
 				return err

@@ -195,7 +195,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 // connection's statements prepared: preparing a write compiles the tally
 // triggers too, and cost more than running it.
 func DSN(path string) string {
-	return "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_stmt_cache_size=128"
+	return "file:" + path + "?_busy_timeout=10000&_journal_mode=WAL&_foreign_keys=on&_synchronous=FULL&_stmt_cache_size=128&_secure_delete=on"
 }
 
 // Close stops the writer, after the batch it is committing, and closes

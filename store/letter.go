@@ -177,6 +177,18 @@ type LetterCheck struct {
 	// "" when none was typed, "match", "mismatch", or "unknown" once the
 	// passport data has been erased.
 	Match string
+	// Withdrawn is set once the delegate's data was erased: the document
+	// no longer stands for anyone.
+	Withdrawn bool
+}
+
+// Standing is what /verify says: the letter's or certificate's own, or
+// "withdrawn" once the delegate's data was erased.
+func (c LetterCheck) Standing() string {
+	if c.Withdrawn {
+		return "withdrawn"
+	}
+	return c.Letter.Standing()
 }
 
 // VerifyLetter finds the letter with serial whose code (the short one
@@ -199,8 +211,8 @@ func (db *DB) VerifyLetter(ctx context.Context, serial, code, passport string) (
 	if err != nil {
 		return LetterCheck{}, err
 	}
-	c := LetterCheck{Letter: l, Kind: "letter", Reference: r.Reference}
-	if passport = NormalPassport(passport); passport != "" {
+	c := LetterCheck{Letter: l, Kind: "letter", Reference: r.Reference, Withdrawn: r.Erased != nil}
+	if passport = NormalPassport(passport); passport != "" && !c.Withdrawn {
 		switch {
 		case !r.HasPassport:
 			c.Match = "unknown"
@@ -219,11 +231,12 @@ func (db *DB) verifyCertificate(ctx context.Context, serial string) (LetterCheck
 		return LetterCheck{}, err
 	}
 	var reference, nationality, country string
-	if err := db.read.QueryRowContext(ctx, "SELECT reference, nationality, country FROM registrations WHERE id = ?",
-		c.RegistrationID).Scan(&reference, &nationality, &country); err != nil {
+	var erased bool
+	if err := db.read.QueryRowContext(ctx, "SELECT reference, nationality, country, erased_at IS NOT NULL FROM registrations WHERE id = ?",
+		c.RegistrationID).Scan(&reference, &nationality, &country, &erased); err != nil {
 		return LetterCheck{}, err
 	}
-	return LetterCheck{Kind: "certificate", Days: c.Days, Reference: reference, Letter: Letter{ID: c.ID,
+	return LetterCheck{Kind: "certificate", Days: c.Days, Reference: reference, Withdrawn: erased, Letter: Letter{ID: c.ID,
 		RegistrationID: c.RegistrationID, Serial: c.Serial, Name: c.Name, Nationality: cmp.Or(nationality, country),
 		IssuedAt: c.IssuedAt, RefusedAt: c.RevokedAt}}, nil
 }

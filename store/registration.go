@@ -160,6 +160,11 @@ type Registration struct {
 	OfferUntil  *time.Time `json:"offer_until,omitempty"`
 	OfferPassed bool       `json:"-"`
 
+	// ErasureRequested is when the delegate asked for their data to be
+	// erased (nil: never); Erased, when it was.
+	ErasureRequested *time.Time `json:"-"`
+	Erased           *time.Time `json:"-"`
+
 	// ManageToken is the secret of the delegate's private link.
 	ManageToken string `json:"-"`
 }
@@ -179,7 +184,7 @@ const registrationColumns = `id, reference, status, payment_status, fee_amount, 
 	passport_given_names, status_reason,
 	badge_version, badge_printed_count, checked_in_at, created_at, updated_at, letter_decision,
 	letter_changes, letter_reason, coalesce(delegation_id, 0), delegation_head, protocol_rank, list_opt_out,
-	offer_until, offer_passed`
+	offer_until, offer_passed, erasure_requested_at, erased_at`
 
 // detailColumns are the extra columns a single-row read decrypts.
 const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
@@ -187,7 +192,7 @@ const detailColumns = registrationColumns + `, passport_sealed, token_sealed`
 func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	var r Registration
 	var dietary, created, updated, changes string
-	var checkedIn, offer sql.NullString
+	var checkedIn, offer, erasureAsked, erased sql.NullString
 	dest := []any{&r.ID, &r.Reference, &r.Status, &r.PaymentStatus, &r.Fee.Amount, &r.Fee.Currency,
 		&r.Title, &r.GivenNames, &r.FamilyName, &r.BadgeName, &r.Email, &r.Phone, &r.Organisation,
 		&r.JobTitle, &r.City, &r.Country, &r.GNLC, &r.Category, &r.Language, &r.InvitationLetter,
@@ -195,7 +200,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 		&r.AirportTransfer, &r.Hotel, &dietary, &r.DietaryNotes, &r.Accessibility, &r.StudyVisit,
 		&r.ConsentPrivacy, &r.ConsentPhoto, &r.AccessCode, &r.PassportFamilyName, &r.PassportGivenNames, &r.StatusReason, &r.BadgeVersion, &r.BadgePrintedCount,
 		&checkedIn, &created, &updated, &r.LetterDecision, &changes, &r.LetterReason,
-		&r.DelegationID, &r.Head, &r.Rank, &r.ListOptOut, &offer, &r.OfferPassed}
+		&r.DelegationID, &r.Head, &r.Rank, &r.ListOptOut, &offer, &r.OfferPassed, &erasureAsked, &erased}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return r, ErrNotFound
@@ -205,6 +210,7 @@ func scanRegistration(row scanner, extra ...any) (Registration, error) {
 	r.Dietary = splitList(dietary)
 	r.CreatedAt, r.UpdatedAt = parseTime(created), parseTime(updated)
 	r.CheckedInAt, r.OfferUntil = parseTimeNull(checkedIn), parseTimeNull(offer)
+	r.ErasureRequested, r.Erased = parseTimeNull(erasureAsked), parseTimeNull(erased)
 	if changes != "" {
 		json.Unmarshal([]byte(changes), &r.LetterChanges)
 	}

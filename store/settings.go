@@ -134,6 +134,13 @@ type Settings struct {
 	// PassportRetentionDays: the server erases passport data this many days
 	// after the conference ends; 0 leaves it to `delegate purge-passports`.
 	PassportRetentionDays int `json:"passport_retention_days"`
+	// HealthRetentionDays: dietary and accessibility needs are erased this
+	// many days after the conference; InactiveRetentionDays: all personal
+	// data of cancelled and declined registrations; AccountingRetentionYears:
+	// the billed party of invoices, this many years after. 0: kept.
+	HealthRetentionDays      int `json:"health_retention_days"`
+	InactiveRetentionDays    int `json:"inactive_retention_days"`
+	AccountingRetentionYears int `json:"accounting_retention_years"`
 	// SecondFactorRequired makes a second factor obligatory for the admin
 	// and finance roles.
 	SecondFactorRequired bool `json:"second_factor_required"`

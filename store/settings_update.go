@@ -83,8 +83,11 @@ func (s *Settings) checkConference(v *ValidationError) {
 	if s.OfferHours < 0 || s.OfferHours > 24*30 {
 		v.Add("offer_hours", "error.range", 0, 24*30)
 	}
-	if s.PassportRetentionDays < 0 {
-		v.Add("passport_retention_days", "error.not_negative")
+	for field, n := range map[string]int{"passport_retention_days": s.PassportRetentionDays, "health_retention_days": s.HealthRetentionDays,
+		"inactive_retention_days": s.InactiveRetentionDays, "accounting_retention_years": s.AccountingRetentionYears} {
+		if n < 0 {
+			v.Add(field, "error.not_negative")
+		}
 	}
 	for _, f := range []struct{ name, value string }{
 		{"registration_opens", s.RegistrationOpens}, {"registration_closes", s.RegistrationCloses},
