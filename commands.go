@@ -168,6 +168,35 @@ func purgeCommand(ctx context.Context, args []string, getenv func(string) string
 	})
 }
 
+// retainCommand applies the retention settings now, or with --dry-run
+// lists what they would erase, rule by rule.
+func retainCommand(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var dry *bool
+	return withStore(ctx, "purge", args, getenv, stderr, func(fs *flag.FlagSet) {
+		dry = fs.Bool("dry-run", false, "list what would be erased, erase nothing")
+	}, func(db *store.DB, _ *flag.FlagSet) error {
+		items, err := db.Retain(ctx, cliActor, *dry)
+		if err != nil {
+			return err
+		}
+		verb := "erased"
+		if *dry {
+			verb = "would erase"
+		}
+		for _, it := range items {
+			switch {
+			case it.Due.IsZero():
+				fmt.Fprintf(stdout, "%-10s off (kept)\n", it.Rule)
+			case it.References == nil:
+				fmt.Fprintf(stdout, "%-10s kept until %s\n", it.Rule, it.Due.Format(store.DateLayout))
+			default:
+				fmt.Fprintf(stdout, "%-10s %s: %d registrations %s\n", it.Rule, verb, len(it.References), strings.Join(it.References, " "))
+			}
+		}
+		return nil
+	})
+}
+
 // describe turns a validation error into a sentence for the terminal.
 func describe(err error) error {
 	var ve *store.ValidationError

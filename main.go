@@ -42,6 +42,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return demoCommand(ctx, args, getenv, stdout, stderr)
 	case "purge-passports":
 		return purgeCommand(ctx, args, getenv, stdout, stderr)
+	case "purge":
+		return retainCommand(ctx, args, getenv, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -56,6 +58,7 @@ const usage = `usage:
   delegate token create --name N --role R                 print a new API token
   delegate backup FILE                                    copy the live database to FILE
   delegate demo --registrations N                         add N sample registrations
+  delegate purge [--dry-run]                              apply the retention settings (or list what would go)
   delegate purge-passports [--after DAYS]                 erase passport data after the conference
 roles: viewer, desk, finance, admin
 `

@@ -126,6 +126,11 @@ func TestCommands(t *testing.T) {
 	if _, errOut, err := call("", "purge-passports", "--after", "30"); err != nil || !strings.Contains(errOut, "erased the passport data of") {
 		t.Errorf("purge: %v %s", err, errOut)
 	}
+	// retention: every rule off in the seeded settings, the passport data gone already
+	if out, _, err := call("", "purge", "--dry-run"); err != nil || !strings.Contains(out, "passport   off (kept)") ||
+		!strings.Contains(out, "inactive   off (kept)") {
+		t.Errorf("purge --dry-run: %v\n%s", err, out)
+	}
 	if _, _, err := call("", "backup", filepath.Join(dir, "copy.db")); err != nil {
 		t.Fatalf("backup: %v", err)
 	}

@@ -132,15 +132,18 @@ func startMail(ctx context.Context, db *store.DB, cfg *config, log *slog.Logger)
 	return done, nil
 }
 
-// startPurge erases passport data once the retention after the conference
-// is over: checked at start and then daily, until ctx is done.
+// startPurge applies the retention settings (passport data and photos,
+// health data, cancelled and declined registrations, invoices' billed
+// party): at start and then daily, until ctx is done.
 func startPurge(ctx context.Context, db *store.DB, log *slog.Logger) <-chan struct{} {
 	return every(ctx, 24*time.Hour, func() {
-		if s := db.Settings(); s.PassportRetentionDays > 0 && s.PurgeDue(s.PassportRetentionDays, db.Now()) {
-			if n, err := db.PurgePassports(ctx, store.System); err != nil {
-				log.Error("purge passports", "err", err)
-			} else if n > 0 {
-				log.Info("passport data erased", "registrations", n)
+		items, err := db.Retain(ctx, store.System, false)
+		if err != nil && ctx.Err() == nil {
+			log.Error("retention", "err", err)
+		}
+		for _, it := range items {
+			if len(it.References) > 0 {
+				log.Info("retention applied", "rule", it.Rule, "registrations", len(it.References))
 			}
 		}
 	})

@@ -262,6 +262,15 @@ type detailView struct {
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
+	// who opened whose registration is written down, for the delegate's copy
+	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err == nil {
+		err = h.db.Looked(c.Request.Context(), caller(c), store.AccessRegistration, r.ID, nil)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
 	h.renderDetail(c, http.StatusOK, nil, "", "")
 }
 

@@ -103,6 +103,12 @@ func (h *Handler) exportRegistrations(format string) gin.HandlerFunc {
 // first bytes cannot become an error page: the connection is cut, so the
 // download is seen to fail rather than end short.
 func (h *Handler) streamTable(c *gin.Context, name, format string, t export.Table) {
+	// every table holds personal data: who took it is written down
+	if err := h.db.Looked(c.Request.Context(), caller(c), store.AccessExport, 0,
+		map[string]any{"file": name + "." + format, "filter": c.Request.URL.RawQuery}); err != nil {
+		h.fail(c, err)
+		return
+	}
 	ctype := "text/csv; charset=utf-8"
 	write := export.WriteCSV
 	if format == "xlsx" {

@@ -21,9 +21,3 @@ func (h *Handler) showHome(c *gin.Context) {
 		Fees: feeLines(l, &s, h.db.Now()),
 	})
 }
-
-// showPrivacy is the privacy notice: who holds a delegate's data, what
-// for, who sees it, for how long, and how to see or erase it.
-func (h *Handler) showPrivacy(c *gin.Context) {
-	h.render(c, http.StatusOK, "privacy", h.localizer(c).T("privacy.title"), nil)
-}

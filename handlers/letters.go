@@ -71,6 +71,9 @@ func (h *Handler) myLetter(c *gin.Context) {
 // adminLetter is a delegate's current letter for an organiser.
 func (h *Handler) adminLetter(c *gin.Context) {
 	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err == nil {
+		err = h.db.Looked(c.Request.Context(), caller(c), store.AccessLetter, r.ID, nil)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

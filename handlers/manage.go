@@ -64,6 +64,9 @@ type manageView struct {
 	// when one is on file; PhotoError says why an upload was refused.
 	Photo, HasPhoto bool
 	PhotoError      string
+	// AcceptNotice is a new version of the privacy notice the delegate is
+	// asked to accept at this visit (0: none).
+	AcceptNotice int
 	// ReadOnly is the page shown to an organiser: no buttons, no link.
 	ReadOnly bool
 }
@@ -101,6 +104,10 @@ func (h *Handler) showManage(c *gin.Context) {
 		v.Notice = l.T("manage.list.left_out")
 	case c.Query("list") == "in":
 		v.Notice = l.T("manage.list.put_back")
+	case c.Query("consent") != "":
+		v.Notice = l.T("manage.privacy.accepted")
+	case c.Query("erasure") == "asked":
+		v.Notice = l.T("manage.erasure.asked")
 	case c.Query("photo") == "saved":
 		v.Notice = l.T("manage.photo.saved")
 	case c.Query("offer") == "accepted":
@@ -119,6 +126,9 @@ func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView 
 	s := h.db.Settings()
 	l := h.localizer(c)
 	v := manageView{R: r, labels: labelsOf(&r, &s, l), City: s.City.In(l.Lang)}
+	if n, ask, err := h.db.NoticeToAccept(c.Request.Context(), r.ID); err == nil && ask {
+		v.AcceptNotice = n.Version
+	}
 	if cat, _ := s.Category(r.Category); cat.Photo && r.Live() {
 		v.Photo, v.HasPhoto = true, h.db.HasPhoto(c.Request.Context(), r.ID)
 	}

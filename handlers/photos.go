@@ -91,6 +91,9 @@ func (h *Handler) myPhoto(c *gin.Context) {
 
 func (h *Handler) adminPhoto(c *gin.Context) {
 	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
+	if err == nil {
+		err = h.db.Looked(c.Request.Context(), caller(c), store.AccessPhoto, r.ID, nil)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

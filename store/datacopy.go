@@ -167,7 +167,8 @@ func (db *DB) copyRows(ctx context.Context, c *DataCopy, r Registration) error {
 	for _, l := range letters {
 		c.Letters = append(c.Letters, LetterCopy{"letter", l.Serial, l.Name, l.Nationality, l.IssuedAt, l.Standing()})
 	}
-	if cert, err := db.Certificate(ctx, r); err == nil {
+	// the certificate on file, if any (Certificate would issue one)
+	if cert, err := scanCertificate(db.read.QueryRowContext(ctx, "SELECT "+certificateColumns+" FROM certificates WHERE registration_id = ?", r.ID)); err == nil {
 		standing := "valid"
 		if cert.RevokedAt != nil {
 			standing = "revoked"
