@@ -14,11 +14,13 @@ import (
 	"strings"
 	"time"
 
+	"delegate/clock"
 	"delegate/handlers"
 	"delegate/mailer"
 	"delegate/payment"
 	"delegate/pdf"
 	"delegate/store"
+	"delegate/webhook"
 )
 
 // serve runs the web server until ctx is done, then lets requests in flight
@@ -62,6 +64,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	purgeDone := startPurge(workerCtx, db, log)
 	offersDone := startOffers(workerCtx, db, log)
+	hooksDone := make(chan struct{}) // the webhooks' deliveries, sent until the workers stop
+	go func() { defer close(hooksDone); (&webhook.Worker{DB: db, Log: log}).Run(workerCtx) }()
 	go func() {
 		// a campaign a stop interrupted is queued to the end, each delegate once
 		if err := db.ResumeCampaigns(workerCtx); err != nil && workerCtx.Err() == nil {
@@ -92,6 +96,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	stopWorkers()
 	<-purgeDone
 	<-offersDone
+	<-hooksDone
 	<-mailDone // the batch being sent is recorded before the database closes
 	log.Info("stopped")
 	return nil
@@ -168,16 +173,7 @@ func every(ctx context.Context, period time.Duration, fn func()) <-chan struct{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(period)
-		defer tick.Stop()
-		for {
-			fn()
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
+		clock.Every(ctx, period, nil, fn)
 	}()
 	return done
 }

@@ -112,6 +112,7 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"private-erase":   {method: "GET", path: "/r/" + token + "/erase"},
 		"admin-privacy":   {method: "GET", path: "/admin/privacy", session: admin},
 		"admin-erasures":  {method: "GET", path: "/admin/erasures", session: admin},
+		"admin-webhooks":  {method: "GET", path: "/admin/webhooks", session: admin},
 		"not-found":       {method: "GET", path: "/nowhere"},
 		"login":           {method: "GET", path: "/admin/login"},
 		"setup":           {method: "GET", path: "/admin/setup?token=" + setup},

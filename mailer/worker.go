@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"delegate/calendar"
+	"delegate/clock"
 	"delegate/store"
 )
 
@@ -62,19 +62,11 @@ func (w *Worker) defaults() {
 // Run sends until ctx is done.
 func (w *Worker) Run(ctx context.Context) {
 	w.defaults()
-	tick := time.NewTicker(w.Poll)
-	defer tick.Stop()
-	for {
+	clock.Every(ctx, w.Poll, w.DB.Queued(), func() {
 		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
 			w.Log.Error("mail worker", "err", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.DB.Queued():
-		case <-tick.C:
-		}
-	}
+	})
 }
 
 // Drain sends every message that is due now, batch by batch, and returns
@@ -162,15 +154,8 @@ func (w *Worker) outcome(m store.OutboxMessage, err error) store.Delivery {
 	}
 }
 
-// backoff is how long to wait after the nth failed attempt: doubling from
-// BaseDelay up to MaxDelay, with ±50% jitter so that retries spread out.
-func (w *Worker) backoff(n int) time.Duration {
-	d := w.BaseDelay << min(n-1, 20)
-	if d > w.MaxDelay || d <= 0 {
-		d = w.MaxDelay
-	}
-	return time.Duration(float64(d) * (0.5 + rand.Float64()))
-}
+// backoff is how long to wait after the nth failed attempt.
+func (w *Worker) backoff(n int) time.Duration { return clock.Backoff(w.BaseDelay, w.MaxDelay, n) }
 
 // messageID is stable for an outbox row, so a resent message keeps it.
 func (w *Worker) messageID(m store.OutboxMessage) string {

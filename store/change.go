@@ -136,6 +136,14 @@ func (db *DB) createRegistration(ctx context.Context, actor Actor, r *Registrati
 		if err := recordConsent(ctx, tx, r.ID, r.CreatedAt, actor); err != nil {
 			return err
 		}
+		if err := db.emit(ctx, tx, HookCreated, r); err != nil {
+			return err
+		}
+		if r.Status == StatusApproved { // approved on arrival: other systems hear it as for any approval
+			if err := db.emit(ctx, tx, HookApproved, r); err != nil {
+				return err
+			}
+		}
 		if r.DelegationID != 0 {
 			if err := setMembership(ctx, tx, r); err != nil {
 				return err

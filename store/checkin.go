@@ -109,11 +109,16 @@ func (db *DB) recordCheckin(ctx context.Context, tx *sql.Tx, actor Actor, r *Reg
 		r.ID, formatTime(now), day, actor.String(), forced, desk); err != nil {
 		return false, err
 	}
-	if r.CheckedInAt == nil || now.Before(*r.CheckedInAt) {
+	if first := r.CheckedInAt == nil; first || now.Before(*r.CheckedInAt) {
 		if _, err := tx.ExecContext(ctx, "UPDATE registrations SET checked_in_at = ? WHERE id = ?", formatTime(now), r.ID); err != nil {
 			return false, err
 		}
 		r.CheckedInAt = &now
+		if first {
+			if err := db.emit(ctx, tx, HookCheckedIn, r); err != nil {
+				return false, err
+			}
+		}
 	}
 	if before > 0 {
 		return true, nil // a second scan the same day changes nothing worth a history line

@@ -102,7 +102,8 @@ func (db *DB) Erase(ctx context.Context, actor Actor, reference string) error {
 // about to go), then every personal value is blanked or deleted.
 func (db *DB) erase(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor, r *Registration) error {
 	now := db.Now()
-	if r.Live() {
+	wasLive := r.Live()
+	if wasLive {
 		if err := db.setStatus(ctx, tx, r, StatusCancelled, ""); err != nil {
 			return err
 		}
@@ -133,6 +134,9 @@ func (db *DB) erase(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor, r
 		{"UPDATE certificates SET name = '', revoked_at = coalesce(revoked_at, ?) WHERE registration_id = ?", []any{formatTime(now), r.ID}},
 		// a city's tally of nobody would keep the city's name
 		{"DELETE FROM tallies WHERE dim = 'city' AND n = 0", nil},
+		// webhooks told of the delegate keep the fact, not the payload
+		{`UPDATE webhook_deliveries SET payload = '', answer = '', status = CASE status WHEN 'queued' THEN 'failed' ELSE status END,
+			last_error = 'erased' WHERE registration_id = ?`, []any{r.ID}},
 	}
 	for _, st := range stmts {
 		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
@@ -141,6 +145,15 @@ func (db *DB) erase(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor, r
 	}
 	if err := eraseAuditValues(ctx, tx, r.ID); err != nil {
 		return err
+	}
+	if wasLive { // other systems still hear of the cancellation, from the erased row
+		erased, err := db.findForUpdate(ctx, tx, r.Reference)
+		if err != nil {
+			return err
+		}
+		if err := db.emit(ctx, tx, HookCancelled, &erased); err != nil {
+			return err
+		}
 	}
 	return db.audit(ctx, tx, actor, "registration.erased", r.ID, nil)
 }

@@ -137,6 +137,9 @@ func (db *DB) setPaymentStatus(ctx context.Context, tx *sql.Tx, actor Actor, r *
 		if err := db.queue(ctx, tx, MailPaid, r, s); err != nil {
 			return err
 		}
+		if err := db.emit(ctx, tx, HookPaid, r); err != nil {
+			return err
+		}
 	}
 	return db.syncAndTell(ctx, tx, r, s, false) // a paid fee may release the letter
 }

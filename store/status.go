@@ -107,5 +107,11 @@ func (db *DB) setStatus(ctx context.Context, tx *sql.Tx, r *Registration, to, re
 		return fmt.Errorf("set status of %s: %w", r.Reference, err)
 	}
 	r.Status, r.StatusReason, r.UpdatedAt, r.OfferUntil = to, reason, now, nil
+	switch to {
+	case StatusApproved:
+		return db.emit(ctx, tx, HookApproved, r)
+	case StatusCancelled:
+		return db.emit(ctx, tx, HookCancelled, r)
+	}
 	return nil
 }
