@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"time"
 
@@ -195,6 +196,72 @@ func retainCommand(ctx context.Context, args []string, getenv func(string) strin
 		}
 		return nil
 	})
+}
+
+// newEditionCommand starts the next edition's database from an old one:
+// settings, fees, places, texts, signatory, access codes (new ones) and
+// organisers, with the new dates (asked for when not given). The new
+// database shares the old one's installation key, copied beside it.
+func newEditionCommand(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("new-edition", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	from := fs.String("from", "", "the old edition's database")
+	start := fs.String("start", "", "the new edition's first day, YYYY-MM-DD")
+	end := fs.String("end", "", "its last day, YYYY-MM-DD")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *from == "" || fs.NArg() != 1 {
+		return errors.New("usage: delegate new-edition --from OLD.db [--start YYYY-MM-DD --end YYYY-MM-DD] NEW.db")
+	}
+	to := fs.Arg(0)
+	if _, err := os.Stat(to); err == nil {
+		return fmt.Errorf("%s exists: the new edition starts in a file of its own", to)
+	}
+	if _, err := os.Stat(*from); err != nil {
+		return fmt.Errorf("the old edition: %w", err)
+	}
+	in := bufio.NewScanner(stdin)
+	ask := func(v *string, question string) {
+		for *v == "" {
+			fmt.Fprint(stderr, question)
+			if !in.Scan() {
+				return
+			}
+			*v = strings.TrimSpace(in.Text())
+		}
+	}
+	ask(start, "First day of the new edition (YYYY-MM-DD): ")
+	ask(end, "Last day (YYYY-MM-DD): ")
+	oldCfg := config{dbPath: *from, secret: getenv("DELEGATE_SECRET"), baseURL: "http://localhost"}
+	newCfg := oldCfg
+	newCfg.dbPath = to
+	if oldCfg.secret == "" { // the same key, beside the new file
+		key, err := os.ReadFile(*from + ".key")
+		if err != nil {
+			return fmt.Errorf("the old edition's key: %w", err)
+		}
+		if err := os.WriteFile(to+".key", key, 0o600); err != nil {
+			return err
+		}
+	}
+	old, err := oldCfg.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer old.Close()
+	db, err := newCfg.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c, err := db.CopyEditionFrom(ctx, cliActor, old, *start, *end)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "new edition %s, %s to %s: %d categories, %d hotels, %d study visits, %d organisers (%d passkeys), %d access codes (new ones); other dates moved %d days; no delegate copied\n",
+		to, *start, *end, c.Categories, c.Hotels, c.Visits, c.Organisers, c.Passkeys, c.AccessCodes, c.Shift)
+	return nil
 }
 
 // describe turns a validation error into a sentence for the terminal.

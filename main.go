@@ -44,6 +44,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return purgeCommand(ctx, args, getenv, stdout, stderr)
 	case "purge":
 		return retainCommand(ctx, args, getenv, stdout, stderr)
+	case "new-edition":
+		return newEditionCommand(ctx, args, getenv, stdin, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -58,6 +60,7 @@ const usage = `usage:
   delegate token create --name N --role R                 print a new API token
   delegate backup FILE                                    copy the live database to FILE
   delegate demo --registrations N                         add N sample registrations
+  delegate new-edition --from OLD.db [--start D --end D] NEW.db   the next edition from this one: settings, organisers, no delegates
   delegate purge [--dry-run]                              apply the retention settings (or list what would go)
   delegate purge-passports [--after DAYS]                 erase passport data after the conference
 roles: viewer, desk, finance, admin
