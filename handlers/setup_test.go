@@ -50,13 +50,13 @@ func (e *env) delays() []time.Duration {
 	return slices.Clone(e.slept)
 }
 
-func newEnv(t *testing.T, rateLimit int) *env {
+func newEnv(t testing.TB, rateLimit int) *env {
 	t.Helper()
 	return newEnvWith(t, func(d *handlers.Deps) { d.RateLimit = rateLimit })
 }
 
 // newEnvWith is newEnv with the dependencies changed by set.
-func newEnvWith(t *testing.T, set func(*handlers.Deps)) *env {
+func newEnvWith(t testing.TB, set func(*handlers.Deps)) *env {
 	t.Helper()
 	ctx := context.Background()
 	composer, err := mailer.NewComposer("https://iclc.example.org")

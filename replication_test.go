@@ -1,0 +1,166 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"delegate/testtool"
+)
+
+// TestReplicationDrill is the restore drill: the server runs with
+// Litestream replicating its database to a path; clients register; the
+// server is killed with SIGKILL in the middle, and Litestream a second
+// later; the replica is restored into a new file, delegate starts on it,
+// and every registration that was acknowledged is there. Then the same
+// with both killed at once, as when the machine dies: what is lost is the
+// registrations of the last moments, which Litestream had not shipped (a
+// sync interval of 200 ms here, and the lag of a loaded machine).
+func TestReplicationDrill(t *testing.T) {
+	t.Parallel()
+	litestream := testtool.Command(t, "go install github.com/benbjohnson/litestream/cmd/litestream@v0.5.18", "litestream")
+	// the configuration the README gives is one Litestream reads
+	if out, err := exec.Command(litestream, "databases", "-config", "docs/deploy/litestream.yml").CombinedOutput(); err != nil ||
+		!strings.Contains(string(out), "/var/lib/delegate/delegate.db") {
+		t.Errorf("docs/deploy/litestream.yml: %v\n%s", err, out)
+	}
+	acked, missing, total := drill(t, litestream, time.Second, 0)
+	if acked < 50 || missing > 0 {
+		t.Errorf("%d registrations acknowledged, %d of them missing from the restored copy (which holds %d)", acked, missing, total)
+	}
+	t.Logf("server killed, Litestream a second later: %d registrations acknowledged in 3 s, all %d in the restored copy", acked, total)
+	// a busy morning, not a flood: a registration every 10 ms from each of
+	// the clients (about 400 a second, far past any conference's rate)
+	acked, missing, total = drill(t, litestream, 0, 10*time.Millisecond)
+	// what was lost, in seconds of registrations at the rate they came
+	lost := time.Duration(float64(missing) / float64(acked) * float64(3*time.Second))
+	if acked < 50 || total == 0 || lost > 2500*time.Millisecond {
+		t.Errorf("both killed at once: %d of %d acknowledged registrations lost (%v of them)", missing, acked, lost)
+	}
+	t.Logf("both killed at once: %d acknowledged, %d lost, the last %v of them; %d restored", acked, missing, lost.Round(10*time.Millisecond), total)
+}
+
+// drill runs the server and Litestream, registers for 3 s (each client
+// pausing pause between requests), kills the server and, gap later,
+// Litestream; restores; and counts.
+func drill(t *testing.T, litestream string, gap, pause time.Duration) (acked, missing, total int) {
+	t.Helper()
+	dir := t.TempDir()
+	dbPath, replica, restored := filepath.Join(dir, "live.db"), filepath.Join(dir, "replica"), filepath.Join(dir, "restored.db")
+	secret := strings.Repeat("ef", 32)
+
+	// the server first, so that the database exists in WAL mode
+	server := exec.Command(os.Args[0], "-test.run=^$")
+	server.Env = append(os.Environ(), "DELEGATE_TEST_CHILD=serve", "DELEGATE_DB="+dbPath, "DELEGATE_SECRET="+secret, "DELEGATE_RATE_LIMIT=0")
+	out, err := server.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := server.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer server.Process.Kill()
+	var base string
+	lines := bufio.NewScanner(out)
+	for base == "" && lines.Scan() {
+		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		t.Fatal("the server did not start")
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	config := filepath.Join(dir, "litestream.yml")
+	os.WriteFile(config, []byte(fmt.Sprintf("dbs:\n  - path: %s\n    monitor-interval: 100ms\n    replica:\n      type: file\n      path: %s\n      sync-interval: 200ms\n", dbPath, replica)), 0o600)
+	var lsOut bytes.Buffer
+	ls := exec.Command(litestream, "replicate", "-config", config)
+	ls.Stdout, ls.Stderr = &lsOut, &lsOut
+	if err := ls.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer ls.Process.Kill()
+
+	var mu sync.Mutex
+	var acknowledged []string
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 5 * time.Second}
+	for w := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				body, _ := json.Marshal(map[string]any{"given_names": "Aroha", "family_name": fmt.Sprint("Ngata ", w, "-", i),
+					"email": fmt.Sprintf("r%d-%d@example.nz", w, i), "organisation": "Wellington City Council", "job_title": "Adviser",
+					"country": "NZ", "category": "member_state", "consent_privacy": true})
+				resp, err := client.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
+				if err != nil {
+					return
+				}
+				var r struct{ Reference string }
+				json.NewDecoder(resp.Body).Decode(&r)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusCreated {
+					mu.Lock()
+					acknowledged = append(acknowledged, r.Reference)
+					mu.Unlock()
+				}
+				time.Sleep(pause)
+			}
+		}()
+	}
+	time.Sleep(3 * time.Second)
+	server.Process.Kill() // the machine's server dies mid-stream
+	server.Wait()
+	close(stop)
+	wg.Wait()
+	time.Sleep(gap) // Litestream's next sync carries the last pages, unless it died too
+	ls.Process.Kill()
+	ls.Wait()
+
+	if out, err := exec.Command(litestream, "restore", "-o", restored, "file://"+replica).CombinedOutput(); err != nil {
+		t.Fatalf("restore: %v\n%s\nlitestream: %s", err, out, lsOut.String())
+	}
+	// delegate starts on the restored file and serves it
+	restart, stopRestart := startServer(t, map[string]string{"DELEGATE_DB": restored, "DELEGATE_SECRET": secret})
+	resp, err := http.Get(restart + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the restored server: %v", err)
+	}
+	resp.Body.Close()
+	if err := stopRestart(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := openCampaignStore(restored, secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, ref := range acknowledged {
+		if _, err := db.FindRegistration(context.Background(), ref); err != nil {
+			missing++
+		}
+	}
+	st, _ := db.Stats(context.Background())
+	return len(acknowledged), missing, st.Total
+}
