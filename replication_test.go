@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,30 +57,7 @@ func drill(t *testing.T, litestream string, gap, pause time.Duration) (acked, mi
 	secret := strings.Repeat("ef", 32)
 
 	// the server first, so that the database exists in WAL mode
-	server := exec.Command(os.Args[0], "-test.run=^$")
-	server.Env = append(os.Environ(), "DELEGATE_TEST_CHILD=serve", "DELEGATE_DB="+dbPath, "DELEGATE_SECRET="+secret, "DELEGATE_RATE_LIMIT=0")
-	out, err := server.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := server.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer server.Process.Kill()
-	var base string
-	lines := bufio.NewScanner(out)
-	for base == "" && lines.Scan() {
-		if m := regexp.MustCompile(`serving (http://\S+)`).FindStringSubmatch(lines.Text()); m != nil {
-			base = m[1]
-		}
-	}
-	if base == "" {
-		t.Fatal("the server did not start")
-	}
-	go func() {
-		for lines.Scan() {
-		}
-	}()
+	server, base := startChild(t, dbPath, secret)
 	config := filepath.Join(dir, "litestream.yml")
 	os.WriteFile(config, []byte(fmt.Sprintf("dbs:\n  - path: %s\n    monitor-interval: 100ms\n    replica:\n      type: file\n      path: %s\n      sync-interval: 200ms\n", dbPath, replica)), 0o600)
 	var lsOut bytes.Buffer
@@ -95,45 +68,11 @@ func drill(t *testing.T, litestream string, gap, pause time.Duration) (acked, mi
 	}
 	defer ls.Process.Kill()
 
-	var mu sync.Mutex
-	var acknowledged []string
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	client := &http.Client{Timeout: 5 * time.Second}
-	for w := range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				body, _ := json.Marshal(map[string]any{"given_names": "Aroha", "family_name": fmt.Sprint("Ngata ", w, "-", i),
-					"email": fmt.Sprintf("r%d-%d@example.nz", w, i), "organisation": "Wellington City Council", "job_title": "Adviser",
-					"country": "NZ", "category": "member_state", "consent_privacy": true})
-				resp, err := client.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
-				if err != nil {
-					return
-				}
-				var r struct{ Reference string }
-				json.NewDecoder(resp.Body).Decode(&r)
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusCreated {
-					mu.Lock()
-					acknowledged = append(acknowledged, r.Reference)
-					mu.Unlock()
-				}
-				time.Sleep(pause)
-			}
-		}()
-	}
+	load := registerFrom(base, 6, pause)
 	time.Sleep(3 * time.Second)
 	server.Process.Kill() // the machine's server dies mid-stream
 	server.Wait()
-	close(stop)
-	wg.Wait()
+	acknowledged := load.stop()
 	time.Sleep(gap) // Litestream's next sync carries the last pages, unless it died too
 	ls.Process.Kill()
 	ls.Wait()
