@@ -123,6 +123,23 @@ func (c *config) open(ctx context.Context) (*store.DB, error) {
 	return store.Open(ctx, c.dbPath, store.Options{Secret: key, Composer: composer, Now: c.now, Printable: pdf.Printable})
 }
 
-func newLogger(w io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// newLogger writes the server's log to w: logfmt text, or JSON lines with
+// DELEGATE_LOG_FORMAT=json (for journald's or a collector's parsing), at
+// DELEGATE_LOG_LEVEL (debug, info, warn or error; info by default).
+func newLogger(w io.Writer, getenv func(string) string) (*slog.Logger, error) {
+	var level slog.Level
+	if l := getenv("DELEGATE_LOG_LEVEL"); l != "" {
+		if err := level.UnmarshalText([]byte(l)); err != nil {
+			return nil, fmt.Errorf("DELEGATE_LOG_LEVEL %q: want debug, info, warn or error", l)
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch f := getenv("DELEGATE_LOG_FORMAT"); f {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("DELEGATE_LOG_FORMAT %q: want text or json", f)
+	}
 }

@@ -33,7 +33,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := newLogger(stderr)
+	log, err := newLogger(stderr, getenv)
+	if err != nil {
+		return err
+	}
 	if getenv("GOGC") == "" {
 		// The live heap is small (tens of MB); collecting less often buys
 		// request throughput with memory this machine has plenty of.

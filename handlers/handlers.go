@@ -113,7 +113,7 @@ func New(d Deps) (*Server, error) {
 	}
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
-	r.Use(h.requestID, h.accessLog, compress, h.recover, securityHeaders, h.language)
+	r.Use(h.requestID, h.accessLog, compress, h.recover, h.securityHeaders, h.language)
 	h.routes(r)
 	r.NoRoute(func(c *gin.Context) { h.fail(c, store.ErrNotFound) })
 	r.NoMethod(func(c *gin.Context) {

@@ -60,8 +60,12 @@ func (h *Handler) recover(c *gin.Context) {
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-func securityHeaders(c *gin.Context) {
+func (h *Handler) securityHeaders(c *gin.Context) {
 	hd := c.Writer.Header()
+	if h.secureCookies() {
+		// served over HTTPS: browsers keep to it for a year
+		hd.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
 	hd.Set("Content-Security-Policy", contentSecurityPolicy)
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("X-Frame-Options", "DENY")

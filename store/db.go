@@ -292,6 +292,16 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	sort.Strings(names)
+	// a database a newer binary migrated is not this binary's to run: a
+	// rollback is the old binary on the backup taken before the upgrade
+	var newest string
+	if err := db.write.QueryRowContext(ctx, "SELECT coalesce(max(name), '') FROM migrations").Scan(&newest); err != nil {
+		return err
+	}
+	if len(names) > 0 && newest > names[len(names)-1] {
+		return fmt.Errorf("%w: the database was migrated by a newer delegate (%s); run that version, or this one on the backup taken before the upgrade",
+			ErrNewerSchema, newest)
+	}
 	for _, name := range names {
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			var n int

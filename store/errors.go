@@ -113,3 +113,6 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// ErrNewerSchema is a database migrated by a newer binary than this one.
+var ErrNewerSchema = errors.New("store: newer schema")

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -112,5 +113,29 @@ func TestSearchIgnoresCaseAndAccents(t *testing.T) {
 	_, total, _ = db.FindRegistrations(ctx, store.Filter{Q: "maria núñez"})
 	if total != 1 {
 		t.Errorf("search 'maria núñez' found %d, want 1", total)
+	}
+}
+
+// TestOlderBinaryRefusesNewerSchema: after an upgrade, the old binary
+// does not run on the migrated database (a rollback is the old binary on
+// the backup taken before).
+func TestOlderBinaryRefusesNewerSchema(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "upgraded.db")
+	db, err := store.Open(context.Background(), path, options(t, clock.At(june15)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", store.DSN(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("INSERT INTO migrations (name, applied_at) VALUES ('migrations/9999_from_the_future.sql', '2017-01-01')"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	db.Close()
+	if _, err := store.Open(context.Background(), path, options(t, clock.At(june15))); !errors.Is(err, store.ErrNewerSchema) || !strings.Contains(err.Error(), "9999_from_the_future") {
+		t.Errorf("opening a newer schema: %v", err)
 	}
 }
