@@ -71,6 +71,39 @@ func newBrowserFor(t *testing.T, lang string, budget time.Duration) context.Cont
 	return ctx
 }
 
+// fill types each value into the field with that id: fill("#a", "x", "#b", "y").
+func fill(kv ...string) chromedp.Tasks {
+	var t chromedp.Tasks
+	for i := 0; i+1 < len(kv); i += 2 {
+		t = append(t, chromedp.SendKeys(kv[i], kv[i+1], chromedp.ByQuery))
+	}
+	return t
+}
+
+// choose sets each select or date field to its value.
+func choose(kv ...string) chromedp.Tasks {
+	var t chromedp.Tasks
+	for i := 0; i+1 < len(kv); i += 2 {
+		t = append(t, chromedp.SetValue(kv[i], kv[i+1], chromedp.ByQuery))
+	}
+	return t
+}
+
+// authenticator gives the browser a virtual passkey authenticator, as a
+// laptop's with a fingerprint reader.
+func authenticator(id *cdpwebauthn.AuthenticatorID) chromedp.Action {
+	return chromedp.Tasks{cdpwebauthn.Enable(), chromedp.ActionFunc(func(ctx context.Context) error {
+		got, err := cdpwebauthn.AddVirtualAuthenticator(&cdpwebauthn.VirtualAuthenticatorOptions{
+			Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Transport: cdpwebauthn.AuthenticatorTransportInternal,
+			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
+		}).Do(ctx)
+		if id != nil {
+			*id = got
+		}
+		return err
+	})}
+}
+
 func visible(sel string, out *bool) chromedp.Action {
 	return chromedp.Evaluate(`(() => { const e = document.querySelector("`+sel+`"); return !!e && e.offsetParent !== null })()`, out)
 }
@@ -95,23 +128,15 @@ func TestRegisterInFrenchInABrowser(t *testing.T) {
 		visible("#passport_number", &lettersBefore),
 		visible("#gnlc", &gnlcBefore),
 		chromedp.SetValue(`#title`, "H.E.", chromedp.ByQuery),
-		chromedp.SendKeys(`#given_names`, "Ndèye Aminata", chromedp.ByQuery),
-		chromedp.SendKeys(`#family_name`, "Diop", chromedp.ByQuery),
-		chromedp.SendKeys(`#email`, "aminata.diop@example.sn", chromedp.ByQuery),
-		chromedp.SendKeys(`#organisation`, "Ville de Dakar", chromedp.ByQuery),
-		chromedp.SendKeys(`#job_title`, "Adjointe au maire", chromedp.ByQuery),
-		chromedp.SetValue(`#country`, "SN", chromedp.ByQuery),
-		chromedp.SetValue(`#category`, "mayor", chromedp.ByQuery),
+		fill(`#given_names`, "Ndèye Aminata", `#family_name`, "Diop", `#email`, "aminata.diop@example.sn",
+			`#organisation`, "Ville de Dakar", `#job_title`, "Adjointe au maire"),
+		choose(`#country`, "SN", `#category`, "mayor"),
 		visible("#gnlc", &gnlcAfter),
 		chromedp.SetValue(`#gnlc`, "interested", chromedp.ByQuery),
 		chromedp.Click(`#invitation_letter`, chromedp.ByQuery),
 		visible("#passport_number", &lettersAfter),
-		chromedp.SendKeys(`#passport_family_name`, "DIOP", chromedp.ByQuery),
-		chromedp.SendKeys(`#passport_given_names`, "NDEYE AMINATA", chromedp.ByQuery),
-		chromedp.SetValue(`#nationality`, "SN", chromedp.ByQuery),
-		chromedp.SendKeys(`#passport_number`, "A01234567", chromedp.ByQuery),
-		chromedp.SetValue(`#passport_expiry`, "2016-02-15", chromedp.ByQuery),
-		chromedp.SetValue(`#date_of_birth`, "1972-04-04", chromedp.ByQuery),
+		fill(`#passport_family_name`, "DIOP", `#passport_given_names`, "NDEYE AMINATA", `#passport_number`, "A01234567"),
+		choose(`#nationality`, "SN", `#passport_expiry`, "2016-02-15", `#date_of_birth`, "1972-04-04"),
 		chromedp.Click(`#consent_privacy`, chromedp.ByQuery),
 		chromedp.Click(`button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`#passport_expiry-error`, chromedp.ByQuery),
@@ -319,15 +344,8 @@ func TestPasskeyInABrowser(t *testing.T) {
 		"DELEGATE_ADDR": "127.0.0.1:" + port, "DELEGATE_BASE_URL": "http://localhost:" + port})
 	defer stop.stop()
 	base = strings.Replace(base, "127.0.0.1", "localhost", 1)
-	var authenticator cdpwebauthn.AuthenticatorID
-	err := chromedp.Run(ctx, cdpwebauthn.Enable(), chromedp.ActionFunc(func(ctx context.Context) error {
-		var err error
-		authenticator, err = cdpwebauthn.AddVirtualAuthenticator(&cdpwebauthn.VirtualAuthenticatorOptions{
-			Protocol: cdpwebauthn.AuthenticatorProtocolCtap2, Transport: cdpwebauthn.AuthenticatorTransportInternal,
-			HasResidentKey: true, HasUserVerification: true, IsUserVerified: true, AutomaticPresenceSimulation: true,
-		}).Do(ctx)
-		return err
-	}))
+	var laptop cdpwebauthn.AuthenticatorID
+	err := chromedp.Run(ctx, authenticator(&laptop))
 	if err != nil {
 		t.Fatalf("virtual authenticator: %v", err)
 	}
@@ -360,7 +378,7 @@ func TestPasskeyInABrowser(t *testing.T) {
 	var creds []*cdpwebauthn.Credential
 	err = chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
 		var err error
-		creds, err = cdpwebauthn.GetCredentials(authenticator).Do(ctx)
+		creds, err = cdpwebauthn.GetCredentials(laptop).Do(ctx)
 		return err
 	}))
 	if err != nil || len(creds) != 1 || creds[0].RpID != "localhost" {
