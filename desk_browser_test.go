@@ -187,6 +187,18 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 		t.Fatalf("desk A back online: %v", err)
 	}
 
+	// signing out leaves nothing of the roster on the desk's device
+	var kept []map[string]any
+	if err := chromedp.Run(hallA, chromedp.Click(`form[action="/admin/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#password`, chromedp.ByQuery),
+		awaited(`indexedDB.databases()`, &kept)); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range kept {
+		if d["name"] == "delegate-desk" {
+			t.Error("the desk's roster outlived signing out")
+		}
+	}
 	for i := range 4 {
 		r, err := db.FindRegistration(ctx, regs[i].Reference)
 		if err != nil {

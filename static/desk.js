@@ -82,6 +82,7 @@
 
   function showNet() {
     var waiting = queue.length;
+    localStorage.setItem("delegate-desk-waiting", String(waiting)); // signing out asks first
     if (!online) {
       net.textContent = fmt(T.offline, waiting);
       net.className = "net off";

@@ -7,6 +7,25 @@ document.addEventListener("DOMContentLoaded", function () {
   if (first) {
     first.focus();
   }
+  // Signing out clears what a desk kept on this device: the roster of
+  // names, the queue and the page's copy (a shared laptop keeps nothing).
+  var logout = document.querySelector('form[action="/admin/logout"]');
+  if (logout) {
+    logout.addEventListener("submit", function (event) {
+      var waiting = Number(localStorage.getItem("delegate-desk-waiting") || 0);
+      if (waiting > 0 && !window.confirm(logout.dataset.unsent.replace("%d", waiting))) {
+        event.preventDefault(); // the check-ins not yet sent stay, with the roster
+        return;
+      }
+      localStorage.removeItem("delegate-desk-waiting");
+      if (window.indexedDB) {
+        indexedDB.deleteDatabase("delegate-desk");
+      }
+      if (window.caches) {
+        caches.delete("delegate-desk-1");
+      }
+    });
+  }
   // "Select all on this page" ticks every row; the server reads the page's
   // rows from the box alone, so it works without script too.
   var page = document.querySelector("[data-select-page]");
