@@ -231,6 +231,7 @@ func (h *Handler) routeTable() []route {
 		{"public", "GET", "/admin/checkin/manifest.webmanifest", h.deskManifest},
 		{"public", "GET", "/admin/desk-sw.js", deskWorker},
 		{"public", "GET", "/static/desk.js", staticFile("desk.js")},
+		{"public", "GET", "/static/desk-camera.js", staticFile("desk-camera.js")},
 		{"public", "GET", "/static/desk-icon.svg", staticFile("desk-icon.svg")},
 		{"desk", "POST", "/admin/registrations/:reference/badge-printed", h.badgePrinted},
 		{"desk", "GET", "/admin/registrations/:reference/photo.jpg", h.adminPhoto},

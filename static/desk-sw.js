@@ -5,7 +5,7 @@
 // calls are never answered from here.
 "use strict";
 var CACHE = "delegate-desk-1";
-var SHELL = ["/admin/checkin", "/static/style.css", "/static/categories.css", "/static/form.js", "/static/desk.js", "/static/desk-icon.svg"];
+var SHELL = ["/admin/checkin", "/static/style.css", "/static/categories.css", "/static/form.js", "/static/desk.js", "/static/desk-camera.js", "/static/desk-icon.svg"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) {
