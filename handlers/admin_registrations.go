@@ -262,15 +262,6 @@ type detailView struct {
 }
 
 func (h *Handler) showRegistration(c *gin.Context) {
-	// who opened whose registration is written down, for the delegate's copy
-	r, err := h.db.FindRegistration(c.Request.Context(), c.Param("reference"))
-	if err == nil {
-		err = h.db.Looked(c.Request.Context(), caller(c), store.AccessRegistration, r.ID, nil)
-	}
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	h.renderDetail(c, http.StatusOK, nil, "", "")
 }
 
@@ -279,6 +270,9 @@ func (h *Handler) renderDetail(c *gin.Context, status int, ve *store.ValidationE
 	l := h.localizer(c)
 	s := h.db.Settings()
 	r, err := h.db.FindRegistration(ctx, c.Param("reference"))
+	if err == nil { // whoever sees the page looked: written down for the delegate's copy
+		err = h.db.Looked(ctx, caller(c), store.AccessRegistration, r.ID, nil)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return

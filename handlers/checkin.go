@@ -93,8 +93,8 @@ type scanLine struct {
 	Time, Message string
 }
 
-// deskViewOf is the desk page's frame: its name, choice and last scans.
-func (h *Handler) deskViewOf(c *gin.Context) (deskView, error) {
+// deskViewOf is the desk page's frame: its name, its choice, its texts.
+func (h *Handler) deskViewOf(c *gin.Context) deskView {
 	l, s := h.localizer(c), h.db.Settings()
 	role := c.GetString("role")
 	v := deskView{L: l, Zone: s.TimeZone, CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance")}
@@ -105,14 +105,20 @@ func (h *Handler) deskViewOf(c *gin.Context) (deskView, error) {
 	}
 	b, _ := json.Marshal(texts)
 	v.Texts = string(b)
+	return v
+}
+
+// addRecent puts the desk's last 20 scans on v.
+func (h *Handler) addRecent(c *gin.Context, v *deskView) error {
 	if v.Desk == "" {
-		return v, nil
+		return nil
 	}
+	s := h.db.Settings()
 	scans, err := h.db.RecentScans(c.Request.Context(), v.Desk, 20)
 	for _, sc := range scans {
-		v.Recent = append(v.Recent, scanLineOf(l, &s, sc, "15:04:05"))
+		v.Recent = append(v.Recent, scanLineOf(v.L, &s, sc, "15:04:05"))
 	}
-	return v, err
+	return err
 }
 
 // scanLineOf is a recorded scan in words, its time in venue time written
@@ -123,8 +129,8 @@ func scanLineOf(l *i18n.Localizer, s *store.Settings, sc store.DeskScan, layout 
 }
 
 func (h *Handler) showDesk(c *gin.Context) {
-	v, err := h.deskViewOf(c)
-	if err != nil {
+	v := h.deskViewOf(c)
+	if err := h.addRecent(c, &v); err != nil {
 		h.fail(c, err)
 		return
 	}
@@ -144,11 +150,7 @@ func (h *Handler) showDesk(c *gin.Context) {
 // search, and shows green, amber or red: the page without script.
 func (h *Handler) submitDesk(c *gin.Context) {
 	l := h.localizer(c)
-	v, err := h.deskViewOf(c)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
+	v := h.deskViewOf(c)
 	if v.Desk == "" {
 		h.flash(c, l.T("error.desk"))
 		c.Redirect(http.StatusSeeOther, "/admin/checkin")
@@ -191,8 +193,9 @@ func (h *Handler) submitDesk(c *gin.Context) {
 		v.Labels = labelsOf(v.R, &s, l)
 		v.HasPhoto = h.db.HasPhoto(c.Request.Context(), v.R.ID)
 	}
-	if recent, err := h.deskViewOf(c); err == nil {
-		v.Recent = recent.Recent // this scan first
+	if err := h.addRecent(c, &v); err != nil { // this scan first
+		h.fail(c, err)
+		return
 	}
 	h.render(c, status, "checkin", l.T("admin.checkin.title"), v)
 }

@@ -116,7 +116,7 @@ func (h *Handler) myData(format string) gin.HandlerFunc {
 			h.fail(c, err)
 			return
 		}
-		copy, err := h.db.CopyOf(ctx, r.Reference)
+		copy, err := h.db.CopyOf(ctx, r)
 		if err != nil {
 			h.fail(c, err)
 			return

@@ -38,10 +38,9 @@ func desk(c *gin.Context) (name string, print bool) {
 // submitDeskName keeps the desk's name and its printing choice in this
 // browser, for a year.
 func (h *Handler) submitDeskName(c *gin.Context) {
-	name := strings.TrimSpace(c.PostForm("desk"))
-	if name == "" || len([]rune(name)) > 40 {
-		h.flash(c, h.localizer(c).T("error.desk"))
-		c.Redirect(http.StatusSeeOther, "/admin/checkin")
+	name, err := store.CheckDesk(c.PostForm("desk"))
+	if err != nil {
+		h.afterForm(c, err, "", "/admin/checkin")
 		return
 	}
 	print := "0"
@@ -102,13 +101,13 @@ func (h *Handler) roster(c *gin.Context) {
 	out := rosterAnswer{Next: p.Next, More: p.More, Day: h.db.Now().In(s.Location()).Format(store.DateLayout),
 		Entries: make([]rosterEntry, 0, len(p.Entries))}
 	for _, e := range p.Entries {
-		out.Entries = append(out.Entries, h.rosterEntryOf(l, &s, &e))
+		out.Entries = append(out.Entries, rosterEntryOf(l, &s, &e))
 	}
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, out)
 }
 
-func (h *Handler) rosterEntryOf(l *i18n.Localizer, s *store.Settings, e *store.RosterEntry) rosterEntry {
+func rosterEntryOf(l *i18n.Localizer, s *store.Settings, e *store.RosterEntry) rosterEntry {
 	r := &e.Registration
 	if !r.Live() {
 		return rosterEntry{Ref: r.Reference, Status: r.Status} // all a desk needs to say no

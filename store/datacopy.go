@@ -13,21 +13,20 @@ import (
 
 // DataCopy is every value held about one registration.
 type DataCopy struct {
-	Registration Registration   `json:"registration"`
-	Passport     *PassportCopy  `json:"passport,omitempty"`
-	Photo        string         `json:"photo,omitempty"` // a data: URL of the badge photo
-	Consents     []Consent      `json:"consents"`
-	Messages     []MessageCopy  `json:"messages"`
-	Payments     []PaymentCopy  `json:"payments"`
-	Invoices     []InvoiceCopy  `json:"invoices"`
-	CheckIns     []CheckinCopy  `json:"check_ins"`
-	Letters      []LetterCopy   `json:"letters"`
-	Notes        []NoteCopy     `json:"notes"`
-	History      []HistoryCopy  `json:"history"`
-	Access       []HistoryCopy  `json:"access"` // who looked: pages, letters, photos and exports
-	Delegation   string         `json:"delegation,omitempty"`
-	Generated    time.Time      `json:"generated_at"`
-	Extra        map[string]any `json:"-"`
+	Registration Registration  `json:"registration"`
+	Passport     *PassportCopy `json:"passport,omitempty"`
+	Photo        string        `json:"photo,omitempty"` // a data: URL of the badge photo
+	Consents     []Consent     `json:"consents"`
+	Messages     []MessageCopy `json:"messages"`
+	Payments     []PaymentCopy `json:"payments"`
+	Invoices     []InvoiceCopy `json:"invoices"`
+	CheckIns     []CheckinCopy `json:"check_ins"`
+	Letters      []LetterCopy  `json:"letters"`
+	Notes        []NoteCopy    `json:"notes"`
+	History      []HistoryCopy `json:"history"`
+	Access       []HistoryCopy `json:"access"` // who looked: pages, letters, photos and exports
+	Delegation   string        `json:"delegation,omitempty"`
+	Generated    time.Time     `json:"generated_at"`
 }
 
 // PassportCopy is the passport data on file, in the copy alone.
@@ -92,12 +91,10 @@ type (
 	}
 )
 
-// CopyOf gathers every value held about the registration of reference.
-func (db *DB) CopyOf(ctx context.Context, reference string) (DataCopy, error) {
-	r, err := db.FindRegistration(ctx, reference)
-	if err != nil {
-		return DataCopy{}, err
-	}
+// CopyOf gathers every value held about r, read with its passport data
+// (FindRegistration, FindRegistrationByToken).
+func (db *DB) CopyOf(ctx context.Context, r Registration) (DataCopy, error) {
+	var err error
 	c := DataCopy{Registration: r, Generated: db.Now()}
 	c.Registration.PassportNumber, c.Registration.PassportExpiry, c.Registration.DateOfBirth = "", "", ""
 	if r.HasPassport || r.PassportFamilyName != "" {

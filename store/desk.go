@@ -58,8 +58,8 @@ type ScanResult struct {
 
 var scanID = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
-// checkDesk validates a desk's name.
-func checkDesk(desk string) (string, error) {
+// CheckDesk validates a desk's name and returns it trimmed.
+func CheckDesk(desk string) (string, error) {
 	desk = strings.TrimSpace(desk)
 	if desk == "" || utf8.RuneCountInString(desk) > 40 {
 		return "", &ValidationError{Fields: map[string]Message{"desk": {Key: "error.desk"}}}
@@ -74,7 +74,7 @@ func checkDesk(desk string) (string, error) {
 // the same badge offline end as one first check-in (the earlier scan)
 // and one "already".
 func (db *DB) ScanAt(ctx context.Context, actor Actor, desk string, scans []Scan) ([]ScanResult, error) {
-	desk, err := checkDesk(desk)
+	desk, err := CheckDesk(desk)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,6 @@ func (db *DB) ScanAt(ctx context.Context, actor Actor, desk string, scans []Scan
 	out := make([]ScanResult, 0, len(scans))
 	queued := false
 	err = db.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
 		s, err := db.settingsIn(ctx, tx)
 		if err != nil {
 			return err
@@ -192,36 +191,37 @@ func (db *DB) RefusedAfterSync(ctx context.Context, limit int) ([]DeskScan, erro
 }
 
 func (db *DB) deskScans(ctx context.Context, where string, args []any) ([]DeskScan, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.desk, s.outcome, s.reason, s.at, s.received_at, s.offline,
-		coalesce(r.id, 0) FROM desk_scans s LEFT JOIN registrations r ON r.id = s.registration_id
-		WHERE `+where+` ORDER BY s.received_at DESC, s.at DESC LIMIT ?`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []DeskScan
-	var ids []int64
-	for rows.Next() {
+	var ids []int64 // each scan's registration, 0 for an unknown code
+	rows, err := db.read.QueryContext(ctx, `SELECT id, desk, outcome, reason, at, received_at, offline, coalesce(registration_id, 0)
+		FROM desk_scans s WHERE `+where+` ORDER BY received_at DESC, at DESC LIMIT ?`, args...)
+	out, err := collect(rows, err, func(row scanner) (DeskScan, error) {
 		var d DeskScan
 		var at, received string
 		var id int64
-		if err := rows.Scan(&d.ID, &d.Desk, &d.Outcome, &d.Reason, &at, &received, &d.Offline, &id); err != nil {
-			return nil, err
-		}
+		err := row.Scan(&d.ID, &d.Desk, &d.Outcome, &d.Reason, &at, &received, &d.Offline, &id)
 		d.At, d.ReceivedAt = parseTime(at), parseTime(received)
-		out = append(out, d)
 		ids = append(ids, id)
+		return d, err
+	})
+	if err != nil || len(ids) == 0 {
+		return out, err
 	}
-	if err := rows.Err(); err != nil {
+	// whose badges they were, in one read
+	args = make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err = db.read.QueryContext(ctx, "SELECT "+registrationColumns+" FROM registrations WHERE id IN ("+placeholders(len(ids))+")", args...)
+	regs, err := collect(rows, err, scanListed)
+	if err != nil {
 		return nil, err
 	}
+	byID := make(map[int64]*Registration, len(regs))
+	for i := range regs {
+		byID[regs[i].ID] = &regs[i]
+	}
 	for i, id := range ids {
-		if id == 0 {
-			continue
-		}
-		if r, err := db.FindRegistrationByID(ctx, id); err == nil {
-			out[i].Registration = &r
-		}
+		out[i].Registration = byID[id]
 	}
 	return out, nil
 }

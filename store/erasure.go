@@ -30,15 +30,7 @@ const erasedColumns = `title = '', given_names = '', family_name = '', badge_nam
 // waitlisted, nothing paid, no letter) is erased at once; done says so.
 // Any other waits for an organiser to confirm it.
 func (db *DB) RequestErasure(ctx context.Context, actor Actor, reference string) (done bool, err error) {
-	err = db.tx(ctx, func(tx *sql.Tx) error {
-		s, err := db.settingsIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		r, err := db.findForUpdate(ctx, tx, reference)
-		if err != nil {
-			return err
-		}
+	_, err = db.changeRegistration(ctx, reference, func(tx *sql.Tx, s *Settings, r *Registration) error {
 		if r.Erased != nil {
 			return &ConflictError{Reason: "erased"}
 		}
@@ -56,7 +48,7 @@ func (db *DB) RequestErasure(ctx context.Context, actor Actor, reference string)
 		}
 		if (r.Status == StatusPending || r.Status == StatusWaitlisted) && paid == 0 && letters == 0 && r.CheckedInAt == nil {
 			done = true
-			return db.erase(ctx, tx, s, actor, &r)
+			return db.erase(ctx, tx, s, actor, r)
 		}
 		return nil
 	})
@@ -75,25 +67,24 @@ func (db *DB) ErasureRequests(ctx context.Context) ([]Registration, error) {
 }
 
 // Erase erases the personal data of the registration of reference now:
-// an organiser confirming a request, or retention.
+// an organiser confirming a request.
 func (db *DB) Erase(ctx context.Context, actor Actor, reference string) error {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		s, err := db.settingsIn(ctx, tx)
-		if err != nil {
-			return err
-		}
-		r, err := db.findForUpdate(ctx, tx, reference)
-		if err != nil {
-			return err
-		}
-		if r.Erased != nil {
-			return &ConflictError{Reason: "erased"}
-		}
-		return db.erase(ctx, tx, s, actor, &r)
-	})
+	err := db.eraseOne(ctx, actor, reference)
 	if err == nil {
 		db.afterErasure(ctx)
 	}
+	return err
+}
+
+// eraseOne is the transaction of one erasure, without afterErasure (which
+// retention runs once for many).
+func (db *DB) eraseOne(ctx context.Context, actor Actor, reference string) error {
+	_, err := db.changeRegistration(ctx, reference, func(tx *sql.Tx, s *Settings, r *Registration) error {
+		if r.Erased != nil {
+			return &ConflictError{Reason: "erased"}
+		}
+		return db.erase(ctx, tx, s, actor, r)
+	})
 	return err
 }
 

@@ -89,18 +89,7 @@ func (db *DB) applyRetention(ctx context.Context, actor Actor, rule string, refs
 		return err
 	case RetainInactive:
 		for _, ref := range refs {
-			err := db.tx(ctx, func(tx *sql.Tx) error {
-				s, err := db.settingsIn(ctx, tx)
-				if err != nil {
-					return err
-				}
-				r, err := db.findForUpdate(ctx, tx, ref)
-				if err != nil {
-					return err
-				}
-				return db.erase(ctx, tx, s, actor, &r)
-			})
-			if err != nil {
+			if err := db.eraseOne(ctx, actor, ref); err != nil {
 				return err
 			}
 		}

@@ -201,12 +201,13 @@ func (db *DB) emit(ctx context.Context, tx *sql.Tx, event string, r *Registratio
 const hookDeliveryColumns = `d.id, d.endpoint_id, e.url, d.event, d.event_id, d.payload, d.status, d.attempts, d.next_attempt_at,
 	d.answer_status, d.answer, d.last_error, d.created_at, d.delivered_at`
 
-func scanHookDelivery(row scanner) (HookDelivery, error) {
+// scanHookDelivery reads a row of hookDeliveryColumns, then extra.
+func scanHookDelivery(row scanner, extra ...any) (HookDelivery, error) {
 	var d HookDelivery
 	var next, created string
 	var delivered sql.NullString
-	err := row.Scan(&d.ID, &d.EndpointID, &d.URL, &d.Event, &d.EventID, &d.Payload, &d.Status, &d.Attempts, &next,
-		&d.AnswerStatus, &d.Answer, &d.LastError, &created, &delivered)
+	err := row.Scan(append([]any{&d.ID, &d.EndpointID, &d.URL, &d.Event, &d.EventID, &d.Payload, &d.Status, &d.Attempts, &next,
+		&d.AnswerStatus, &d.Answer, &d.LastError, &created, &delivered}, extra...)...)
 	d.NextAttemptAt, d.CreatedAt, d.DeliveredAt = parseTime(next), parseTime(created), parseTimeNull(delivered)
 	return d, err
 }
@@ -219,7 +220,7 @@ func (db *DB) DueHookDeliveries(ctx context.Context, now time.Time, limit int) (
 		WHERE d.status = 'queued' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.id LIMIT ?`, formatTime(now), limit)
 	return collect(rows, err, func(row scanner) (HookDelivery, error) {
 		var sealed []byte
-		d, err := scanHookDelivery(scannerWith{row, &sealed})
+		d, err := scanHookDelivery(row, &sealed)
 		if err != nil {
 			return d, err
 		}
@@ -227,14 +228,6 @@ func (db *DB) DueHookDeliveries(ctx context.Context, now time.Time, limit int) (
 		return d, err
 	})
 }
-
-// scannerWith scans the columns of a row and then extra destinations.
-type scannerWith struct {
-	scanner
-	extra any
-}
-
-func (s scannerWith) Scan(dest ...any) error { return s.scanner.Scan(append(dest, s.extra)...) }
 
 // HookAttempt is what one attempt at a delivery came to.
 type HookAttempt struct {
@@ -276,5 +269,5 @@ func nullTime(t time.Time) any {
 func (db *DB) HookDeliveries(ctx context.Context, limit int) ([]HookDelivery, error) {
 	rows, err := db.read.QueryContext(ctx, "SELECT "+hookDeliveryColumns+` FROM webhook_deliveries d
 		JOIN webhook_endpoints e ON e.id = d.endpoint_id ORDER BY d.id DESC LIMIT ?`, limit)
-	return collect(rows, err, scanHookDelivery)
+	return collect(rows, err, func(row scanner) (HookDelivery, error) { return scanHookDelivery(row) })
 }
