@@ -64,7 +64,7 @@ func BenchmarkScale(b *testing.B) {
 	}
 	if *scaleMaxRatio > 0 {
 		for _, r := range res.rows {
-			if !r.loose && r.ratio() > *scaleMaxRatio && r.big.p99-r.small.p99 > scaleNoise {
+			if r.over() {
 				b.Errorf("%s: p99 %.1f ms at %d, %.1f ms at %d: ratio %.2f over %.2f",
 					r.name, ms(r.small.p99), res.small, ms(r.big.p99), res.big, r.ratio(), *scaleMaxRatio)
 			}
@@ -100,10 +100,17 @@ type scaleRow struct {
 	rss        [2]int64 // peak resident kB during the request, small and big; 0 when not measured
 	idle       [2]int64 // resident kB just before it
 	loose      bool     // not held to the ratio
+	again      bool     // measured twice, the better p99 of each size kept
 }
 
 func (r scaleRow) ratio() float64 {
 	return float64(r.big.p99) / float64(max(r.small.p99, time.Microsecond))
+}
+
+// over says the row is held to -scale.max-ratio and its p99 grew past it
+// by more than noise.
+func (r scaleRow) over() bool {
+	return *scaleMaxRatio > 0 && !r.loose && r.ratio() > *scaleMaxRatio && r.big.p99-r.small.p99 > scaleNoise
 }
 
 type scaleResult struct {
@@ -135,7 +142,11 @@ func (res scaleResult) table() string {
 		if r.rss[1] > 0 {
 			rss = fmt.Sprintf("%d MB (from %d)", r.rss[1]/1024, r.idle[1]/1024)
 		}
-		fmt.Fprintf(&b, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %s |\n", r.name,
+		name := r.name
+		if r.again {
+			name += " (measured twice)"
+		}
+		fmt.Fprintf(&b, "| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.2f | %s |\n", name,
 			ms(r.small.p50), ms(r.small.p99), ms(r.big.p50), ms(r.big.p99), r.ratio(), rss)
 	}
 	return b.String()
@@ -158,18 +169,17 @@ func scaleRun(tb testing.TB, small, big, rounds int) scaleResult {
 	servers := [2]*scaleServer{startScale(tb, bin, scaleDB(tb, bin, small)), startScale(tb, bin, scaleDB(tb, bin, big))}
 	res := scaleResult{small: small, big: big}
 	for _, rq := range scaleRequests(tb, servers) {
-		var lat [2][]time.Duration
-		for i := range rounds {
-			for k, s := range servers {
-				if i == 0 { // the first of each is a warm-up
-					rq.do(tb, s)
-				}
-				t0 := time.Now()
-				rq.do(tb, s)
-				lat[k] = append(lat[k], time.Since(t0))
-			}
+		row := scaleRow{name: rq.name, loose: rq.loose}
+		row.small, row.big = rq.measure(tb, servers, rounds)
+		// The p99 of a few hundred requests is one of the slowest two or
+		// three, and a pause on a shared machine only ever adds to it: a
+		// row over the limit is measured again and each size keeps its
+		// better p99, so that a growth must show twice to count.
+		if row.over() {
+			small, big := rq.measure(tb, servers, rounds)
+			row.small.p99, row.big.p99 = min(row.small.p99, small.p99), min(row.big.p99, big.p99)
+			row.again = true
 		}
-		row := scaleRow{name: rq.name, small: percentiles(lat[0]), big: percentiles(lat[1]), loose: rq.loose}
 		res.rows = append(res.rows, row)
 	}
 	// registrations from 64 clients at once: the rate at the big size
@@ -340,6 +350,23 @@ type scaleRequest struct {
 	name  string
 	do    func(testing.TB, *scaleServer)
 	loose bool // reported, not held to -scale.max-ratio
+}
+
+// measure makes the request rounds times to each server, alternating,
+// after one warm-up each, and returns the latencies at each size.
+func (rq scaleRequest) measure(tb testing.TB, servers [2]*scaleServer, rounds int) (small, big latencies) {
+	var lat [2][]time.Duration
+	for i := range rounds {
+		for k, s := range servers {
+			if i == 0 {
+				rq.do(tb, s)
+			}
+			t0 := time.Now()
+			rq.do(tb, s)
+			lat[k] = append(lat[k], time.Since(t0))
+		}
+	}
+	return percentiles(lat[0]), percentiles(lat[1])
 }
 
 func scaleRequests(tb testing.TB, servers [2]*scaleServer) []scaleRequest {
