@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -134,7 +135,7 @@ func startScale(tb testing.TB, bin, path string) *scaleServer {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := os.WriteFile(db+suffix, data, 0o600); err != nil {
+		if err := writeSynced(db+suffix, data); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -195,4 +196,19 @@ func peakRSS(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// writeSynced writes a file and syncs it to the disk: a copy left in the
+// page cache would be flushed by the server's first checkpoint (its fsync
+// takes the whole file with it), a stall no database in service has.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return errors.Join(f.Sync(), f.Close())
 }

@@ -160,7 +160,7 @@ func (db *DB) queueCampaign(ctx context.Context, c Campaign) (int, error) {
 		if err != nil {
 			return total, err
 		}
-		err = db.tx(ctx, func(tx *sql.Tx) error {
+		err = db.bulkTx(ctx, func(tx *sql.Tx) error {
 			now := formatTime(db.Now())
 			if len(chunk) == 0 {
 				_, err := tx.ExecContext(ctx, "UPDATE campaigns SET finished_at = ? WHERE id = ?", now, c.ID)

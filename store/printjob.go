@@ -94,7 +94,7 @@ func (db *DB) CreatePrintJob(ctx context.Context, actor Actor, f Filter, layout,
 	})
 	for start := 0; err == nil && start < len(ids); start += insertChunk {
 		chunk := ids[start:min(start+insertChunk, len(ids))]
-		err = db.tx(ctx, func(tx *sql.Tx) error {
+		err = db.bulkTx(ctx, func(tx *sql.Tx) error {
 			st, err := tx.PrepareContext(ctx, "INSERT INTO print_job_badges (job_id, seq, registration_id) VALUES (?, ?, ?)")
 			if err != nil {
 				return err

@@ -31,9 +31,22 @@ var errClosed = errors.New("store: database is closed")
 // job is acknowledged before the commit that holds it. Under load this
 // pays one fsync for many registrations; alone, a job commits at once.
 func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.submit(ctx, db.jobs, fn)
+}
+
+// bulkTx is tx for one chunk of a long task (a message to all, a print
+// job's list): it commits in a transaction of its own, and the writer
+// takes any waiting tx first, so that a check-in or a registration waits
+// for at most the chunk already being written, never for a queue of them
+// nor shares its commit with one.
+func (db *DB) bulkTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.submit(ctx, db.bulk, fn)
+}
+
+func (db *DB) submit(ctx context.Context, lane chan job, fn func(*sql.Tx) error) error {
 	j := job{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
-	case db.jobs <- j:
+	case lane <- j:
 	case <-db.stopped:
 		return errClosed
 	case <-ctx.Done():
@@ -50,6 +63,7 @@ func (db *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 }
 
 // writer is the only goroutine that writes; it ends when Close is called.
+// The jobs waiting go first, in one commit; a bulk job only when none is.
 func (db *DB) writer() {
 	defer close(db.writerDone)
 	for {
@@ -57,8 +71,16 @@ func (db *DB) writer() {
 		select {
 		case j := <-db.jobs:
 			batch = append(batch, j)
-		case <-db.stopped:
-			return
+		default:
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+			case j := <-db.bulk:
+				db.commit([]job{j})
+				continue
+			case <-db.stopped:
+				return
+			}
 		}
 	more:
 		for len(batch) < maxBatch {
