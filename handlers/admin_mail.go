@@ -246,7 +246,11 @@ func (h *Handler) submitCompose(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	h.flash(c, l.T("admin.compose.queued", n))
+	if campaign.Finished {
+		h.flash(c, l.T("admin.compose.queued", n))
+	} else {
+		h.flash(c, l.T("admin.compose.queueing", n))
+	}
 	c.Redirect(http.StatusSeeOther, "/admin/messages/"+strconv.FormatInt(campaign.ID, 10))
 }
 
@@ -286,7 +290,7 @@ func (h *Handler) showCampaign(c *gin.Context) {
 	for _, n := range counts {
 		v.Total += n
 	}
-	v.Done = counts[store.OutboxQueued] == 0
+	v.Done = camp.Finished && counts[store.OutboxQueued] == 0
 	if v.Total > 0 {
 		v.Pct = 100 * float64(counts[store.OutboxSent]+counts[store.OutboxFailed]) / float64(v.Total)
 	}

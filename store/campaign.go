@@ -27,7 +27,9 @@ type Campaign struct {
 	// Kind is the message kind of a campaign the system started, such as
 	// MailDatesChanged; "" for a message the organisers wrote.
 	Kind string
-	next int64 // the last registration queued
+	// Finished says every message of it is in the outbox.
+	Finished bool
+	next     int64 // the last registration queued
 }
 
 // ValidateTexts checks a message in every language: a subject of one line
@@ -121,8 +123,28 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 	if err != nil {
 		return Campaign{}, 0, err
 	}
-	queued, err := db.queueCampaign(ctx, c)
-	return c, queued, err
+	// The first chunk before the answer (a list that short is then all
+	// queued), the rest in the background: the organiser waits the same
+	// for 100,000 as for 250. A stop halfway is finished at the next
+	// start by ResumeCampaigns.
+	first, err := db.queueChunk(ctx, &c)
+	if err != nil {
+		return c, first, err
+	}
+	if first < db.campaignChunk {
+		_, err = db.queueChunk(ctx, &c)
+		c.Finished = err == nil
+		return c, n, err
+	}
+	if !db.background() {
+		return c, n, nil // closing: the next start queues the rest
+	}
+	go func() {
+		defer db.campaigns.Done()
+		// an error leaves the campaign unfinished, to be resumed
+		db.queueCampaign(context.Background(), c)
+	}()
+	return c, n, nil
 }
 
 // queueCampaign queues campaign c's messages for its recipients after
@@ -131,67 +153,77 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 // the chunk that queues their message, so that a stop halfway leaves no
 // delegate told of a letter not yet issued.
 func (db *DB) queueCampaign(ctx context.Context, c Campaign) (int, error) {
-	where, args := recipientsWhere(c.Filter)
-	kind, s := cmp.Or(c.Kind, MailMessage), db.Settings()
 	total := 0
 	for {
-		type recipient struct {
-			id                    int64
-			email, name, language string
-			subject               string
-			letter                bool // approved, with a letter asked for
-		}
-		rows, err := db.read.QueryContext(ctx, `SELECT `+registrationColumns+` FROM registrations`+where+
-			" AND id > ? ORDER BY id LIMIT ?", append(slices.Clone(args), c.next, db.campaignChunk)...)
-		chunk, err := collect(rows, err, func(row scanner) (recipient, error) {
-			r, err := scanListed(row)
-			if err != nil {
-				return recipient{}, err
-			}
-			x := recipient{id: r.ID, email: r.Email, name: r.FullName(), language: r.Language,
-				letter: r.Status == StatusApproved && r.InvitationLetter, subject: c.Texts[r.Language].Subject}
-			if c.Kind != "" {
-				e, err := db.composer.Compose(c.Kind, &r, &s)
-				x.subject = e.Subject
-				return x, err
-			}
-			return x, nil
-		})
-		if err != nil {
+		n, err := db.queueChunk(ctx, &c)
+		total += n
+		if err != nil || n == 0 {
 			return total, err
 		}
-		err = db.bulkTx(ctx, func(tx *sql.Tx) error {
-			now := formatTime(db.Now())
-			if len(chunk) == 0 {
-				_, err := tx.ExecContext(ctx, "UPDATE campaigns SET finished_at = ? WHERE id = ?", now, c.ID)
-				return err
-			}
-			for _, r := range chunk {
-				if c.Kind == MailDatesChanged && r.letter {
-					if err := db.reissueLetter(ctx, tx, r.id, &s); err != nil {
-						return err
-					}
-				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
-					subject, body_text, body_html, next_attempt_at, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, ?)
-					ON CONFLICT DO NOTHING`,
-					r.id, kind, r.email, r.name, r.language, r.subject, now, now, c.ID); err != nil {
-					return fmt.Errorf("queue campaign message: %w", err)
-				}
-			}
-			c.next = chunk[len(chunk)-1].id
-			_, err := tx.ExecContext(ctx, "UPDATE campaigns SET next_id = ? WHERE id = ?", c.next, c.ID)
-			return err
-		})
+	}
+}
+
+// queueChunk queues the messages of the next chunk of campaign c's
+// recipients in one transaction and moves c on; when none is left it
+// marks the campaign finished and returns 0.
+func (db *DB) queueChunk(ctx context.Context, c *Campaign) (int, error) {
+	where, args := recipientsWhere(c.Filter)
+	kind, s := cmp.Or(c.Kind, MailMessage), db.Settings()
+	type recipient struct {
+		id                    int64
+		email, name, language string
+		subject               string
+		letter                bool // approved, with a letter asked for
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT `+registrationColumns+` FROM registrations`+where+
+		" AND id > ? ORDER BY id LIMIT ?", append(slices.Clone(args), c.next, db.campaignChunk)...)
+	chunk, err := collect(rows, err, func(row scanner) (recipient, error) {
+		r, err := scanListed(row)
 		if err != nil {
-			return total, err
+			return recipient{}, err
 		}
+		x := recipient{id: r.ID, email: r.Email, name: r.FullName(), language: r.Language,
+			letter: r.Status == StatusApproved && r.InvitationLetter, subject: c.Texts[r.Language].Subject}
+		if c.Kind != "" {
+			e, err := db.composer.Compose(c.Kind, &r, &s)
+			x.subject = e.Subject
+			return x, err
+		}
+		return x, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	err = db.bulkTx(ctx, func(tx *sql.Tx) error {
+		now := formatTime(db.Now())
 		if len(chunk) == 0 {
-			return total, nil
+			_, err := tx.ExecContext(ctx, "UPDATE campaigns SET finished_at = ? WHERE id = ?", now, c.ID)
+			return err
 		}
-		total += len(chunk)
+		for _, r := range chunk {
+			if c.Kind == MailDatesChanged && r.letter {
+				if err := db.reissueLetter(ctx, tx, r.id, &s); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (registration_id, kind, to_addr, to_name, language,
+				subject, body_text, body_html, next_attempt_at, created_at, campaign_id) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?, ?)
+				ON CONFLICT DO NOTHING`,
+				r.id, kind, r.email, r.name, r.language, r.subject, now, now, c.ID); err != nil {
+				return fmt.Errorf("queue campaign message: %w", err)
+			}
+		}
+		c.next = chunk[len(chunk)-1].id
+		_, err := tx.ExecContext(ctx, "UPDATE campaigns SET next_id = ? WHERE id = ?", c.next, c.ID)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	if len(chunk) > 0 {
 		db.signalQueued()
 	}
+	return len(chunk), nil
 }
 
 // ResumeCampaigns queues the rest of every campaign a stop interrupted.
@@ -246,8 +278,8 @@ func (db *DB) campaignBody(ctx context.Context, m *OutboxMessage) error {
 func (db *DB) FindCampaign(ctx context.Context, id int64) (Campaign, error) {
 	var c Campaign
 	var filter, texts, created string
-	err := db.read.QueryRowContext(ctx, "SELECT id, author, filter, texts, created_at, next_id, kind FROM campaigns WHERE id = ?", id).
-		Scan(&c.ID, &c.Author, &filter, &texts, &created, &c.next, &c.Kind)
+	err := db.read.QueryRowContext(ctx, "SELECT id, author, filter, texts, created_at, next_id, kind, finished_at IS NOT NULL FROM campaigns WHERE id = ?", id).
+		Scan(&c.ID, &c.Author, &filter, &texts, &created, &c.next, &c.Kind, &c.Finished)
 	if err == sql.ErrNoRows {
 		return c, ErrNotFound
 	}

@@ -57,10 +57,13 @@ type DB struct {
 	// notify is signalled (without blocking) after a commit that queued mail.
 	notify chan struct{}
 
-	jobs       chan job      // work for the writer
-	bulk       chan job      // chunks of long tasks, after jobs (bulkTx)
-	stopped    chan struct{} // closed by Close
-	writerDone chan struct{} // closed when the writer has returned
+	jobs       chan job       // work for the writer
+	bulk       chan job       // chunks of long tasks, after jobs (bulkTx)
+	stopped    chan struct{}  // closed by Close
+	writerDone chan struct{}  // closed when the writer has returned
+	campaigns  sync.WaitGroup // campaigns being queued in the background
+	bgMu       sync.Mutex     // guards bgClosed and campaigns.Add
+	bgClosed   bool
 	closeOnce  sync.Once
 }
 
@@ -205,8 +208,24 @@ func DSN(path string) string {
 // both pools.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() { close(db.stopped) })
+	db.bgMu.Lock()
+	db.bgClosed = true
+	db.bgMu.Unlock()
+	db.campaigns.Wait() // each ends at its next chunk, refused
 	<-db.writerDone
 	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// background counts one more task in the background, unless the store is
+// closing.
+func (db *DB) background() bool {
+	db.bgMu.Lock()
+	defer db.bgMu.Unlock()
+	if db.bgClosed {
+		return false
+	}
+	db.campaigns.Add(1)
+	return true
 }
 
 // Now is the time by the store's clock (Options.Now).
