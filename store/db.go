@@ -62,8 +62,7 @@ type DB struct {
 	stopped    chan struct{}  // closed by Close
 	writerDone chan struct{}  // closed when the writer has returned
 	campaigns  sync.WaitGroup // campaigns being queued in the background
-	bgMu       sync.Mutex     // guards bgClosed and campaigns.Add
-	bgClosed   bool
+	bgMu       sync.Mutex     // orders campaigns.Add before Close's Wait
 	closeOnce  sync.Once
 }
 
@@ -207,10 +206,11 @@ func DSN(path string) string {
 // Close stops the writer, after the batch it is committing, and closes
 // both pools.
 func (db *DB) Close() error {
-	db.closeOnce.Do(func() { close(db.stopped) })
-	db.bgMu.Lock()
-	db.bgClosed = true
-	db.bgMu.Unlock()
+	db.closeOnce.Do(func() {
+		db.bgMu.Lock()
+		close(db.stopped)
+		db.bgMu.Unlock()
+	})
 	db.campaigns.Wait() // each ends at its next chunk, refused
 	<-db.writerDone
 	return errors.Join(db.read.Close(), db.write.Close())
@@ -221,11 +221,13 @@ func (db *DB) Close() error {
 func (db *DB) background() bool {
 	db.bgMu.Lock()
 	defer db.bgMu.Unlock()
-	if db.bgClosed {
+	select {
+	case <-db.stopped:
 		return false
+	default:
+		db.campaigns.Add(1)
+		return true
 	}
-	db.campaigns.Add(1)
-	return true
 }
 
 // Now is the time by the store's clock (Options.Now).
