@@ -159,6 +159,7 @@ type delegationView struct {
 	Members []store.Registration
 	Left    int               // places left of the quota
 	Cats    map[string]string // category names
+	Fees    delegationFees
 }
 
 func (h *Handler) showDelegation(c *gin.Context) {
@@ -166,7 +167,11 @@ func (h *Handler) showDelegation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	v := delegationView{D: d, Members: members, Left: max(d.Quota-d.Members, 0), Cats: map[string]string{}}
+	fees, ok := h.delegationFees(c, d)
+	if !ok {
+		return
+	}
+	v := delegationView{D: d, Members: members, Left: max(d.Quota-d.Members, 0), Cats: map[string]string{}, Fees: fees}
 	for _, cat := range h.db.Settings().Categories {
 		v.Cats[cat.Code] = cat.Name.In(h.localizer(c).Lang)
 	}

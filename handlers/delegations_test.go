@@ -246,6 +246,7 @@ func TestFocalPointNominates(t *testing.T) {
 		{"POST", other + "/members/" + stranger.Reference + "/list"}, {"POST", base + "/members/" + stranger.Reference + "/list"},
 		{"GET", other + "/note"}, {"POST", other + "/note"},
 		{"GET", other + "/members/" + stranger.Reference + "/proforma.pdf"}, {"GET", base + "/members/" + stranger.Reference + "/proforma.pdf"},
+		{"GET", other + "/proforma.pdf"},
 	} {
 		if w := as(try.method, try.path, url.Values{"rank": {"1"}, "confirm": {"1"}, "list": {"out"}}); w.Code != 404 {
 			t.Errorf("%s %s: %d, want 404", try.method, try.path, w.Code)

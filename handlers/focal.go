@@ -116,6 +116,7 @@ type focalView struct {
 	Left    int
 	Cats    map[string]string
 	Notice  string
+	Fees    delegationFees
 }
 
 func (h *Handler) showFocalDelegation(c *gin.Context) {
@@ -123,8 +124,12 @@ func (h *Handler) showFocalDelegation(c *gin.Context) {
 	if !ok {
 		return
 	}
+	fees, ok := h.delegationFees(c, d)
+	if !ok {
+		return
+	}
 	v := focalView{Email: c.GetString("focal_email"), D: d, Members: members, Left: max(d.Quota-d.Members, 0), Cats: map[string]string{},
-		Notice: h.focal.PopString(c.Request.Context(), "flash")}
+		Notice: h.focal.PopString(c.Request.Context(), "flash"), Fees: fees}
 	for _, cat := range h.db.Settings().Categories {
 		v.Cats[cat.Code] = cat.Name.In(h.localizer(c).Lang)
 	}

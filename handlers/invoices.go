@@ -26,7 +26,12 @@ func owes(r *store.Registration) bool {
 // bankFacts are where to pay r's fee by transfer, in l's language, or
 // nothing when no account takes the fee's currency.
 func bankFacts(l *i18n.Localizer, s *store.Settings, r *store.Registration) [][2]string {
-	b, ok := s.Bank(r.Fee.Currency)
+	return bankFactsFor(l, s, r.Fee.Currency, s.PaymentReference(r))
+}
+
+// bankFactsFor are where to pay in currency, quoting reference.
+func bankFactsFor(l *i18n.Localizer, s *store.Settings, currency, reference string) [][2]string {
+	b, ok := s.Bank(currency)
 	if !ok {
 		return nil
 	}
@@ -37,7 +42,7 @@ func bankFacts(l *i18n.Localizer, s *store.Settings, r *store.Registration) [][2
 	if b.Bank != "" {
 		facts = append(facts, [2]string{l.T("bank.bank"), b.Bank})
 	}
-	return append(facts, [2]string{l.T("invoice.payment_reference"), s.PaymentReference(r)})
+	return append(facts, [2]string{l.T("invoice.payment_reference"), reference})
 }
 
 // moneyDocument is what every money document of r has, in l's language:

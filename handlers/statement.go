@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -87,7 +88,8 @@ func (h *Handler) submitStatement(c *gin.Context) {
 }
 
 // confirmStatement records the lines ticked as transfers, each checked
-// again as it is recorded.
+// again as it is recorded; a line that pays several fees is split among
+// them, all or none.
 func (h *Handler) confirmStatement(c *gin.Context) {
 	ctx := c.Request.Context()
 	l := h.localizer(c)
@@ -99,8 +101,12 @@ func (h *Handler) confirmStatement(c *gin.Context) {
 			refused++
 			continue
 		}
-		_, _, err = h.db.RecordTransfer(ctx, caller(c), c.PostForm(p+"reference"), store.Transfer{Amount: amount,
-			Currency: c.PostForm(p + "currency"), Date: c.PostForm(p + "date"), BankRef: c.PostForm(p + "bank_ref")})
+		t := store.Transfer{Amount: amount, Currency: c.PostForm(p + "currency"), Date: c.PostForm(p + "date"), BankRef: c.PostForm(p + "bank_ref")}
+		if refs := strings.Fields(c.PostForm(p + "reference")); len(refs) > 1 {
+			err = h.db.RecordTransfers(ctx, caller(c), refs, t)
+		} else {
+			_, _, err = h.db.RecordTransfer(ctx, caller(c), c.PostForm(p+"reference"), t)
+		}
 		if err != nil {
 			refused++
 			h.log.Warn("statement line not recorded", "reference", c.PostForm(p+"reference"), "err", err)

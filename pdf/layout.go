@@ -33,9 +33,18 @@ func factLines(f *gofpdf.Fpdf, r [2]string, width float64, st factsStyle) int {
 }
 
 // drawFacts draws rows from (x, y) in width and returns the y below them.
+// Where pages break by themselves, a row that would cross the bottom
+// margin starts the next page, its label and value together.
 func drawFacts(f *gofpdf.Fpdf, rows [][2]string, x, y, width float64, st factsStyle) float64 {
+	_, pageH := f.GetPageSize()
+	auto, bottom := f.GetAutoPageBreak()
+	_, top, _, _ := f.GetMargins()
 	for _, r := range rows {
 		n := factLines(f, r, width, st)
+		if auto && y > top && y+float64(n)*st.lineH > pageH-bottom {
+			f.AddPage()
+			y = top
+		}
 		f.SetFont(font, "", st.labelSize)
 		f.SetXY(x, y)
 		f.MultiCell(st.labelW-2, st.lineH, clean(r[0]), "", "L", false)

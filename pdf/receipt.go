@@ -81,6 +81,11 @@ func WriteReceipt(w io.Writer, r Receipt) error {
 	f.SetFont(font, "", 8.5)
 	y = drawLines(f, []string{r.Note}, left, y, width, 4.5, "L") + 4
 	if len(r.Bank) > 0 {
+		// where to pay stays in one piece: on the next page if not here
+		if _, pageH := f.GetPageSize(); y+6+factsHeight(f, r.Bank, width, st) > pageH-20 {
+			f.AddPage()
+			_, y, _, _ = f.GetMargins()
+		}
 		f.SetFont(font, "B", 9.5)
 		y = drawLines(f, []string{r.BankTitle}, left, y, width, 5, "L") + 1
 		drawFacts(f, r.Bank, left, y, width, st)

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -45,14 +46,19 @@ type StatementLine struct {
 type Match struct {
 	StatementLine
 	// Status: "match" (pays the fee, or what is left of it), "partial"
-	// (less than what is left), "over" (more), "recorded" (this line is
-	// in already), "ambiguous" (its text quotes more than one
-	// registration), "unknown" (none), "not_owed" (the registration owes
-	// nothing) or "currency" (not the fee's currency).
+	// (less than what is left), "over" (more), "together" (exactly the
+	// fees of the delegation or of the registrations it quotes),
+	// "recorded" (this line is in already), "ambiguous" (it quotes more
+	// than one registration, or a delegation, but not what they owe),
+	// "unknown" (none), "not_owed" (the registration owes nothing) or
+	// "currency" (not the fee's currency).
 	Status    string
-	Reference string
-	Name      string
-	Left      int64 // what the registration still owes, in its currency
+	Reference string // "together": the references it pays, space-separated
+	Name      string // "together": the delegation's name, if it quotes one
+	Left      int64  // what the registration still owes, in its currency
+	// Together are the fees a line that quotes a delegation or several
+	// registrations pays, in the line's currency.
+	Together []Owed
 }
 
 // referencePattern finds a registration's reference in a statement's
@@ -153,61 +159,82 @@ func statementDate(s string) (string, bool) {
 	return "", false
 }
 
-// MatchStatement matches each line to the registration its text quotes.
+// MatchStatement matches each line to the registration its text quotes,
+// or to the fees of a delegation or of several registrations it pays
+// together.
 func (db *DB) MatchStatement(ctx context.Context, lines []StatementLine) ([]Match, error) {
 	out := make([]Match, 0, len(lines))
 	for _, l := range lines {
 		m := Match{StatementLine: l}
-		refs := map[string]bool{}
+		var refs, delegations []string
 		for _, sub := range referencePattern.FindAllStringSubmatch(l.Text, -1) {
-			refs["ICLC-"+strings.ToUpper(sub[1])] = true
+			if ref := "ICLC-" + strings.ToUpper(sub[1]); !slices.Contains(refs, ref) {
+				refs = append(refs, ref)
+			}
 		}
+		for _, sub := range delegationPattern.FindAllStringSubmatch(l.Text, -1) {
+			if !slices.Contains(delegations, sub[1]) {
+				delegations = append(delegations, sub[1])
+			}
+		}
+		var err error
 		switch {
-		case len(refs) > 1:
-			m.Status = "ambiguous"
+		case len(refs) > 1 || len(delegations) > 0:
+			err = db.matchTogether(ctx, &m, refs, delegations)
 		case len(refs) == 0:
 			m.Status = "unknown"
+		default:
+			err = db.matchOne(ctx, &m, refs[0])
 		}
-		for ref := range refs {
-			if m.Status != "" {
-				break
-			}
-			// the listed columns: matching reads no passport
-			r, err := scanListed(db.read.QueryRowContext(ctx, "SELECT "+registrationColumns+" FROM registrations WHERE reference = ?", ref))
-			if errors.Is(err, ErrNotFound) {
-				m.Status = "unknown"
-				break
-			}
-			if err != nil {
-				return nil, err
-			}
-			got, err := db.ReceivedFor(ctx, &r)
-			if err != nil {
-				return nil, err
-			}
-			m.Reference, m.Name, m.Left = r.Reference, r.FullName(), got.Left
-			var n int
-			if err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ?", "transfer-"+l.BankRef).Scan(&n); err != nil {
-				return nil, err
-			}
-			switch {
-			case n > 0:
-				m.Status = "recorded"
-			case !strings.EqualFold(l.Currency, r.Fee.Currency):
-				m.Status = "currency"
-			case r.PaymentStatus != PaymentUnpaid || !r.Live() || got.Left == 0:
-				m.Status = "not_owed"
-			case l.Amount == got.Left:
-				m.Status = "match"
-			case l.Amount < got.Left:
-				m.Status = "partial"
-			default:
-				m.Status = "over"
-			}
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// listed is the registration with the reference, without its passport
+// (matching a statement decrypts none), and what its fee has had.
+func (db *DB) listed(ctx context.Context, reference string) (Registration, Received, error) {
+	r, err := scanListed(db.read.QueryRowContext(ctx, "SELECT "+registrationColumns+" FROM registrations WHERE reference = ?", reference))
+	if err != nil {
+		return r, Received{}, err
+	}
+	got, err := db.ReceivedFor(ctx, &r)
+	return r, got, err
+}
+
+// matchOne matches a line that quotes one registration's reference.
+func (db *DB) matchOne(ctx context.Context, m *Match, ref string) error {
+	r, got, err := db.listed(ctx, ref)
+	if errors.Is(err, ErrNotFound) {
+		m.Status = "unknown"
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.Reference, m.Name, m.Left = r.Reference, r.FullName(), got.Left
+	recorded := transferRecorded(ctx, db.read, m.BankRef)
+	var conflict *ConflictError
+	switch {
+	case errors.As(recorded, &conflict):
+		m.Status = "recorded"
+	case recorded != nil:
+		return recorded
+	case !strings.EqualFold(m.Currency, r.Fee.Currency):
+		m.Status = "currency"
+	case r.PaymentStatus != PaymentUnpaid || !r.Live() || got.Left == 0:
+		m.Status = "not_owed"
+	case m.Amount == got.Left:
+		m.Status = "match"
+	case m.Amount < got.Left:
+		m.Status = "partial"
+	default:
+		m.Status = "over"
+	}
+	return nil
 }
 
 // MaxStatementBytes is the largest bank statement finance may upload.

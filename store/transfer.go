@@ -19,6 +19,7 @@ type Transfer struct {
 	Currency string
 	Date     string // YYYY-MM-DD, the day the bank credited it
 	BankRef  string // the bank's reference for it, if any
+	part     string // the registration this is the part for, of a transfer that pays several
 }
 
 // Received is what a registration's fee has had: the money received in
@@ -32,16 +33,7 @@ type Received struct {
 // RecordTransfer records a transfer for a registration that owes its
 // fee. A bank reference recorded before is not recorded twice.
 func (db *DB) RecordTransfer(ctx context.Context, actor Actor, reference string, t Transfer) (Registration, Received, error) {
-	v := &ValidationError{}
-	t.Currency, t.BankRef = strings.ToUpper(strings.TrimSpace(t.Currency)), strings.TrimSpace(t.BankRef)
-	if t.Amount <= 0 {
-		v.Add("amount", "error.positive")
-	}
-	if day, ok := date(v, "date", t.Date, true); ok && day.After(db.Now()) {
-		v.Add("date", "error.future")
-	}
-	text(v, "bank_ref", t.BankRef, 100, false)
-	if err := v.Err(); err != nil {
+	if err := checkTransfer(db, &t); err != nil {
 		return Registration{}, Received{}, err
 	}
 	var r Registration
@@ -64,6 +56,20 @@ func (db *DB) RecordTransfer(ctx context.Context, actor Actor, reference string,
 	return r, got, err
 }
 
+// checkTransfer tidies t and checks its fields.
+func checkTransfer(db *DB, t *Transfer) error {
+	v := &ValidationError{}
+	t.Currency, t.BankRef = strings.ToUpper(strings.TrimSpace(t.Currency)), strings.TrimSpace(t.BankRef)
+	if t.Amount <= 0 {
+		v.Add("amount", "error.positive")
+	}
+	if day, ok := date(v, "date", t.Date, true); ok && day.After(db.Now()) {
+		v.Add("date", "error.future")
+	}
+	text(v, "bank_ref", t.BankRef, 100, false)
+	return v.Err()
+}
+
 func (db *DB) recordTransfer(ctx context.Context, tx *sql.Tx, actor Actor, r *Registration, s *Settings, t Transfer) (Received, error) {
 	if r.PaymentStatus != PaymentUnpaid || r.Fee.Amount <= 0 {
 		return Received{}, &ConflictError{Reason: "payment_" + r.PaymentStatus}
@@ -72,16 +78,16 @@ func (db *DB) recordTransfer(ctx context.Context, tx *sql.Tx, actor Actor, r *Re
 		return Received{}, &ValidationError{Fields: map[string]Message{"currency": {Key: "error.transfer_currency", Args: []any{r.Fee.Currency}}}}
 	}
 	event := "transfer-" + t.BankRef
-	if t.BankRef == "" { // nothing to know it again by
+	switch {
+	case t.part != "": // RecordTransfers checked the reference for all parts
+		event += "/" + t.part
+	case t.BankRef == "": // nothing to know it again by
 		token, _ := NewToken()
 		event = "transfer-" + token
-	}
-	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ?", event).Scan(&n); err != nil || n > 0 {
-		if err == nil {
-			err = &ConflictError{Reason: "transfer_recorded"}
+	default:
+		if err := transferRecorded(ctx, tx, t.BankRef); err != nil {
+			return Received{}, err
 		}
-		return Received{}, err
 	}
 	before, err := received(ctx, tx, r)
 	if err != nil {

@@ -1,0 +1,130 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"delegate/store"
+)
+
+// One transfer pays several fees: a line quoting the delegation's
+// payment reference, or two registrations' references, that comes to
+// exactly what they owe is matched to them together and recorded as one
+// part each, all in one transaction; a line that does not add up is left
+// to finance; a bank reference counts once, whole or in parts (15.2, 15.4).
+func TestFeesPaidTogether(t *testing.T) {
+	t.Parallel()
+	db := mustOpen(t)
+	ctx := context.Background()
+	dlg, err := db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Alcaldía de Bogotá", Kind: "city", Country: "CO", Quota: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := func(email, category string) store.Registration {
+		d := details(email)
+		d.Category = category
+		r, err := db.AddMember(ctx, store.System, dlg.ID, d, false, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	m1, m2 := member("uno@bogota.gov.co", "city_official"), member("dos@bogota.gov.co", "city_official")
+	member("tres@bogota.gov.co", "member_state") // no fee
+	alone := func(email string) store.Registration {
+		d := details(email)
+		d.Category = "city_official"
+		r, err := db.CreateRegistration(ctx, store.System, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	a, b := alone("a@quito.gob.ec"), alone("b@quito.gob.ec")
+
+	owed, err := db.DelegationOwed(ctx, dlg.ID)
+	if err != nil || len(owed) != 2 || owed[0].Left != 10000 || owed[0].Currency != "USD" {
+		t.Fatalf("the delegation owes %+v, %v; want two early-bird fees of USD 100", owed, err)
+	}
+	ref := store.DelegationReference(dlg.ID)
+	line := func(n int, amount int64, text, bankRef string) store.StatementLine {
+		return store.StatementLine{Line: n, Date: "2015-06-10", Amount: amount, Currency: "USD", Text: text, BankRef: bankRef}
+	}
+	lines := []store.StatementLine{
+		line(2, 20000, "Alcaldia de Bogota pago "+ref, "BK-1"),
+		line(3, 15000, "pago iclc del "+ref[9:], "BK-2"), // short of the two fees
+		line(4, 20000, a.Reference+" y "+b.Reference, "BK-3"),
+		line(5, 10000, a.Reference+", "+b.Reference, "BK-4"),
+		line(6, 20000, "ICLC-DEL-999", "BK-5"),
+	}
+	matches, err := db.MatchStatement(ctx, lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"together", "ambiguous", "together", "ambiguous", "unknown"}
+	for i, m := range matches {
+		if m.Status != want[i] {
+			t.Errorf("line %d (%s): %s, want %s", m.Line, m.Text, m.Status, want[i])
+		}
+	}
+	if m := matches[0]; m.Reference != m1.Reference+" "+m2.Reference || len(m.Together) != 2 || m.Name != "Alcaldía de Bogotá" {
+		t.Errorf("the delegation's line: %q, %+v", m.Reference, m.Together)
+	}
+	if m := matches[1]; m.Left != 20000 {
+		t.Errorf("the short line says they owe %d together, want 20000", m.Left)
+	}
+
+	// a transfer that is not what they owe records nothing
+	var conflict *store.ConflictError
+	err = db.RecordTransfers(ctx, store.System, []string{a.Reference, b.Reference}, store.Transfer{Amount: 15000, Currency: "USD", Date: "2015-06-10", BankRef: "BK-9"})
+	if !errors.As(err, &conflict) || conflict.Reason != "transfer_split" {
+		t.Fatalf("a transfer short of the fees: %v", err)
+	}
+	if got, _ := db.ReceivedFor(ctx, &a); got.Amount != 0 {
+		t.Errorf("a refused split left %d received", got.Amount)
+	}
+
+	for _, m := range []store.Match{matches[0], matches[2]} {
+		var refs []string
+		for _, o := range m.Together {
+			refs = append(refs, o.Reference)
+		}
+		if err := db.RecordTransfers(ctx, store.System, refs, store.Transfer{Amount: m.Amount, Currency: m.Currency, Date: m.Date, BankRef: m.BankRef}); err != nil {
+			t.Fatalf("record line %d: %v", m.Line, err)
+		}
+	}
+	for _, r := range []store.Registration{m1, m2, a, b} {
+		got, _ := db.FindRegistration(ctx, r.Reference)
+		rec, _ := db.ReceivedFor(ctx, &got)
+		if got.PaymentStatus != store.PaymentPaid || rec.Amount != 10000 {
+			t.Errorf("%s after the transfer: %s, %d received", r.Reference, got.PaymentStatus, rec.Amount)
+		}
+	}
+	again, _ := db.MatchStatement(ctx, lines[:1])
+	if again[0].Status != "recorded" {
+		t.Errorf("the same line again: %s, want recorded", again[0].Status)
+	}
+	err = db.RecordTransfers(ctx, store.System, []string{m1.Reference, m2.Reference}, store.Transfer{Amount: 20000, Currency: "USD", Date: "2015-06-10", BankRef: "BK-1"})
+	if !errors.As(err, &conflict) {
+		t.Errorf("the same bank reference split again: %v", err)
+	}
+	c := alone("c@quito.gob.ec")
+	if _, _, err := db.RecordTransfer(ctx, store.System, c.Reference, store.Transfer{Amount: 10000, Currency: "USD", Date: "2015-06-10", BankRef: "BK-3"}); !errors.As(err, &conflict) ||
+		conflict.Reason != "transfer_recorded" {
+		t.Errorf("a bank reference recorded in parts, recorded again whole: %v", err)
+	}
+
+	// one of them paid meanwhile: none of the split is written
+	d := alone("d@quito.gob.ec")
+	if _, _, err := db.RecordTransfer(ctx, store.System, d.Reference, store.Transfer{Amount: 10000, Currency: "USD", Date: "2015-06-10", BankRef: "BK-6"}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.RecordTransfers(ctx, store.System, []string{c.Reference, d.Reference}, store.Transfer{Amount: 20000, Currency: "USD", Date: "2015-06-11", BankRef: "BK-7"})
+	if !errors.As(err, &conflict) {
+		t.Errorf("a split over a paid fee: %v", err)
+	}
+	if got, _ := db.ReceivedFor(ctx, &c); got.Amount != 0 {
+		t.Errorf("a refused split half-wrote: %d received by the other", got.Amount)
+	}
+}
