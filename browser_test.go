@@ -51,6 +51,9 @@ func newBrowserFor(t *testing.T, lang string, budget time.Duration) context.Cont
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("lang", lang),
+		// a camera that shows a test pattern, allowed without asking
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(420, 900), // a phone
 	)
