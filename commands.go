@@ -191,7 +191,11 @@ func retainCommand(ctx context.Context, args []string, getenv func(string) strin
 			case it.References == nil:
 				fmt.Fprintf(stdout, "%-10s kept until %s\n", it.Rule, it.Due.Format(store.DateLayout))
 			default:
-				fmt.Fprintf(stdout, "%-10s %s: %d registrations %s\n", it.Rule, verb, len(it.References), strings.Join(it.References, " "))
+				what := "registrations"
+				if it.Rule == store.RetainContacts {
+					what = "delegations' focal points and requests"
+				}
+				fmt.Fprintf(stdout, "%-10s %s: %d %s %s\n", it.Rule, verb, len(it.References), what, strings.Join(it.References, " "))
 			}
 		}
 		return nil

@@ -81,7 +81,7 @@ func settingsValues(s store.Settings) settingsView {
 	}
 	v["passport_retention_days"] = strconv.Itoa(s.PassportRetentionDays)
 	v["health_retention_days"], v["inactive_retention_days"] = strconv.Itoa(s.HealthRetentionDays), strconv.Itoa(s.InactiveRetentionDays)
-	v["accounting_retention_years"] = strconv.Itoa(s.AccountingRetentionYears)
+	v["accounting_retention_years"], v["contact_retention_days"] = strconv.Itoa(s.AccountingRetentionYears), strconv.Itoa(s.ContactRetentionDays)
 	v["offer_hours"] = strconv.Itoa(s.OfferHours)
 	v["registration_opens"], v["registration_closes"] = s.RegistrationOpens, s.RegistrationCloses
 	v["signatory.name"] = s.Signatory.Name
@@ -281,7 +281,7 @@ func parseSettings(cur store.Settings, f map[string]string, view settingsView) (
 	s.Capacity, s.OfferHours = number("capacity"), number("offer_hours")
 	s.PassportRetentionDays = number("passport_retention_days")
 	s.HealthRetentionDays, s.InactiveRetentionDays = number("health_retention_days"), number("inactive_retention_days")
-	s.AccountingRetentionYears = number("accounting_retention_years")
+	s.AccountingRetentionYears, s.ContactRetentionDays = number("accounting_retention_years"), number("contact_retention_days")
 	s.Currency = strings.ToUpper(strings.TrimSpace(f["currency"]))
 	s.SecondFactorRequired = f["second_factor_required"] == "on"
 	s.NoteVerbaleFirst = f["note_verbale_first"] == "on"

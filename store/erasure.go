@@ -13,6 +13,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 )
 
 // erasedColumns blank a registration's personal data; the reference,
@@ -115,8 +117,7 @@ func (db *DB) erase(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor, r
 			[]any{token, formatTime(now), formatTime(now), r.ID}},
 		{"DELETE FROM registrations_search WHERE docid = ?", []any{r.ID}},
 		// messages: the fact stays (kind, status, times), not the text or the address
-		{`UPDATE outbox SET to_addr = '', to_name = '', subject = '', body_text = '', body_html = '', last_error = 'erased',
-			status = CASE status WHEN 'queued' THEN 'failed' ELSE status END WHERE registration_id = ?`, []any{r.ID}},
+		{blankOutbox + " WHERE registration_id = ?", []any{r.ID}},
 		{"DELETE FROM notes WHERE registration_id = ?", []any{r.ID}},
 		{"DELETE FROM photos WHERE registration_id = ?", []any{r.ID}},
 		{"DELETE FROM consents WHERE registration_id = ?", []any{r.ID}},
@@ -149,11 +150,26 @@ func (db *DB) erase(ctx context.Context, tx *sql.Tx, s *Settings, actor Actor, r
 	return db.audit(ctx, tx, actor, "registration.erased", r.ID, nil)
 }
 
+// blankOutbox keeps the fact of the messages it is given (kind, status,
+// times), not their text or address; one still queued is not sent.
+const blankOutbox = `UPDATE outbox SET to_addr = '', to_name = '', subject = '', body_text = '', body_html = '', last_error = 'erased',
+	status = CASE status WHEN 'queued' THEN 'failed' ELSE status END`
+
 // eraseAuditValues keeps the fact of each change to registration id and
 // which fields it touched, without their values or the address it came
 // from.
 func eraseAuditValues(ctx context.Context, tx *sql.Tx, id int64) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, detail FROM audit WHERE registration_id = ? AND detail <> ''", id)
+	if err := eraseAuditKeys(ctx, tx, "registration_id = "+strconv.FormatInt(id, 10)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "UPDATE audit SET address = '' WHERE registration_id = ?", id)
+	return err
+}
+
+// eraseAuditKeys replaces with "erased" the values of keys (every key
+// when none are named) in the details of the audit entries where.
+func eraseAuditKeys(ctx context.Context, tx *sql.Tx, where string, keys ...string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id, detail FROM audit WHERE "+where+" AND detail <> ''")
 	if err != nil {
 		return err
 	}
@@ -177,16 +193,21 @@ func eraseAuditValues(ctx context.Context, tx *sql.Tx, id int64) error {
 	for _, e := range entries {
 		var detail map[string]any
 		json.Unmarshal([]byte(e.detail), &detail)
+		changed := false
 		for k := range detail {
-			detail[k] = "erased"
+			if len(keys) == 0 || slices.Contains(keys, k) {
+				detail[k], changed = "erased", true
+			}
+		}
+		if !changed {
+			continue
 		}
 		b, _ := json.Marshal(detail)
 		if _, err := tx.ExecContext(ctx, "UPDATE audit SET detail = ? WHERE id = ?", string(b), e.id); err != nil {
 			return err
 		}
 	}
-	_, err = tx.ExecContext(ctx, "UPDATE audit SET address = '' WHERE registration_id = ?", id)
-	return err
+	return nil
 }
 
 // afterErasure rewrites the search index without the erased documents'

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -63,7 +65,7 @@ func TestRetentionRunsByItself(t *testing.T) {
 	}
 	// before the first period nothing is due
 	clk.Set(end.AddDate(0, 0, 10))
-	if items, _ := db.Retain(ctx, store.System, true); len(items) != 4 || items[0].References != nil || items[0].Due.IsZero() {
+	if items, _ := db.Retain(ctx, store.System, true); len(items) != 5 || items[0].References != nil || items[0].Due.IsZero() {
 		t.Errorf("ten days after: %+v", items)
 	}
 	step(end.AddDate(0, 0, 32), store.RetainPassport, []string{kept.Reference})
@@ -87,5 +89,84 @@ func TestRetentionRunsByItself(t *testing.T) {
 	step(end.AddDate(2, 0, 2), store.RetainAccounting, []string{kept.Reference})
 	if invs, _ := db.Invoices(ctx, kept.ID); invs[0].Name != "" || invs[0].TaxID != "" || invs[0].Number != 1 || invs[0].Amount == 0 {
 		t.Errorf("the invoice after the accounting period: %+v", invs[0])
+	}
+}
+
+// TestContactsRetention: past its period after the conference, the
+// contact data of focal points and of those who asked for a delegation
+// goes (addresses, names, messages, the reason given for a refusal, the
+// sign-in links and the messages sent to them, those values in the audit
+// log) and is not in the database file or its WAL; the delegations keep
+// their names and members. The dry run listed exactly that beforehand.
+func TestContactsRetention(t *testing.T) {
+	t.Parallel()
+	db, clk := mustOpenAt(t, june15)
+	ctx := context.Background()
+	s := db.Settings()
+	s.ContactRetentionDays = 120
+	if _, err := db.UpdateSettings(ctx, store.System, s); err != nil {
+		t.Fatal(err)
+	}
+	focal := "natcom.secretary@example.ke"
+	ke, err := db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Kenya", Kind: "member_state", Country: "KE", Quota: 5,
+		FocalPoints: []string{focal}, Language: "en"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddMember(ctx, store.System, ke.ID, details("deputy.minister@example.ke"), true, 1); err != nil {
+		t.Fatal(err)
+	}
+	req, err := db.RequestDelegation(ctx, store.System, store.DelegationRequest{ContactName: "Achieng Otieno", Email: "achieng.otieno@example.ke",
+		Message: "Our city education board will send three officials", Delegation: store.Delegation{Name: "Kisumu County", Kind: "city",
+			Country: "KE", Quota: 3, Language: "en"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RefuseDelegationRequest(ctx, store.System, req.ID, "Please come through the National Commission of Kenya"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SendFocalLink(ctx, focal, "en"); err != nil {
+		t.Fatal(err)
+	}
+	typed := []string{focal, "achieng.otieno@example.ke", "Achieng Otieno", "Our city education board", "Please come through the National"}
+	contacts := func(items []store.RetentionItem) store.RetentionItem {
+		return items[slices.IndexFunc(items, func(x store.RetentionItem) bool { return x.Rule == store.RetainContacts })]
+	}
+	clk.Set(s.End().AddDate(0, 0, 30))
+	if dry, _ := db.Retain(ctx, store.System, true); contacts(dry).References != nil || contacts(dry).Due.IsZero() {
+		t.Errorf("thirty days after: %+v", contacts(dry))
+	}
+	clk.Set(s.End().AddDate(0, 0, 122))
+	dry, err := db.Retain(ctx, store.System, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"delegation-" + strconv.FormatInt(ke.ID, 10), "request-" + strconv.FormatInt(req.ID, 10), "sign-in-links"}
+	if got := contacts(dry).References; !slices.Equal(got, want) {
+		t.Errorf("the dry run lists %v, want %v", got, want)
+	}
+	ran, err := db.Retain(ctx, store.System, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := contacts(ran).References; !slices.Equal(got, want) {
+		t.Errorf("the run erased %v, the dry run listed %v", got, want)
+	}
+	if again, _ := db.Retain(ctx, store.System, true); len(contacts(again).References) != 0 {
+		t.Errorf("left after the run: %v", contacts(again).References)
+	}
+	if list, _ := db.FocalDelegations(ctx, focal); len(list) != 0 {
+		t.Errorf("the focal point still has %d delegations", len(list))
+	}
+	if d, err := db.FindDelegation(ctx, ke.ID); err != nil || d.Name != "Kenya" || d.Members != 1 {
+		t.Errorf("the delegation after: %+v, %v", d, err)
+	}
+	if r, _ := db.FindDelegationRequest(ctx, req.ID); r.ContactName != "" || r.Email != "" || r.Reason != "" || r.Name != "Kisumu County" {
+		t.Errorf("the request after: %+v", r)
+	}
+	for _, f := range []string{db.Path(), db.Path() + "-wal"} {
+		if found := holds(t, f, typed); len(found) > 0 {
+			t.Errorf("%s still holds %q", filepath.Base(f), found)
+		}
 	}
 }

@@ -141,6 +141,9 @@ type Settings struct {
 	HealthRetentionDays      int `json:"health_retention_days"`
 	InactiveRetentionDays    int `json:"inactive_retention_days"`
 	AccountingRetentionYears int `json:"accounting_retention_years"`
+	// ContactRetentionDays: focal points' addresses and the contact data of
+	// delegation requests are erased this many days after the conference.
+	ContactRetentionDays int `json:"contact_retention_days"`
 	// SecondFactorRequired makes a second factor obligatory for the admin
 	// and finance roles.
 	SecondFactorRequired bool `json:"second_factor_required"`

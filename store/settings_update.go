@@ -84,7 +84,8 @@ func (s *Settings) checkConference(v *ValidationError) {
 		v.Add("offer_hours", "error.range", 0, 24*30)
 	}
 	for field, n := range map[string]int{"passport_retention_days": s.PassportRetentionDays, "health_retention_days": s.HealthRetentionDays,
-		"inactive_retention_days": s.InactiveRetentionDays, "accounting_retention_years": s.AccountingRetentionYears} {
+		"inactive_retention_days": s.InactiveRetentionDays, "accounting_retention_years": s.AccountingRetentionYears,
+		"contact_retention_days": s.ContactRetentionDays} {
 		if n < 0 {
 			v.Add(field, "error.not_negative")
 		}
