@@ -34,6 +34,8 @@ type config struct {
 	stripeKey      string
 	stripeWebhook  string
 	stripeAPIBase  string
+	// privateWebhooks lets webhooks reach loopback and private addresses
+	privateWebhooks bool
 	// now is the store's clock; nil for the real one (the demo sets its own)
 	now func() time.Time
 }
@@ -54,6 +56,7 @@ func (c *config) flags(fs *flag.FlagSet, getenv func(string) string) {
 	c.smtpURL = getenv("DELEGATE_SMTP_URL")
 	c.stripeKey, c.stripeWebhook = getenv("STRIPE_SECRET_KEY"), getenv("STRIPE_WEBHOOK_SECRET")
 	c.stripeAPIBase = getenv("STRIPE_API_BASE")
+	c.privateWebhooks, _ = strconv.ParseBool(getenv("DELEGATE_WEBHOOK_PRIVATE"))
 	c.mailFrom = env("DELEGATE_MAIL_FROM", "ICLC 2015 <noreply@localhost>")
 	c.rateLimit = 30
 	if v := getenv("DELEGATE_RATE_LIMIT"); v != "" {
@@ -120,7 +123,8 @@ func (c *config) open(ctx context.Context) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, c.dbPath, store.Options{Secret: key, Composer: composer, Now: c.now, Printable: pdf.Printable})
+	return store.Open(ctx, c.dbPath, store.Options{Secret: key, Composer: composer, Now: c.now, Printable: pdf.Printable,
+		PrivateWebhooks: c.privateWebhooks})
 }
 
 // newLogger writes the server's log to w: logfmt text, or JSON lines with

@@ -68,7 +68,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	purgeDone := startPurge(workerCtx, db, log)
 	offersDone := startOffers(workerCtx, db, log)
 	hooksDone := make(chan struct{}) // the webhooks' deliveries, sent until the workers stop
-	go func() { defer close(hooksDone); (&webhook.Worker{DB: db, Log: log}).Run(workerCtx) }()
+	go func() {
+		defer close(hooksDone)
+		(&webhook.Worker{DB: db, Log: log, AllowPrivate: cfg.privateWebhooks}).Run(workerCtx)
+	}()
 	go func() {
 		// a campaign a stop interrupted is queued to the end, each delegate once
 		if err := db.ResumeCampaigns(workerCtx); err != nil && workerCtx.Err() == nil {

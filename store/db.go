@@ -37,6 +37,8 @@ type DB struct {
 	composer     Composer
 	passwordCost int
 	printable    func(string) bool
+	// privateWebhooks lets webhook endpoints be on private addresses
+	privateWebhooks bool
 	// writeOK is when CheckWrite last passed; wrote and writeFailed when
 	// a write last committed and last failed on the storage (unix
 	// nanoseconds)
@@ -88,6 +90,10 @@ type Options struct {
 	// with the fonts installed (pdf.Printable); names are refused when it
 	// says no. Without it only Latin, Greek and Cyrillic names pass.
 	Printable func(name string) bool
+	// PrivateWebhooks lets webhook endpoints be on loopback and private
+	// addresses (a receiver on the same machine or network); without it
+	// an organiser cannot point the server at the network it sits in.
+	PrivateWebhooks bool
 }
 
 // Open opens (creating if needed) the database at path, runs the pending
@@ -127,21 +133,22 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	read.SetMaxIdleConns(n)
 
 	db := &DB{
-		read:          read,
-		write:         write,
-		path:          path,
-		now:           opts.Now,
-		composer:      opts.Composer,
-		passwordCost:  opts.PasswordCost,
-		campaignChunk: cmp.Or(opts.CampaignChunk, 250),
-		printable:     opts.Printable,
-		passportKey:   deriveKey(opts.Secret, "delegate passport v1"),
-		codeKey:       deriveKey(opts.Secret, "delegate codes v1"),
-		notify:        make(chan struct{}, 1),
-		jobs:          make(chan job),
-		bulk:          make(chan job),
-		stopped:       make(chan struct{}),
-		writerDone:    make(chan struct{}),
+		read:            read,
+		write:           write,
+		path:            path,
+		now:             opts.Now,
+		composer:        opts.Composer,
+		passwordCost:    opts.PasswordCost,
+		campaignChunk:   cmp.Or(opts.CampaignChunk, 250),
+		printable:       opts.Printable,
+		privateWebhooks: opts.PrivateWebhooks,
+		passportKey:     deriveKey(opts.Secret, "delegate passport v1"),
+		codeKey:         deriveKey(opts.Secret, "delegate codes v1"),
+		notify:          make(chan struct{}, 1),
+		jobs:            make(chan job),
+		bulk:            make(chan job),
+		stopped:         make(chan struct{}),
+		writerDone:      make(chan struct{}),
 	}
 	// The writer keeps 64 MB of pages: each registration touches leaves of
 	// indexes keyed at random (reference, link, address), which at 100,000

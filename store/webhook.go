@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -66,8 +67,11 @@ func hookAAD(id int64) []byte { return []byte("webhook:" + strconv.FormatInt(id,
 func (db *DB) CreateWebhook(ctx context.Context, actor Actor, rawURL string, events []string) (Webhook, string, error) {
 	v := &ValidationError{}
 	u, err := url.Parse(strings.TrimSpace(rawURL))
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(rawURL) > 500 || u.User != nil {
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(rawURL) > 500 || u.User != nil:
 		v.Add("url", "error.webhook_url")
+	case !db.privateWebhooks && privateHost(u.Hostname()):
+		v.Add("url", "error.webhook_private")
 	}
 	if len(events) == 0 {
 		v.Add("events", "error.webhook_events")
@@ -270,4 +274,31 @@ func (db *DB) HookDeliveries(ctx context.Context, limit int) ([]HookDelivery, er
 	rows, err := db.read.QueryContext(ctx, "SELECT "+hookDeliveryColumns+` FROM webhook_deliveries d
 		JOIN webhook_endpoints e ON e.id = d.endpoint_id ORDER BY d.id DESC LIMIT ?`, limit)
 	return collect(rows, err, func(row scanner) (HookDelivery, error) { return scanHookDelivery(row) })
+}
+
+// PrivateAddress reports whether a is one a webhook must not reach
+// unless private webhooks are allowed: loopback, private, shared (CGNAT),
+// link-local (cloud metadata services among them), unspecified or
+// multicast. The worker checks each address it connects to, after DNS.
+func PrivateAddress(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsUnspecified() ||
+		a.IsMulticast() || a.IsInterfaceLocalMulticast() || sharedSpace.Contains(a) || thisNetwork.Contains(a)
+}
+
+var (
+	sharedSpace = netip.MustParsePrefix("100.64.0.0/10")
+	thisNetwork = netip.MustParsePrefix("0.0.0.0/8")
+)
+
+// privateHost reports whether an address's host is plainly private: a
+// private address written out, or localhost. (A name that resolves to
+// one is refused when the worker connects.)
+func privateHost(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && PrivateAddress(a)
 }

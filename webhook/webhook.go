@@ -12,9 +12,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"delegate/clock"
@@ -61,9 +64,12 @@ func Verify(secret []byte, header string, body []byte, now time.Time, tolerance 
 // Worker sends the due deliveries until its context is done.
 type Worker struct {
 	DB     *store.DB
-	Client *http.Client // default: a 10-second timeout
-	Log    *slog.Logger
-	Now    func() time.Time // default: the store's clock
+	Client *http.Client // default: a 10-second timeout that connects to public addresses only
+	// AllowPrivate lets the default client connect to loopback and
+	// private addresses (DELEGATE_WEBHOOK_PRIVATE).
+	AllowPrivate bool
+	Log          *slog.Logger
+	Now          func() time.Time // default: the store's clock
 
 	Poll        time.Duration // default 2s
 	MaxAttempts int           // default 8
@@ -73,7 +79,14 @@ type Worker struct {
 
 func (w *Worker) defaults() {
 	if w.Client == nil {
-		w.Client = &http.Client{Timeout: 10 * time.Second,
+		dialer := &net.Dialer{Timeout: 5 * time.Second}
+		if !w.AllowPrivate {
+			dialer.Control = publicOnly
+		}
+		transport := http.DefaultTransport.(*http.Transport).Clone()
+		transport.Proxy = nil // a proxy would connect where the check cannot see
+		transport.DialContext = dialer.DialContext
+		w.Client = &http.Client{Timeout: 10 * time.Second, Transport: transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if w.Log == nil {
@@ -166,3 +179,17 @@ func (w *Worker) send(ctx context.Context, d store.HookDelivery) store.HookAttem
 
 // backoff is how long to wait after the nth failed attempt.
 func (w *Worker) backoff(n int) time.Duration { return clock.Backoff(w.BaseDelay, w.MaxDelay, n) }
+
+// publicOnly refuses a connection to an address a webhook must not reach
+// (store.PrivateAddress), checked on the address dialled, after DNS: a
+// name that resolves to the server's own network is refused too.
+func publicOnly(network, address string, _ syscall.RawConn) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("webhook: %s: %w", address, err)
+	}
+	if store.PrivateAddress(ap.Addr()) {
+		return fmt.Errorf("webhook: %s is a private address (set DELEGATE_WEBHOOK_PRIVATE=1 to allow it)", ap.Addr())
+	}
+	return nil
+}

@@ -3,12 +3,14 @@ package webhook_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,7 +39,7 @@ func TestDeliveriesSignedAndRetried(t *testing.T) {
 	}
 	clk := clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC))
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "w.db"),
-		store.Options{Secret: bytes.Repeat([]byte{7}, 32), Composer: composer, Now: clk.Now})
+		store.Options{Secret: bytes.Repeat([]byte{7}, 32), Composer: composer, Now: clk.Now, PrivateWebhooks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +78,7 @@ func TestDeliveriesSignedAndRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &webhook.Worker{DB: db, BaseDelay: time.Minute, MaxDelay: time.Hour}
+	w := &webhook.Worker{DB: db, BaseDelay: time.Minute, MaxDelay: time.Hour, AllowPrivate: true} // the receiver is on 127.0.0.1
 	for i := range 3 {
 		if _, err := w.Drain(ctx); err != nil {
 			t.Fatal(err)
@@ -118,5 +120,70 @@ func TestDeliveriesSignedAndRetried(t *testing.T) {
 	}
 	if webhook.Verify([]byte(secret), webhook.Sign([]byte(secret), clk.Now().Add(-time.Hour), got[0].body), got[0].body, clk.Now(), 5*time.Minute) {
 		t.Error("an hour-old signature verifies")
+	}
+}
+
+// TestWebhooksReachOnlyPublicAddresses: an endpoint written as a private
+// address or localhost is refused at its field; one whose name resolves
+// to this machine is refused when the worker connects (the receiver hears
+// nothing, and the error says why), unless private webhooks are allowed.
+func TestWebhooksReachOnlyPublicAddresses(t *testing.T) {
+	t.Parallel()
+	composer, err := mailer.NewComposer("https://iclc.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	open := func(private bool) *store.DB {
+		db, err := store.Open(ctx, filepath.Join(t.TempDir(), "w.db"), store.Options{Secret: bytes.Repeat([]byte{7}, 32), Composer: composer,
+			Now: clock.At(time.Date(2015, 6, 15, 12, 0, 0, 0, time.UTC)).Now, PrivateWebhooks: private})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	db := open(false)
+	for _, u := range []string{"http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::1]/hook", "https://10.0.4.2/hook",
+		"http://169.254.169.254/latest/meta-data", "http://192.168.1.20/crm", "http://100.64.0.9/", "http://0.0.0.0:9/", "http://[::ffff:127.0.0.1]/"} {
+		_, _, err := db.CreateWebhook(ctx, store.System, u, []string{store.HookCreated})
+		var ve *store.ValidationError
+		if !errors.As(err, &ve) || ve.Fields["url"].Key != "error.webhook_private" {
+			t.Errorf("%s: %v, want refused as private", u, err)
+		}
+	}
+	if _, _, err := db.CreateWebhook(ctx, store.System, "https://crm.example.org/hooks", []string{store.HookCreated}); err != nil {
+		t.Errorf("a public address: %v", err)
+	}
+
+	var heard atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { heard.Add(1) }))
+	defer srv.Close()
+	// the endpoint is taken by a store that allows it, as one written
+	// with a public name that DNS later answers with this machine would be
+	port := srv.URL[strings.LastIndex(srv.URL, ":")+1:]
+	for _, private := range []bool{false, true} {
+		db := open(true)
+		if _, _, err := db.CreateWebhook(ctx, store.System, "http://localhost:"+port+"/hook", []string{store.HookCreated}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.CreateRegistration(ctx, store.System, store.Details{GivenNames: "Ana", FamilyName: "Lima", Email: "ana@example.br",
+			Organisation: "Prefeitura de Curitiba", JobTitle: "Secretária", Country: "BR", Category: "member_state", Language: "es",
+			ConsentPrivacy: true}); err != nil {
+			t.Fatal(err)
+		}
+		w := &webhook.Worker{DB: db, AllowPrivate: private}
+		if _, err := w.Drain(ctx); err != nil {
+			t.Fatal(err)
+		}
+		list, _ := db.HookDeliveries(ctx, 10)
+		switch {
+		case len(list) != 1:
+			t.Fatalf("%d deliveries", len(list))
+		case !private && (heard.Load() != 0 || list[0].Status == store.OutboxSent || !strings.Contains(list[0].LastError, "is a private address")):
+			t.Errorf("a name resolving to this machine: heard %d, %+v", heard.Load(), list[0])
+		case private && (heard.Load() != 1 || list[0].Status != store.OutboxSent):
+			t.Errorf("with private webhooks allowed: heard %d, %+v", heard.Load(), list[0])
+		}
 	}
 }
