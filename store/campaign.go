@@ -123,28 +123,32 @@ func (db *DB) SendCampaign(ctx context.Context, actor Actor, f Filter, texts map
 	if err != nil {
 		return Campaign{}, 0, err
 	}
-	// The first chunk before the answer (a list that short is then all
-	// queued), the rest in the background: the organiser waits the same
-	// for 100,000 as for 250. A stop halfway is finished at the next
-	// start by ResumeCampaigns.
+	c.Finished, err = db.queueSoon(ctx, c)
+	return c, n, err
+}
+
+// queueSoon queues campaign c's first chunk before it returns (a list
+// that short is then all queued, and it reports it finished) and the rest
+// in the background: the organiser waits the same for 100,000 as for 250.
+// A stop halfway is finished at the next start by ResumeCampaigns.
+func (db *DB) queueSoon(ctx context.Context, c Campaign) (finished bool, err error) {
 	first, err := db.queueChunk(ctx, &c)
 	if err != nil {
-		return c, first, err
+		return false, err
 	}
 	if first < db.campaignChunk {
 		_, err = db.queueChunk(ctx, &c)
-		c.Finished = err == nil
-		return c, n, err
+		return err == nil, err
 	}
 	if !db.background() {
-		return c, n, nil // closing: the next start queues the rest
+		return false, nil // closing: the next start queues the rest
 	}
 	go func() {
 		defer db.campaigns.Done()
 		// an error leaves the campaign unfinished, to be resumed
 		db.queueCampaign(context.Background(), c)
 	}()
-	return c, n, nil
+	return false, nil
 }
 
 // queueCampaign queues campaign c's messages for its recipients after

@@ -194,7 +194,8 @@ func writeSettings(ctx context.Context, tx *sql.Tx, s *Settings, now time.Time) 
 
 // UpdateSettings replaces the conference settings. A code that live
 // registrations use cannot be removed; a higher capacity promotes waitlisted
-// registrations at once; new dates tell every live delegate.
+// registrations at once; new dates tell every live delegate, and reissue
+// their letters, in the background after the first chunk.
 func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Settings, error) {
 	if err := s.Validate(); err != nil {
 		return Settings{}, err
@@ -238,9 +239,9 @@ func (db *DB) UpdateSettings(ctx context.Context, actor Actor, s Settings) (Sett
 	}
 	saved, err := db.loadSettings(ctx)
 	if err == nil && dates.ID != 0 {
-		// every live delegate, a chunk at a time; a stop halfway is
-		// finished by ResumeCampaigns
-		_, err = db.queueCampaign(ctx, dates)
+		// every live delegate, the first chunk now and the rest in the
+		// background (each letter reissued in its delegate's chunk)
+		_, err = db.queueSoon(ctx, dates)
 	}
 	return saved, err
 }
