@@ -60,8 +60,25 @@ func recipientsWhere(f Filter) (string, []any) {
 	return where, args
 }
 
-// CountRecipients counts the registrations a campaign with filter f reaches.
+// CountRecipients counts the registrations a campaign with filter f
+// reaches: by status, or every live one, from the tallies the triggers
+// keep (the same at 100,000 as at 100); by anything else, from the list.
 func (db *DB) CountRecipients(ctx context.Context, f Filter) (int, error) {
+	if f.Category == "" && f.Country == "" && f.Hotel == "" && f.Visit == "" && f.GNLC == "" && f.Payment == "" {
+		statuses := []string{f.Status}
+		if f.Status == "" {
+			statuses = []string{StatusPending, StatusApproved, StatusWaitlisted}
+		}
+		total := 0
+		for _, st := range statuses {
+			n, err := tally(ctx, db.read, "status", st)
+			if err != nil {
+				return 0, err
+			}
+			total += n
+		}
+		return total, nil
+	}
 	where, args := recipientsWhere(f)
 	var n int
 	err := db.read.QueryRowContext(ctx, "SELECT count(*) FROM registrations"+where, args...).Scan(&n)

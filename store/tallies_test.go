@@ -134,6 +134,14 @@ func TestTalliesMatchTheRows(t *testing.T) {
 			t.Errorf("%s: tallies %v, rows %v", c.name, c.got, c.want)
 		}
 	}
+	recipients := func(f store.Filter) int {
+		t.Helper()
+		n, err := db.CountRecipients(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
 	for _, c := range []struct {
 		name      string
 		got, want int
@@ -145,6 +153,9 @@ func TestTalliesMatchTheRows(t *testing.T) {
 		{"badges unprinted", st.Unprinted, one("SELECT count(*) FROM registrations WHERE status = 'approved' AND badge_printed_count = 0")},
 		{"letters issued", st.LettersIssued, one("SELECT count(*) FROM letters WHERE superseded_at IS NULL")},
 		{"received", int(st.Received[s.Currency]), one("SELECT coalesce(sum(fee_amount), 0) FROM registrations WHERE payment_status = 'paid'")},
+		{"a message to all", recipients(store.Filter{}), one("SELECT count(*) FROM registrations" + live)},
+		{"a message to the waiting list", recipients(store.Filter{Status: store.StatusWaitlisted}), byStatus[store.StatusWaitlisted]},
+		{"a message to one country", recipients(store.Filter{Country: "MX"}), one("SELECT count(*) FROM registrations" + live + " AND country = 'MX'")},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: tallies %d, rows %d", c.name, c.got, c.want)
