@@ -12,6 +12,7 @@ import (
 	"database/sql"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -70,23 +71,22 @@ func (db *DB) RecordTransfers(ctx context.Context, actor Actor, references []str
 	if err := checkTransfer(db, &t); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		s, err := db.settingsIn(ctx, tx)
 		if err != nil {
 			return err
 		}
 		var regs []Registration
+		var parts []int64
 		var sum int64
 		for _, ref := range references {
 			r, err := db.findForUpdate(ctx, tx, ref)
 			if err != nil {
 				return err
 			}
-			if seen[r.Reference] {
+			if slices.ContainsFunc(regs, func(x Registration) bool { return x.ID == r.ID }) {
 				continue
 			}
-			seen[r.Reference] = true
 			got, err := received(ctx, tx, &r)
 			if err != nil {
 				return err
@@ -96,7 +96,7 @@ func (db *DB) RecordTransfers(ctx context.Context, actor Actor, references []str
 				return &ConflictError{Reason: "payment_" + r.PaymentStatus}
 			}
 			sum += o.Left
-			regs = append(regs, r)
+			regs, parts = append(regs, r), append(parts, o.Left)
 		}
 		if sum != t.Amount || len(regs) == 0 {
 			return &ConflictError{Reason: "transfer_split"}
@@ -104,17 +104,16 @@ func (db *DB) RecordTransfers(ctx context.Context, actor Actor, references []str
 		if err := transferRecorded(ctx, tx, t.BankRef); err != nil {
 			return err
 		}
+		// the parts are known as one transfer by its bank reference, or
+		// without one by a token of their own
+		group := "transfer-" + t.BankRef
 		if t.BankRef == "" {
-			t.BankRef, _ = NewToken() // the parts are known as one by it
-			t.BankRef = "split-" + t.BankRef
+			token, _ := NewToken()
+			group = "transfer-split-" + token
 		}
 		for i := range regs {
-			got, err := received(ctx, tx, &regs[i])
-			if err != nil {
-				return err
-			}
 			part := t
-			part.Amount, part.part = got.Left, regs[i].Reference
+			part.Amount, part.event = parts[i], group+"/"+regs[i].Reference
 			if _, err := db.recordTransfer(ctx, tx, actor, &regs[i], s, part); err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ type Transfer struct {
 	Currency string
 	Date     string // YYYY-MM-DD, the day the bank credited it
 	BankRef  string // the bank's reference for it, if any
-	part     string // the registration this is the part for, of a transfer that pays several
+	event    string // the payment's event id, for a part of a transfer that pays several (RecordTransfers)
 }
 
 // Received is what a registration's fee has had: the money received in
@@ -79,8 +79,8 @@ func (db *DB) recordTransfer(ctx context.Context, tx *sql.Tx, actor Actor, r *Re
 	}
 	event := "transfer-" + t.BankRef
 	switch {
-	case t.part != "": // RecordTransfers checked the reference for all parts
-		event += "/" + t.part
+	case t.event != "": // RecordTransfers checked the reference for all parts
+		event = t.event
 	case t.BankRef == "": // nothing to know it again by
 		token, _ := NewToken()
 		event = "transfer-" + token
