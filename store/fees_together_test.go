@@ -127,4 +127,15 @@ func TestFeesPaidTogether(t *testing.T) {
 	if got, _ := db.ReceivedFor(ctx, &c); got.Amount != 0 {
 		t.Errorf("a refused split half-wrote: %d received by the other", got.Amount)
 	}
+
+	// without a bank reference: the parts are still one transfer
+	e, f := alone("e@quito.gob.ec"), alone("f@quito.gob.ec")
+	if err := db.RecordTransfers(ctx, store.System, []string{e.Reference, f.Reference}, store.Transfer{Amount: 20000, Currency: "USD", Date: "2015-06-11"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []store.Registration{e, f} {
+		if got, _ := db.FindRegistration(ctx, r.Reference); got.PaymentStatus != store.PaymentPaid {
+			t.Errorf("%s after a transfer without a bank reference: %s", r.Reference, got.PaymentStatus)
+		}
+	}
 }
