@@ -253,8 +253,9 @@ func TestVerifyALetterFromPaper(t *testing.T) {
 	}
 }
 
-// TestCertificateFromThePrivatePage: on the first day, once checked in,
-// the delegate downloads a certificate in their language whose QR the
+// TestCertificateFromThePrivatePage: on the first day, once checked in
+// (a badge collected the evening before gives no certificate, nor the
+// link to one), the delegate downloads a certificate in their language whose QR the
 // verify page confirms; organisers issue in batch and revoke.
 func TestCertificateFromThePrivatePage(t *testing.T) {
 	t.Parallel()
@@ -265,10 +266,15 @@ func TestCertificateFromThePrivatePage(t *testing.T) {
 	e.run(t, []scenario{
 		{name: "none before the conference", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
 	})
+	// the badge collected the evening before: not a day of the conference
+	e.clock.Set(time.Date(2015, 9, 27, 23, 0, 0, 0, time.UTC))
+	if _, err := e.db.CheckIn(ctx, store.System, store.CheckinRequest{Reference: ref}); err != nil {
+		t.Fatal(err)
+	}
 	e.clock.Set(time.Date(2015, 9, 28, 15, 0, 0, 0, time.UTC))
 	e.run(t, []scenario{
 		{name: "none before checking in", req: request{method: "GET", path: link + "/certificate.pdf"}, wantStatus: 404},
-		{name: "no link before checking in", req: request{method: "GET", path: link}, wantStatus: 200, notWant: []string{"certificate.pdf"}},
+		{name: "no link before checking in on a day of the conference", req: request{method: "GET", path: link}, wantStatus: 200, notWant: []string{"certificate.pdf"}},
 	})
 	if _, err := e.db.CheckIn(ctx, store.System, store.CheckinRequest{Reference: ref}); err != nil {
 		t.Fatal(err)

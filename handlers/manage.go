@@ -144,7 +144,7 @@ func (h *Handler) manageViewOf(c *gin.Context, r store.Registration) manageView 
 		v.Invoice = true
 	}
 	v.Certificate = r.Status == store.StatusApproved && r.CheckedInAt != nil && s.CertificatesOpen(h.db.Now()) &&
-		!h.db.CertificateRevoked(c.Request.Context(), r.ID)
+		h.db.Attended(c.Request.Context(), r.ID) && !h.db.CertificateRevoked(c.Request.Context(), r.ID)
 	if _, err := h.db.CurrentLetter(c.Request.Context(), r.ID); err == nil && r.HasPassport {
 		v.Letter = true
 	}

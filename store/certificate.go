@@ -168,6 +168,17 @@ func (db *DB) FindCertificates(ctx context.Context, limit int) ([]Certificate, e
 	return collect(rows, err, scanCertificate)
 }
 
+// Attended reports whether the registration was checked in on a day of
+// the conference: what a certificate of participation stands for (a badge
+// collected the evening before is not).
+func (db *DB) Attended(ctx context.Context, registrationID int64) bool {
+	s := db.Settings()
+	var one int
+	err := db.read.QueryRowContext(ctx, "SELECT 1 FROM checkins WHERE registration_id = ? AND day BETWEEN ? AND ? LIMIT 1",
+		registrationID, s.StartDate, s.EndDate).Scan(&one)
+	return err == nil
+}
+
 // CertificateRevoked reports whether r's certificate was revoked.
 func (db *DB) CertificateRevoked(ctx context.Context, registrationID int64) bool {
 	c, err := scanCertificate(db.read.QueryRowContext(ctx, "SELECT "+certificateColumns+
