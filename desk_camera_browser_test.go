@@ -33,7 +33,8 @@ const qrStub = `window.BarcodeDetector = class {
 // camera, a stand-in for its QR reader): the desk checks the delegate in
 // once, reads the same badge still in view again only after 3 s, and
 // stops the camera when told. Then the desk takes the delegate's badge
-// photo with the camera, which the server keeps as a 450 × 600 JPEG (16.2,
+// photo with the camera, which the server keeps as a 450 × 600 JPEG;
+// offline the answer says a photo is on file without showing one (16.2,
 // 16.4).
 func TestDeskCameraInABrowser(t *testing.T) {
 	t.Parallel()
@@ -121,6 +122,35 @@ func TestDeskCameraInABrowser(t *testing.T) {
 	)
 	if err != nil {
 		t.Fatalf("take the photo: %v", err)
+	}
+	// offline the desk knows there is a photo but holds none (photos are
+	// sealed like passport data), and says to compare with an ID
+	var shown int
+	// the roster hears of the photo when it refreshes (on coming back
+	// online, and every 30 s)
+	kept := fmt.Sprintf(`new Promise(done => { const o = indexedDB.open("delegate-desk"); o.onsuccess = () => {
+		const g = o.result.transaction("roster").objectStore("roster").get(%q); g.onsuccess = () => done(!!(g.result && g.result.ph)); }; })`, r.Reference)
+	for i := 0; ; i++ {
+		var has bool
+		if err := chromedp.Run(desk, offline(true), waitText("#net", "Offline"), offline(false), synced, chromedp.Sleep(300*time.Millisecond),
+			awaited(kept, &has)); err != nil {
+			t.Fatal(err)
+		}
+		if has {
+			break
+		}
+		if i == 20 {
+			t.Fatal("the roster never heard of the photo")
+		}
+	}
+	err = chromedp.Run(desk,
+		offline(true), waitText("#net", "Offline"),
+		scanCode(code), waitText("#outcome", "Photo on file, not kept on this desk"),
+		chromedp.Evaluate(`document.querySelectorAll("#outcome img").length`, &shown),
+		offline(false), synced,
+	)
+	if err != nil || shown != 0 {
+		t.Errorf("the answer offline for a delegate with a photo: %d images, %v", shown, err)
 	}
 	photo, err := db.Photo(ctx, r.ID)
 	if err != nil {

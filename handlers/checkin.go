@@ -84,7 +84,7 @@ var deskTexts = map[string]string{
 	"camera": "admin.desk.camera", "camera_stop": "admin.desk.camera_stop", "queued": "admin.desk.queued",
 	"none": "admin.desk.none", "from_roster": "admin.desk.from_roster", "fee": "admin.desk.fee",
 	"signed_out": "admin.desk.signed_out", "photo_alt": "manage.photo.alt", "photo_take": "admin.photo.take",
-	"photo_capture": "admin.photo.capture", "photo_saved": "admin.photo.saved",
+	"photo_capture": "admin.photo.capture", "photo_saved": "admin.photo.saved", "photo_offline": "admin.photo.offline",
 }
 
 // scanLine is a scan on the desk's list.

@@ -126,6 +126,7 @@
       });
       cursor = page.next;
       store("meta", "readwrite").put(cursor, "cursor");
+      root.dataset.synced = String(cursor); // how far the roster is kept
       showNet();
       if (page.more) {
         return refreshRoster();
@@ -212,6 +213,9 @@
       img.width = 120;
       img.height = 160;
       box.appendChild(img);
+    } else if (e && e.ph) {
+      // photos are sealed like passport data: the roster never holds one
+      box.appendChild(element("p", "hint", T.photo_offline));
     }
     if (e && e.n) {
       var who = element("p");
