@@ -85,6 +85,11 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.db.AddMember(ctx, store.System, dlg.ID, store.Details{GivenNames: "Awa", FamilyName: "Diallo", Email: "diallo@example.sn",
+		Organisation: "Ville de Thiès", JobTitle: "Adjointe au maire", Country: "SN", Category: "city_official", Language: "fr",
+		ConsentPrivacy: true}, false, 2); err != nil { // a fee owed: the pro-forma for the delegation
+		t.Fatal(err)
+	}
 	if _, err := e.db.RequestDelegation(ctx, store.System, store.DelegationRequest{Delegation: store.Delegation{Name: "Ville de Thiès",
 		Kind: "city", Country: "SN", Quota: 2}, ContactName: "Awa Ndiaye", Email: "awa@example.sn", Message: "Deux élus."}); err != nil {
 		t.Fatal(err)
@@ -128,6 +133,9 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		"places":          {method: "GET", path: "/admin/settings/places?lang=fr", session: admin},
 		"money":           {method: "GET", path: "/admin/settings/money?lang=es", session: admin},
 		"statement":       {method: "GET", path: "/admin/finance/statement?lang=fr", session: admin},
+		"statement-lines": statementRequest(admin, "Date,Amount,Description\n2015-06-10,100.00,"+store.DelegationReference(dlg.ID)+"\n2015-06-10,5.00,ICLC-DEL-999\n",
+			map[string]string{"date": "Date", "amount": "Amount", "text": "Description"}),
+		"delegation":      {method: "GET", path: "/admin/delegations/" + strconv.FormatInt(dlg.ID, 10) + "?lang=fr", session: admin},
 		"finance":         {method: "GET", path: "/admin/finance?lang=es", session: admin},
 		"privacy-es":      {method: "GET", path: "/privacy?lang=es"},
 		"delegations":     {method: "GET", path: "/admin/delegations?lang=fr", session: admin},

@@ -15,6 +15,11 @@ import (
 // statementUpload posts a bank statement as the statement page's form does.
 func statementUpload(t *testing.T, e *env, session, csv string, cols map[string]string) *httptest.ResponseRecorder {
 	t.Helper()
+	return e.do(t, statementRequest(session, csv, cols))
+}
+
+// statementRequest is the statement page's form posting a bank statement.
+func statementRequest(session, csv string, cols map[string]string) request {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range cols {
@@ -23,8 +28,8 @@ func statementUpload(t *testing.T, e *env, session, csv string, cols map[string]
 	fw, _ := mw.CreateFormFile("statement", "statement.csv")
 	fw.Write([]byte(csv))
 	mw.Close()
-	return e.do(t, request{method: "POST", path: "/admin/finance/statement?lang=en", session: session, raw: body.Bytes(),
-		header: map[string]string{"Content-Type": mw.FormDataContentType()}})
+	return request{method: "POST", path: "/admin/finance/statement?lang=en", session: session, raw: body.Bytes(),
+		header: map[string]string{"Content-Type": mw.FormDataContentType()}}
 }
 
 // A bank statement's lines are matched by the reference their text
