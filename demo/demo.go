@@ -366,6 +366,12 @@ func delegations(ctx context.Context, db *store.DB, s store.Settings, actor stor
 			}
 		}
 	}
+	if nd > 0 { // a city hall's officials owe their fees
+		n, err := cityDelegation(ctx, db, actor)
+		if added += n; err != nil {
+			return added, err
+		}
+	}
 	if nd > 0 { // and a city waits for the organisers' answer to its request
 		_, err := db.RequestDelegation(ctx, actor, store.DelegationRequest{Delegation: store.Delegation{Name: "City of Sample Town",
 			Kind: "city", Country: people[0].country, Quota: 3, Language: "en"}, ContactName: "Sample Requester", Email: "requests@example.org",
