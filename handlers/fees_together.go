@@ -7,6 +7,8 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -109,12 +111,14 @@ func (h *Handler) writeDelegationProforma(b *bytes.Buffer, l *i18n.Localizer, d 
 	return pdf.WriteReceipt(b, doc)
 }
 
-// delegationFees is the delegation page's fees: who owes, and the
-// totals a pro-forma invoice for the delegation is had for.
+// delegationFees is the delegation page's fees: who owes, the totals a
+// pro-forma invoice for the delegation is had for, and the invoices
+// issued to it.
 type delegationFees struct {
 	Reference string
 	Owes      map[string]bool // by registration reference
 	Totals    []owedTotal
+	Invoices  []store.Invoice
 }
 
 func (h *Handler) delegationFees(c *gin.Context, d store.Delegation) (delegationFees, bool) {
@@ -123,9 +127,50 @@ func (h *Handler) delegationFees(c *gin.Context, d store.Delegation) (delegation
 		h.fail(c, err)
 		return delegationFees{}, false
 	}
-	f := delegationFees{Reference: store.DelegationReference(d.ID), Owes: map[string]bool{}, Totals: owedTotals(owed)}
+	invoices, err := h.db.DelegationInvoices(c.Request.Context(), d.ID)
+	if err != nil {
+		h.fail(c, err)
+		return delegationFees{}, false
+	}
+	f := delegationFees{Reference: store.DelegationReference(d.ID), Owes: map[string]bool{}, Totals: owedTotals(owed), Invoices: invoices}
 	for _, o := range owed {
 		f.Owes[o.Reference] = true
 	}
 	return f, true
+}
+
+// submitDelegationInvoice issues one invoice of the delegation's fees in
+// a currency to the body the form names, in the language it asks.
+func (h *Handler) submitDelegationInvoice(c *gin.Context) {
+	d, ok := h.apiDelegation(c)
+	if !ok {
+		return
+	}
+	inv, err := h.db.IssueDelegationInvoice(c.Request.Context(), caller(c), d.ID, cmp.Or(c.PostForm("currency"), h.db.Settings().Currency),
+		c.PostForm("language"), store.Billing{Name: c.PostForm("billed_name"), Address: c.PostForm("billed_address"), TaxID: c.PostForm("tax_id")})
+	h.afterForm(c, err, h.localizer(c).T("admin.invoice.issued", inv.Number), "/admin/delegations/"+strconv.FormatInt(d.ID, 10))
+}
+
+// focalInvoice is the delegation's latest invoice, for its focal point.
+func (h *Handler) focalInvoice(c *gin.Context) {
+	d, ok := h.apiDelegation(c)
+	if !ok {
+		return
+	}
+	invs, err := h.db.DelegationInvoices(c.Request.Context(), d.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	inv, ok := latestInvoice(invs)
+	if !ok {
+		h.fail(c, store.ErrNotFound)
+		return
+	}
+	r, err := h.db.FindRegistrationByID(c.Request.Context(), inv.RegistrationID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.sendInvoice(c, inv, r)
 }

@@ -107,4 +107,35 @@ func TestOneTransferForADelegation(t *testing.T) {
 	if w := e.do(t, request{method: "GET", path: base + "/proforma.pdf", header: cookie}); w.Code != 404 {
 		t.Errorf("a pro-forma with nothing owed: %d", w.Code)
 	}
+
+	// the city hall gets one invoice of both fees, in Spanish
+	admin := "/admin/delegations/" + strconv.FormatInt(dlg.ID, 10)
+	e.do(t, request{method: "POST", path: admin + "/invoice?lang=en", session: finance, form: url.Values{"billed_name": {""}}})
+	if invs, _ := e.db.DelegationInvoices(ctx, dlg.ID); len(invs) != 0 {
+		t.Error("an invoice without whom it is billed to was issued")
+	}
+	w = e.do(t, request{method: "POST", path: admin + "/invoice?lang=en", session: finance, form: url.Values{
+		"billed_name": {"Municipio de Medellín"}, "billed_address": {"Calle 44 N 52-165, Medellín"}, "tax_id": {"NIT 890905211-1"},
+		"currency": {"USD"}, "language": {"es"}}})
+	if w.Code != 303 {
+		t.Fatalf("issue the delegation's invoice: %d", w.Code)
+	}
+	if page := e.do(t, request{method: "GET", path: base + "?lang=es", header: cookie}).Body.String(); !strings.Contains(page, base+"/invoice.pdf") {
+		t.Error("the focal point's page does not offer the delegation's invoice")
+	}
+	invoice := e.do(t, request{method: "GET", path: base + "/invoice.pdf", header: cookie})
+	if invoice.Code != 200 {
+		t.Fatalf("the delegation's invoice: %d", invoice.Code)
+	}
+	text = pdftest.OneLine(t, invoice.Body.Bytes())
+	for _, want := range []string{"FACTURA", "Factura n.º 1", "Facturado a Municipio de Medellín", "NIT 890905211-1", "Delegación Alcaldía de Medellín",
+		"Cuotas de inscripción de 2 miembros", "Juan Arango " + refs[1], "Rosa Quintero " + refs[0], "Total: " + es.Money(20000, "USD"),
+		"PAGADA", "Referencia de pago " + ref} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the delegation's invoice lacks %q:\n%s", want, text)
+		}
+	}
+	if w := e.do(t, request{method: "GET", path: base + "/invoice.pdf", header: stranger}); w.Code != 404 {
+		t.Errorf("another delegation's focal point got its invoice: %d", w.Code)
+	}
 }

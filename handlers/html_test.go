@@ -90,6 +90,9 @@ func TestEveryPageIsValidSmallHTML(t *testing.T) {
 		ConsentPrivacy: true}, false, 2); err != nil { // a fee owed: the pro-forma for the delegation
 		t.Fatal(err)
 	}
+	if _, err := e.db.IssueDelegationInvoice(ctx, store.System, dlg.ID, "USD", "fr", store.Billing{Name: "Ville de Thiès"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.db.RequestDelegation(ctx, store.System, store.DelegationRequest{Delegation: store.Delegation{Name: "Ville de Thiès",
 		Kind: "city", Country: "SN", Quota: 2}, ContactName: "Awa Ndiaye", Email: "awa@example.sn", Message: "Deux élus."}); err != nil {
 		t.Fatal(err)

@@ -207,13 +207,21 @@ func (h *Handler) myInvoice(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	for i := len(invs) - 1; i >= 0; i-- {
-		if invs[i].Series == store.SeriesInvoice {
-			h.sendInvoice(c, invs[i], r)
-			return
-		}
+	if inv, ok := latestInvoice(invs); ok {
+		h.sendInvoice(c, inv, r)
+		return
 	}
 	h.fail(c, store.ErrNotFound)
+}
+
+// latestInvoice is the last invoice (not credit note) of invs.
+func latestInvoice(invs []store.Invoice) (store.Invoice, bool) {
+	for i := len(invs) - 1; i >= 0; i-- {
+		if invs[i].Series == store.SeriesInvoice {
+			return invs[i], true
+		}
+	}
+	return store.Invoice{}, false
 }
 
 func (h *Handler) sendInvoice(c *gin.Context, inv store.Invoice, r store.Registration) {
@@ -236,8 +244,21 @@ func (h *Handler) writeInvoice(ctx context.Context, b *bytes.Buffer, inv store.I
 	if inv.TaxID != "" {
 		doc.Payer = append(doc.Payer, [2]string{l.T("invoice.their_tax_id"), inv.TaxID})
 	}
-	doc.Payer = append(doc.Payer, [2]string{l.T("invoice.delegate"), printedName(r) + " · " + r.Reference})
+	// an invoice of a delegation's fees, or a credit note of one, names
+	// the delegation and lists its members' fees
+	lines, err := h.db.InvoiceLines(ctx, cmp.Or(inv.Credits, inv.ID))
+	if err != nil {
+		return err
+	}
 	what := l.T("receipt.fee", labelsOf(&r, &s, l).Category)
+	if len(lines) > 0 {
+		what = l.T("invoice.fees", len(lines))
+		if d, err := h.db.FindDelegation(ctx, h.delegationOf(ctx, inv)); err == nil {
+			doc.Payer = append(doc.Payer, [2]string{l.T("invoice.delegation"), d.Name})
+		}
+	} else {
+		doc.Payer = append(doc.Payer, [2]string{l.T("invoice.delegate"), printedName(r) + " · " + r.Reference})
+	}
 	amount := l.Money(inv.Amount, inv.Currency)
 	if inv.Series == store.SeriesCreditNote {
 		doc.Title = l.T("credit.title")
@@ -254,22 +275,73 @@ func (h *Handler) writeInvoice(ctx context.Context, b *bytes.Buffer, inv store.I
 	}
 	doc.Title = l.T("invoice.title")
 	doc.Serial = l.T("invoice.number", inv.Number)
-	doc.Lines = [][2]string{{l.T("receipt.for"), what}, {l.T("invoice.payment_reference"), s.PaymentReference(&r)}}
+	reference := s.PaymentReference(&r)
+	if inv.DelegationID != 0 {
+		reference = store.DelegationReference(inv.DelegationID)
+	}
+	doc.Lines = [][2]string{{l.T("receipt.for"), what}}
+	for _, line := range lines {
+		category := line.Category
+		if cat, ok := s.Category(line.Category); ok {
+			category = cat.Name.In(l.Lang)
+		}
+		doc.Lines = append(doc.Lines, [2]string{line.Name, line.Reference + " · " + category + " · " + l.Money(line.Amount, inv.Currency)})
+	}
+	doc.Lines = append(doc.Lines, [2]string{l.T("invoice.payment_reference"), reference})
 	doc.Amount = l.T("invoice.total", amount)
-	got, err := h.db.ReceivedFor(ctx, &r)
+	left, err := h.invoiceLeft(ctx, r, lines)
 	if err != nil {
 		return err
 	}
 	switch {
-	case r.FeeSettled():
+	case left == 0:
 		doc.Paid = l.T("invoice.paid")
 	default:
 		doc.Due = true
-		doc.Paid = l.T("proforma.due", l.Money(got.Left, inv.Currency), l.Date(s.PaymentDue()))
-		if doc.Bank = bankFacts(l, &s, &r); doc.Bank != nil {
+		doc.Paid = l.T("proforma.due", l.Money(left, inv.Currency), l.Date(s.PaymentDue()))
+		if doc.Bank = bankFactsFor(l, &s, inv.Currency, reference); doc.Bank != nil {
 			doc.BankTitle = l.T("proforma.bank")
 		}
 	}
 	doc.Note = l.T("invoice.note")
 	return pdf.WriteReceipt(b, doc)
+}
+
+// invoiceLeft is what is still due of an invoice: of r's fee, or of the
+// fees on its lines.
+func (h *Handler) invoiceLeft(ctx context.Context, r store.Registration, lines []store.InvoiceLine) (int64, error) {
+	regs := []store.Registration{r}
+	if len(lines) > 0 {
+		regs = regs[:0]
+		for _, line := range lines {
+			m, err := h.db.FindRegistrationByID(ctx, line.RegistrationID)
+			if err != nil {
+				return 0, err
+			}
+			regs = append(regs, m)
+		}
+	}
+	var left int64
+	for i := range regs {
+		if regs[i].FeeSettled() {
+			continue
+		}
+		got, err := h.db.ReceivedFor(ctx, &regs[i])
+		if err != nil {
+			return 0, err
+		}
+		left += got.Left
+	}
+	return left, nil
+}
+
+// delegationOf is the delegation an invoice of several fees, or its
+// credit note, is for.
+func (h *Handler) delegationOf(ctx context.Context, inv store.Invoice) int64 {
+	if inv.Credits != 0 {
+		if of, err := h.db.FindInvoice(ctx, inv.Credits); err == nil {
+			return of.DelegationID
+		}
+	}
+	return inv.DelegationID
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"delegate/store"
@@ -137,5 +138,66 @@ func TestFeesPaidTogether(t *testing.T) {
 		if got, _ := db.FindRegistration(ctx, r.Reference); got.PaymentStatus != store.PaymentPaid {
 			t.Errorf("%s after a transfer without a bank reference: %s", r.Reference, got.PaymentStatus)
 		}
+	}
+}
+
+// One invoice for a delegation's fees: the members not yet invoiced,
+// a line each, numbered in the one series; a member on it is not
+// invoiced again alone, and sees it among their invoices; once credited
+// in full the fees can be invoiced again (15.3).
+func TestDelegationInvoice(t *testing.T) {
+	t.Parallel()
+	db := mustOpen(t)
+	ctx := context.Background()
+	dlg, err := db.CreateDelegation(ctx, store.System, store.Delegation{Name: "Alcaldía de Cali", Kind: "city", Country: "CO", Quota: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []store.Registration
+	for i, category := range []string{"city_official", "city_official", "city_official", "member_state"} {
+		d := details(fmt.Sprintf("m%d@cali.gov.co", i))
+		d.Category = category
+		r, err := db.AddMember(ctx, store.System, dlg.ID, d, i == 0, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members = append(members, r)
+	}
+	alone, err := db.IssueInvoice(ctx, store.System, members[2].Reference, store.Billing{Name: "Secretaría de Educación"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	billing := store.Billing{Name: "Municipio de Santiago de Cali", Address: "CAM, Avenida 2 Norte 10-70", TaxID: "NIT 890399011-3"}
+	inv, err := db.IssueDelegationInvoice(ctx, store.System, dlg.ID, "usd", "es", billing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, _ := db.InvoiceLines(ctx, inv.ID)
+	if inv.Number != alone.Number+1 || inv.Amount != 20000 || inv.Currency != "USD" || inv.Language != "es" || len(lines) != 2 ||
+		lines[0].Reference != members[0].Reference || lines[1].Reference != members[1].Reference || inv.DelegationID != dlg.ID {
+		t.Fatalf("the delegation's invoice: %+v with lines %+v", inv, lines)
+	}
+	var conflict *store.ConflictError
+	if _, err := db.IssueDelegationInvoice(ctx, store.System, dlg.ID, "USD", "es", billing); !errors.As(err, &conflict) || conflict.Reason != "no_fee" {
+		t.Errorf("the same fees invoiced twice: %v", err)
+	}
+	if _, err := db.IssueInvoice(ctx, store.System, members[1].Reference, billing); !errors.As(err, &conflict) || conflict.Reason != "invoice_issued" {
+		t.Errorf("a member on the delegation's invoice invoiced alone: %v", err)
+	}
+	if invs, _ := db.Invoices(ctx, members[1].ID); len(invs) != 1 || invs[0].ID != inv.ID {
+		t.Errorf("the second member's invoices: %+v", invs)
+	}
+	note, err := db.CreditInvoice(ctx, store.System, inv.ID, inv.Amount, "Issued to the wrong body")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if invs, _ := db.Invoices(ctx, members[1].ID); len(invs) != 2 || invs[1].ID != note.ID {
+		t.Errorf("the member does not see the credit note: %+v", invs)
+	}
+	if again, err := db.IssueDelegationInvoice(ctx, store.System, dlg.ID, "USD", "es", billing); err != nil || again.Number != inv.Number+1 {
+		t.Errorf("invoiced again once credited: %+v, %v", again, err)
+	}
+	if list, _ := db.DelegationInvoices(ctx, dlg.ID); len(list) != 3 {
+		t.Errorf("the delegation's invoices and credit notes: %d, want 3", len(list))
 	}
 }

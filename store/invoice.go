@@ -39,9 +39,12 @@ type Invoice struct {
 	Currency string
 	Credits  int64  // a credit note's invoice
 	Reason   string // a credit note's reason
-	Language string
-	IssuedAt time.Time
-	IssuedBy string
+	// DelegationID is the delegation an invoice of several fees is for
+	// (its lines, InvoiceLines); 0 for an invoice of one fee.
+	DelegationID int64
+	Language     string
+	IssuedAt     time.Time
+	IssuedBy     string
 	// Credited is how much of an invoice credit notes have taken back.
 	Credited int64
 }
@@ -80,8 +83,8 @@ func (db *DB) IssueInvoice(ctx context.Context, actor Actor, reference string, b
 			return &ConflictError{Reason: "no_fee"}
 		}
 		var open int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invoices i WHERE i.registration_id = ? AND i.series = 'invoice'
-			AND i.amount > coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0)`, r.ID).Scan(&open); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invoices i WHERE `+invoiceOf+` AND i.series = 'invoice'
+			AND i.amount > coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0)`, r.ID, r.ID, r.ID).Scan(&open); err != nil {
 			return err
 		}
 		if open > 0 {
@@ -133,14 +136,17 @@ func (db *DB) insertInvoice(ctx context.Context, tx *sql.Tx, actor Actor, inv *I
 	if inv.Number, err = nextNumber(ctx, tx, inv.Series); err != nil {
 		return err
 	}
-	var credits any
+	var credits, delegation any
 	if inv.Credits != 0 {
 		credits = inv.Credits
 	}
+	if inv.DelegationID != 0 {
+		delegation = inv.DelegationID
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO invoices (series, number, registration_id, billed_name, billed_address, tax_id,
-		amount, currency, credits, reason, language, issued_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		amount, currency, credits, reason, language, issued_at, issued_by, delegation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inv.Series, inv.Number, inv.RegistrationID, inv.Name, inv.Address, inv.TaxID, inv.Amount, inv.Currency, credits,
-		inv.Reason, inv.Language, formatTime(inv.IssuedAt), inv.IssuedBy)
+		inv.Reason, inv.Language, formatTime(inv.IssuedAt), inv.IssuedBy, delegation)
 	if err != nil {
 		return fmt.Errorf("issue %s: %w", inv.Series, err)
 	}
@@ -148,25 +154,27 @@ func (db *DB) insertInvoice(ctx context.Context, tx *sql.Tx, actor Actor, inv *I
 		return err
 	}
 	return db.audit(ctx, tx, actor, "registration."+inv.Series, inv.RegistrationID, map[string]any{"number": inv.Number,
-		"amount": inv.Amount, "currency": inv.Currency, "credits": inv.Credits})
+		"amount": inv.Amount, "currency": inv.Currency, "credits": inv.Credits, "delegation": inv.DelegationID})
 }
 
 const invoiceColumns = `i.id, i.series, i.number, i.registration_id, i.billed_name, i.billed_address, i.tax_id, i.amount, i.currency,
 	coalesce(i.credits, 0), i.reason, i.language, i.issued_at, i.issued_by,
-	coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0)`
+	coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0), coalesce(i.delegation_id, 0)`
 
 func scanInvoice(row scanner, extra ...any) (Invoice, error) {
 	var inv Invoice
 	var at string
 	err := row.Scan(append([]any{&inv.ID, &inv.Series, &inv.Number, &inv.RegistrationID, &inv.Name, &inv.Address, &inv.TaxID, &inv.Amount,
-		&inv.Currency, &inv.Credits, &inv.Reason, &inv.Language, &at, &inv.IssuedBy, &inv.Credited}, extra...)...)
+		&inv.Currency, &inv.Credits, &inv.Reason, &inv.Language, &at, &inv.IssuedBy, &inv.Credited, &inv.DelegationID}, extra...)...)
 	inv.IssuedAt = parseTime(at)
 	return inv, err
 }
 
-// Invoices are a registration's invoices and credit notes, in the order issued.
+// Invoices are a registration's invoices and credit notes, those of a
+// delegation's invoice it is a line of among them, in the order issued.
 func (db *DB) Invoices(ctx context.Context, registrationID int64) ([]Invoice, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+" FROM invoices i WHERE registration_id = ? ORDER BY id", registrationID)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+" FROM invoices i WHERE "+invoiceOf+" ORDER BY id",
+		registrationID, registrationID, registrationID)
 	return collect(rows, err, func(row scanner) (Invoice, error) { return scanInvoice(row) })
 }
 
