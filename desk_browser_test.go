@@ -128,21 +128,25 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 			t.Fatal("the badge printed at the scan was not counted")
 		}
 	}
-	targets, err := chromedp.Targets(hallB)
-	if err != nil {
-		t.Fatal(err)
-	}
-	opened := false
-	for _, tg := range targets {
-		if strings.HasSuffix(tg.URL, "/admin/registrations/"+regs[5].Reference+"/badge.pdf") {
-			opened = true
-			pdfTab, cancel := chromedp.NewContext(hallB, chromedp.WithTargetID(tg.TargetID))
-			chromedp.Run(pdfTab, page.Close()) // printed: the desk goes on
-			cancel()
+	// the badge opens in a tab of its own, which may still be loading
+	opened, seen := false, 0
+	for deadline := time.Now().Add(10 * time.Second); !opened && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		targets, err := chromedp.Targets(hallB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen = len(targets)
+		for _, tg := range targets {
+			if strings.HasSuffix(tg.URL, "/admin/registrations/"+regs[5].Reference+"/badge.pdf") {
+				opened = true
+				pdfTab, cancel := chromedp.NewContext(hallB, chromedp.WithTargetID(tg.TargetID))
+				chromedp.Run(pdfTab, page.Close()) // printed: the desk goes on
+				cancel()
+			}
 		}
 	}
 	if !opened {
-		t.Errorf("the badge did not open to print: %d targets", len(targets))
+		t.Errorf("the badge did not open to print: %d targets", seen)
 	}
 	if err := chromedp.Run(hallB, page.BringToFront()); err != nil {
 		t.Fatal(err)

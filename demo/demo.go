@@ -119,7 +119,7 @@ func Fill(ctx context.Context, db *store.DB, clk *clock.Manual, total int, rnd *
 	// of the total, three a delegation are its members, nominated by its
 	// focal point at the end
 	nd := delegationsFor(total)
-	n := total - membersEach*nd
+	n := total - nominated(nd)
 	s := db.Settings()
 	sum := Summary{ByStatus: map[string]int{}}
 	actor := store.Actor{Kind: "system", Name: "demo"}
