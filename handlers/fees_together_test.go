@@ -138,4 +138,19 @@ func TestOneTransferForADelegation(t *testing.T) {
 	if w := e.do(t, request{method: "GET", path: base + "/invoice.pdf", header: stranger}); w.Code != 404 {
 		t.Errorf("another delegation's focal point got its invoice: %d", w.Code)
 	}
+	// credited in part from the delegation's page; the export names the delegation's reference
+	invs, _ := e.db.DelegationInvoices(ctx, dlg.ID)
+	w = e.do(t, request{method: "POST", path: "/admin/invoices/" + strconv.FormatInt(invs[0].ID, 10) + "/credit?lang=en", session: finance,
+		form: url.Values{"amount": {"50.00"}, "reason": {"One official could not travel"}}})
+	if w.Code != 303 || w.Header().Get("Location") != admin {
+		t.Errorf("a credit note of the delegation's invoice: %d to %s", w.Code, w.Header().Get("Location"))
+	}
+	if page := e.do(t, request{method: "GET", path: admin + "?lang=en", session: finance}).Body.String(); !strings.Contains(page, "Credit note no. 1") ||
+		!strings.Contains(page, "credited") {
+		t.Error("the delegation's page does not list its credit note")
+	}
+	export := e.do(t, request{method: "GET", path: "/admin/finance/invoices.csv?lang=en", session: finance}).Body.String()
+	if !strings.Contains(export, ref+",Municipio de Medellín") || strings.Count(export, ref) != 2 {
+		t.Errorf("the invoices' export:\n%s", export)
+	}
 }

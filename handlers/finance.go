@@ -120,6 +120,9 @@ func (h *Handler) exportInvoices(format string) gin.HandlerFunc {
 					if inv.Credits != 0 {
 						credits = strconv.FormatInt(inv.Credits, 10)
 					}
+					if inv.DelegationID != 0 { // the fees of a delegation: its payment reference
+						ref = store.DelegationReference(inv.DelegationID)
+					}
 					return yield([]string{l.T("finance.series." + inv.Series), strconv.FormatInt(inv.Number, 10),
 						inv.IssuedAt.Format("2006-01-02"), ref, inv.Name, inv.TaxID, i18n.PlainAmount(inv.Amount, inv.Currency),
 						inv.Currency, credits, inv.Reason})

@@ -166,7 +166,11 @@ func (h *Handler) submitCredit(c *gin.Context) {
 		amount = -1
 	}
 	note, err := h.db.CreditInvoice(ctx, caller(c), inv.ID, amount, c.PostForm("reason"))
-	h.afterForm(c, err, h.localizer(c).T("admin.invoice.credited", note.Number), detailPath(r))
+	back := detailPath(r)
+	if inv.DelegationID != 0 {
+		back = "/admin/delegations/" + strconv.FormatInt(inv.DelegationID, 10)
+	}
+	h.afterForm(c, err, h.localizer(c).T("admin.invoice.credited", note.Number), back)
 }
 
 // invoiceInPath is the invoice or credit note in the path and its
@@ -253,7 +257,7 @@ func (h *Handler) writeInvoice(ctx context.Context, b *bytes.Buffer, inv store.I
 	what := l.T("receipt.fee", labelsOf(&r, &s, l).Category)
 	if len(lines) > 0 {
 		what = l.T("invoice.fees", len(lines))
-		if d, err := h.db.FindDelegation(ctx, h.delegationOf(ctx, inv)); err == nil {
+		if d, err := h.db.FindDelegation(ctx, inv.DelegationID); err == nil {
 			doc.Payer = append(doc.Payer, [2]string{l.T("invoice.delegation"), d.Name})
 		}
 	} else {
@@ -333,15 +337,4 @@ func (h *Handler) invoiceLeft(ctx context.Context, r store.Registration, lines [
 		left += got.Left
 	}
 	return left, nil
-}
-
-// delegationOf is the delegation an invoice of several fees, or its
-// credit note, is for.
-func (h *Handler) delegationOf(ctx context.Context, inv store.Invoice) int64 {
-	if inv.Credits != 0 {
-		if of, err := h.db.FindInvoice(ctx, inv.Credits); err == nil {
-			return of.DelegationID
-		}
-	}
-	return inv.DelegationID
 }

@@ -39,8 +39,8 @@ type Invoice struct {
 	Currency string
 	Credits  int64  // a credit note's invoice
 	Reason   string // a credit note's reason
-	// DelegationID is the delegation an invoice of several fees is for
-	// (its lines, InvoiceLines); 0 for an invoice of one fee.
+	// DelegationID is the delegation an invoice of several fees, or its
+	// credit note, is for (the lines: InvoiceLines); 0 for one fee.
 	DelegationID int64
 	Language     string
 	IssuedAt     time.Time
@@ -127,7 +127,8 @@ func (db *DB) creditInvoice(ctx context.Context, tx *sql.Tx, actor Actor, invoic
 		return Invoice{}, err
 	}
 	note := Invoice{Series: SeriesCreditNote, RegistrationID: inv.RegistrationID, Billing: inv.Billing, Amount: amount,
-		Currency: inv.Currency, Credits: inv.ID, Reason: reason, Language: inv.Language, IssuedAt: db.Now(), IssuedBy: actor.String()}
+		Currency: inv.Currency, Credits: inv.ID, Reason: reason, Language: inv.Language, IssuedAt: db.Now(), IssuedBy: actor.String(),
+		DelegationID: inv.DelegationID}
 	return note, db.insertInvoice(ctx, tx, actor, &note)
 }
 

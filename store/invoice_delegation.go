@@ -91,7 +91,6 @@ func (db *DB) InvoiceLines(ctx context.Context, invoice int64) ([]InvoiceLine, e
 // DelegationInvoices are the invoices issued to a delegation, and their
 // credit notes, in the order issued.
 func (db *DB) DelegationInvoices(ctx context.Context, delegation int64) ([]Invoice, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+` FROM invoices i WHERE i.delegation_id = ?
-		OR i.credits IN (SELECT id FROM invoices WHERE delegation_id = ?) ORDER BY i.id`, delegation, delegation)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+" FROM invoices i WHERE i.delegation_id = ? ORDER BY i.id", delegation)
 	return collect(rows, err, func(row scanner) (Invoice, error) { return scanInvoice(row) })
 }

@@ -3,6 +3,7 @@
 -- its first line's, so that what follows an invoice by its registration
 -- (retention, the finance exports) still finds it.
 ALTER TABLE invoices ADD COLUMN delegation_id INTEGER REFERENCES delegations (id);
+CREATE INDEX invoices_delegation ON invoices (delegation_id, id) WHERE delegation_id IS NOT NULL;
 CREATE TABLE invoice_lines (
 	invoice_id INTEGER NOT NULL REFERENCES invoices (id),
 	line INTEGER NOT NULL, -- its place on the invoice, from 1
