@@ -27,7 +27,7 @@ func offline(off bool) chromedp.Action {
 }
 
 // openDesk signs in (or sets up the first admin) and names the desk,
-// printing badges at the scan when print is set.
+// printing badges on cards at the scan when print is set.
 func openDesk(base, first, name string, print bool) chromedp.Tasks {
 	var sign chromedp.Action = firstAdmin
 	if first == "" {
@@ -43,8 +43,8 @@ func openDesk(base, first, name string, print bool) chromedp.Tasks {
 	}
 	var ready bool
 	tick := chromedp.Tasks{}
-	if print {
-		tick = append(tick, chromedp.Click(`input[name=print]`, chromedp.ByQuery))
+	if print { // on cards
+		tick = append(tick, chromedp.Click(`input[name=print]`, chromedp.ByQuery), chromedp.SetValue(`#desk-layout`, "cr80", chromedp.ByQuery))
 	}
 	return chromedp.Tasks{sign,
 		chromedp.Navigate(base + "/admin/checkin"),
@@ -114,8 +114,8 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 	if err := chromedp.Run(hallA, openDesk(base, base+srv.setupPath(t), "Hall A", false)); err != nil {
 		t.Fatalf("desk A online: %v", err)
 	}
-	// desk B prints at the scan: the first check-in of a badge never
-	// printed opens it, and counts it printed
+	// desk B prints at the scan, on cards: the first check-in of a badge
+	// never printed opens it in that layout, and counts it printed
 	if err := chromedp.Run(hallB, openDesk(base, "", "Hall B", true), scanCode(code(5)),
 		waitText("#outcome", "Checked in. Welcome!")); err != nil {
 		t.Fatalf("desk B online: %v", err)
@@ -137,7 +137,7 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 		}
 		seen = len(targets)
 		for _, tg := range targets {
-			if strings.HasSuffix(tg.URL, "/admin/registrations/"+regs[5].Reference+"/badge.pdf") {
+			if strings.HasSuffix(tg.URL, "/admin/registrations/"+regs[5].Reference+"/badge.pdf?layout=cr80") {
 				opened = true
 				pdfTab, cancel := chromedp.NewContext(hallB, chromedp.WithTargetID(tg.TargetID))
 				chromedp.Run(pdfTab, page.Close()) // printed: the desk goes on

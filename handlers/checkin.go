@@ -61,9 +61,10 @@ type deskView struct {
 	Due             bool // refused because the fee is due
 	L               *i18n.Localizer
 	// Desk is this desk's name ("" until it picks one); Print makes it
-	// print a badge never printed at the first check-in.
-	Desk  string
-	Print bool
+	// print a badge never printed at the first check-in, in Layout.
+	Desk   string
+	Print  bool
+	Layout string
 	// Recent are the desk's last scans; Zone is the venue's time zone,
 	// for the desk's own clock offline.
 	Recent []scanLine
@@ -98,7 +99,8 @@ func (h *Handler) deskViewOf(c *gin.Context) deskView {
 	l, s := h.localizer(c), h.db.Settings()
 	role := c.GetString("role")
 	v := deskView{L: l, Zone: s.TimeZone, CanForce: store.RoleAtLeast(role, "admin"), CanTake: store.RoleAtLeast(role, "finance")}
-	v.Desk, v.Print = desk(c)
+	v.Desk, v.Layout = desk(c)
+	v.Print = v.Layout != ""
 	texts := make(map[string]string, len(deskTexts))
 	for name, key := range deskTexts {
 		texts[name] = l.T(key)

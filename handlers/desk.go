@@ -8,17 +8,20 @@ package handlers
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"delegate/i18n"
+	"delegate/pdf"
 	"delegate/static"
 	"delegate/store"
 )
 
-// The desk's cookies: its name and whether it prints at the scan.
+// The desk's cookies: its name and the layout it prints at the scan ("0":
+// none).
 const (
 	deskCookie      = "delegate_desk"
 	deskPrintCookie = "delegate_desk_print"
@@ -27,12 +30,22 @@ const (
 // rosterPage is how many roster entries one answer carries.
 const rosterPage = 2000
 
-// desk is the name this browser's desk picked, and whether it prints a
-// badge never printed at the first check-in.
-func desk(c *gin.Context) (name string, print bool) {
+// deskLayouts are the layouts a desk prints at the scan: one badge a
+// page, on A6 paper or on a card.
+var deskLayouts = []string{pdf.A6, pdf.CR80}
+
+// desk is the name this browser's desk picked, and the layout in which
+// it prints a badge never printed at the first check-in ("" when it does
+// not print at the scan).
+func desk(c *gin.Context) (name, layout string) {
 	name, _ = c.Cookie(deskCookie) // gin unescapes it
-	p, _ := c.Cookie(deskPrintCookie)
-	return strings.TrimSpace(name), p == "1"
+	switch p, _ := c.Cookie(deskPrintCookie); {
+	case p == "1": // as kept before a desk chose its layout
+		layout = pdf.A6
+	case slices.Contains(deskLayouts, p):
+		layout = p
+	}
+	return strings.TrimSpace(name), layout
 }
 
 // submitDeskName keeps the desk's name and its printing choice in this
@@ -45,7 +58,10 @@ func (h *Handler) submitDeskName(c *gin.Context) {
 	}
 	print := "0"
 	if c.PostForm("print") != "" {
-		print = "1"
+		print = pdf.A6
+		if l := c.PostForm("layout"); slices.Contains(deskLayouts, l) {
+			print = l
+		}
 	}
 	for k, v := range map[string]string{deskCookie: name, deskPrintCookie: print} {
 		http.SetCookie(c.Writer, &http.Cookie{Name: k, Value: url.QueryEscape(v), Path: "/admin", MaxAge: 365 * 24 * 3600,

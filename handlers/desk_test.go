@@ -32,9 +32,9 @@ func TestDeskRosterSyncAndLiveView(t *testing.T) {
 	if body := e.do(t, request{method: "GET", path: "/admin/checkin?lang=en", session: desk, noDesk: true}).Body.String(); !strings.Contains(body, "Name this desk") || strings.Contains(body, `id="code"`) {
 		t.Errorf("a desk without a name is not asked for one")
 	}
-	rec := e.do(t, request{method: "POST", path: "/admin/checkin/desk", session: desk, noDesk: true, form: url.Values{"desk": {"Sala Médica"}, "print": {"1"}}})
+	rec := e.do(t, request{method: "POST", path: "/admin/checkin/desk", session: desk, noDesk: true, form: url.Values{"desk": {"Sala Médica"}, "print": {"1"}, "layout": {"cr80"}}})
 	if cookies := rec.Header().Values("Set-Cookie"); rec.Code != http.StatusSeeOther || !strings.Contains(strings.Join(cookies, ";"), "delegate_desk=Sala+M%C3%A9dica") ||
-		!strings.Contains(strings.Join(cookies, ";"), "delegate_desk_print=1") {
+		!strings.Contains(strings.Join(cookies, ";"), "delegate_desk_print=cr80") {
 		t.Fatalf("naming the desk: %d %v", rec.Code, cookies)
 	}
 	req := httptest.NewRequest("GET", "/admin/checkin?lang=en", nil)
@@ -47,7 +47,8 @@ func TestDeskRosterSyncAndLiveView(t *testing.T) {
 	w := httptest.NewRecorder()
 	e.h.ServeHTTP(w, req)
 	page := w.Body.String()
-	for _, want := range []string{"Desk: Sala Médica", "prints the badge at the first check-in", `rel="manifest"`, "/static/desk.js", `data-zone="America/Mexico_City"`} {
+	for _, want := range []string{"Desk: Sala Médica", "prints the badge at the first check-in (CR80 card)", `data-layout="cr80"`, `rel="manifest"`,
+		"/static/desk.js", `data-zone="America/Mexico_City"`, `<option value="cr80" selected>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("desk page lacks %q", want)
 		}

@@ -14,6 +14,7 @@
   var deskName = root.dataset.desk;
   var zone = root.dataset.zone;
   var printAtScan = root.dataset.print === "1";
+  var layout = root.dataset.layout ? "?layout=" + encodeURIComponent(root.dataset.layout) : "";
   var canForce = root.dataset.force === "1";
   var net = document.getElementById("net");
   var rosterState = document.getElementById("roster-state");
@@ -193,7 +194,7 @@
   function printForm(ref) {
     var form = element("form", "inline-form");
     form.method = "post";
-    form.action = "/admin/registrations/" + encodeURIComponent(ref) + "/badge.pdf";
+    form.action = "/admin/registrations/" + encodeURIComponent(ref) + "/badge.pdf" + layout;
     form.target = "_blank";
     form.appendChild(element("button", "button", T.print)).type = "submit";
     return form;
@@ -281,7 +282,7 @@
     if (!printAtScan || !e || e.pr || e.st !== "approved") {
       return;
     }
-    var opened = window.open("/admin/registrations/" + encodeURIComponent(e.r) + "/badge.pdf", "_blank");
+    var opened = window.open("/admin/registrations/" + encodeURIComponent(e.r) + "/badge.pdf" + layout, "_blank");
     if (!opened) {
       return; // blocked: the outcome's print button stays
     }
