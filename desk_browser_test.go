@@ -56,6 +56,21 @@ func openDesk(base, first, name string, print bool) chromedp.Tasks {
 	}
 }
 
+// serveStore starts the server on the database at dbPath, which the test
+// filled and closed, and opens it again beside the server for the test to
+// read what the browsers did; both end with the test.
+func serveStore(t *testing.T, dbPath, secret string) (string, *runningServer, *store.DB) {
+	t.Helper()
+	base, srv := startServerWithOutput(t, map[string]string{"DELEGATE_DB": dbPath, "DELEGATE_SECRET": secret})
+	t.Cleanup(func() { srv.stop() })
+	db, err := openCampaignStore(dbPath, secret, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return base, srv, db
+}
+
 // scanCode types a badge's code as a USB scanner does, and waits for the
 // answer on the page.
 func scanCode(code string) chromedp.Tasks {
@@ -102,13 +117,7 @@ func TestDeskOfflineInABrowser(t *testing.T) {
 		regs = append(regs, r)
 	}
 	db.Close()
-	base, srv := startServerWithOutput(t, map[string]string{"DELEGATE_DB": dbPath, "DELEGATE_SECRET": secret})
-	defer srv.stop()
-	db, err = openCampaignStore(dbPath, secret, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	base, srv, db := serveStore(t, dbPath, secret)
 	code := func(i int) string { return db.CheckinCode(regs[i]) }
 
 	if err := chromedp.Run(hallA, openDesk(base, base+srv.setupPath(t), "Hall A", false)); err != nil {

@@ -61,13 +61,7 @@ func TestDeskCameraInABrowser(t *testing.T) {
 	}
 	code := db.CheckinCode(r)
 	db.Close()
-	base, srv := startServerWithOutput(t, map[string]string{"DELEGATE_DB": dbPath, "DELEGATE_SECRET": secret})
-	defer srv.stop()
-	db, err = openCampaignStore(dbPath, secret, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	base, srv, db := serveStore(t, dbPath, secret)
 
 	var stop string
 	var formats []string

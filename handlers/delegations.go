@@ -167,7 +167,7 @@ func (h *Handler) showDelegation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	fees, ok := h.delegationFees(c, d)
+	fees, ok := h.delegationFees(c, d, members)
 	if !ok {
 		return
 	}

@@ -94,11 +94,8 @@ func (h *Handler) writeDelegationProforma(b *bytes.Buffer, l *i18n.Localizer, d 
 		doc.Payer = append(doc.Payer, [2]string{l.T("admin.field.country"), l.CountryName(d.Country)})
 	}
 	for _, o := range owed {
-		what := o.Category
-		if cat, ok := s.Category(o.Category); ok {
-			what = cat.Name.In(l.Lang)
-		}
-		doc.Lines = append(doc.Lines, [2]string{o.Name, o.Reference + " · " + l.T("receipt.fee", what) + " · " + l.Money(o.Left, currency)})
+		doc.Lines = append(doc.Lines, [2]string{o.Name, o.Reference + " · " + l.T("receipt.fee", categoryName(&s, o.Category, l.Lang)) +
+			" · " + l.Money(o.Left, currency)})
 	}
 	doc.Amount = l.T("proforma.total", due)
 	doc.Note = l.T("proforma.note") + " " + l.T("proforma.together_note", total.Members)
@@ -121,8 +118,9 @@ type delegationFees struct {
 	Invoices  []store.Invoice
 }
 
-func (h *Handler) delegationFees(c *gin.Context, d store.Delegation) (delegationFees, bool) {
-	owed, err := h.db.DelegationOwed(c.Request.Context(), d.ID)
+// delegationFees are the fees of d, whose members the page has read.
+func (h *Handler) delegationFees(c *gin.Context, d store.Delegation, members []store.Registration) (delegationFees, bool) {
+	owed, err := h.db.OwedBy(c.Request.Context(), members)
 	if err != nil {
 		h.fail(c, err)
 		return delegationFees{}, false

@@ -124,7 +124,7 @@ func (h *Handler) showFocalDelegation(c *gin.Context) {
 	if !ok {
 		return
 	}
-	fees, ok := h.delegationFees(c, d)
+	fees, ok := h.delegationFees(c, d, members)
 	if !ok {
 		return
 	}

@@ -285,15 +285,19 @@ func (h *Handler) writeInvoice(ctx context.Context, b *bytes.Buffer, inv store.I
 	}
 	doc.Lines = [][2]string{{l.T("receipt.for"), what}}
 	for _, line := range lines {
-		category := line.Category
-		if cat, ok := s.Category(line.Category); ok {
-			category = cat.Name.In(l.Lang)
-		}
-		doc.Lines = append(doc.Lines, [2]string{line.Name, line.Reference + " · " + category + " · " + l.Money(line.Amount, inv.Currency)})
+		doc.Lines = append(doc.Lines, [2]string{line.Name, line.Reference + " · " + categoryName(&s, line.Category, l.Lang) + " · " +
+			l.Money(line.Amount, inv.Currency)})
 	}
 	doc.Lines = append(doc.Lines, [2]string{l.T("invoice.payment_reference"), reference})
 	doc.Amount = l.T("invoice.total", amount)
-	left, err := h.invoiceLeft(ctx, r, lines)
+	due := []string{r.Reference} // the fees whose payment says whether it is paid
+	if len(lines) > 0 {
+		due = due[:0]
+		for _, line := range lines {
+			due = append(due, line.Reference)
+		}
+	}
+	left, err := h.db.StillDue(ctx, due...)
 	if err != nil {
 		return err
 	}
@@ -309,32 +313,4 @@ func (h *Handler) writeInvoice(ctx context.Context, b *bytes.Buffer, inv store.I
 	}
 	doc.Note = l.T("invoice.note")
 	return pdf.WriteReceipt(b, doc)
-}
-
-// invoiceLeft is what is still due of an invoice: of r's fee, or of the
-// fees on its lines.
-func (h *Handler) invoiceLeft(ctx context.Context, r store.Registration, lines []store.InvoiceLine) (int64, error) {
-	regs := []store.Registration{r}
-	if len(lines) > 0 {
-		regs = regs[:0]
-		for _, line := range lines {
-			m, err := h.db.FindRegistrationByID(ctx, line.RegistrationID)
-			if err != nil {
-				return 0, err
-			}
-			regs = append(regs, m)
-		}
-	}
-	var left int64
-	for i := range regs {
-		if regs[i].FeeSettled() {
-			continue
-		}
-		got, err := h.db.ReceivedFor(ctx, &regs[i])
-		if err != nil {
-			return 0, err
-		}
-		left += got.Left
-	}
-	return left, nil
 }

@@ -18,11 +18,14 @@ type labels struct {
 	Fee      string
 }
 
+// categoryName is the category's name in lang ("" for none).
+func categoryName(s *store.Settings, code, lang string) string {
+	cat, _ := s.Category(code)
+	return cat.Name.In(lang)
+}
+
 func labelsOf(r *store.Registration, s *store.Settings, l *i18n.Localizer) labels {
-	v := labels{Country: l.CountryName(r.Country)}
-	if cat, ok := s.Category(r.Category); ok {
-		v.Category = cat.Name.In(l.Lang)
-	}
+	v := labels{Country: l.CountryName(r.Country), Category: categoryName(s, r.Category, l.Lang)}
 	if ht, ok := s.Hotel(r.Hotel); ok {
 		v.Hotel = ht.Name.In(l.Lang)
 	}

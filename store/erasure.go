@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 )
 
 // erasedColumns blank a registration's personal data; the reference,
@@ -159,7 +158,7 @@ const blankOutbox = `UPDATE outbox SET to_addr = '', to_name = '', subject = '',
 // which fields it touched, without their values or the address it came
 // from.
 func eraseAuditValues(ctx context.Context, tx *sql.Tx, id int64) error {
-	if err := eraseAuditKeys(ctx, tx, "registration_id = "+strconv.FormatInt(id, 10)); err != nil {
+	if err := eraseAuditKeys(ctx, tx, "registration_id = ?", []any{id}); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, "UPDATE audit SET address = '' WHERE registration_id = ?", id)
@@ -167,9 +166,10 @@ func eraseAuditValues(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // eraseAuditKeys replaces with "erased" the values of keys (every key
-// when none are named) in the details of the audit entries where.
-func eraseAuditKeys(ctx context.Context, tx *sql.Tx, where string, keys ...string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id, detail FROM audit WHERE "+where+" AND detail <> ''")
+// when none are named) in the details of the audit entries where, with
+// args, selects.
+func eraseAuditKeys(ctx context.Context, tx *sql.Tx, where string, args []any, keys ...string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id, detail FROM audit WHERE "+where+" AND detail <> ''", args...)
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,11 @@ func (db *DB) DelegationOwed(ctx context.Context, delegation int64) ([]Owed, err
 	if err != nil {
 		return nil, err
 	}
+	return db.OwedBy(ctx, members)
+}
+
+// OwedBy is every fee the registrations still owe, in their order.
+func (db *DB) OwedBy(ctx context.Context, members []Registration) ([]Owed, error) {
 	var out []Owed
 	for i := range members {
 		got, err := db.ReceivedFor(ctx, &members[i])
@@ -62,13 +67,30 @@ func (db *DB) DelegationOwed(ctx context.Context, delegation int64) ([]Owed, err
 	return out, nil
 }
 
+// StillDue is what the registrations with these references still owe of
+// their fees; a fee settled (paid, waived, refunded, none asked) owes
+// nothing.
+func (db *DB) StillDue(ctx context.Context, references ...string) (int64, error) {
+	var left int64
+	for _, ref := range references {
+		r, got, err := db.listed(ctx, ref)
+		if err != nil {
+			return 0, err
+		}
+		if !r.FeeSettled() {
+			left += got.Left
+		}
+	}
+	return left, nil
+}
+
 // RecordTransfers records one transfer that pays the fees of several
 // registrations: each is given what it still owes, which together must be
 // the transfer's amount (a conflict "transfer_split" otherwise), all in
 // one transaction or none. Each part is kept under the transfer's bank
 // reference, which then counts once for them all.
 func (db *DB) RecordTransfers(ctx context.Context, actor Actor, references []string, t Transfer) error {
-	if err := checkTransfer(db, &t); err != nil {
+	if err := db.checkTransfer(&t); err != nil {
 		return err
 	}
 	err := db.tx(ctx, func(tx *sql.Tx) error {
@@ -101,7 +123,7 @@ func (db *DB) RecordTransfers(ctx context.Context, actor Actor, references []str
 		if sum != t.Amount || len(regs) == 0 {
 			return &ConflictError{Reason: "transfer_split"}
 		}
-		if err := transferRecorded(ctx, tx, t.BankRef); err != nil {
+		if err := refuseRecorded(ctx, tx, t.BankRef); err != nil {
 			return err
 		}
 		// the parts are known as one transfer by its bank reference, or
@@ -126,18 +148,25 @@ func (db *DB) RecordTransfers(ctx context.Context, actor Actor, references []str
 	return err
 }
 
-// transferRecorded refuses a bank reference recorded before, whole or as
-// the parts of one transfer.
-func transferRecorded(ctx context.Context, q rowQuerier, bankRef string) error {
+// transferRecorded reports whether a bank reference was recorded
+// before, whole or as the parts of one transfer.
+func transferRecorded(ctx context.Context, q rowQuerier, bankRef string) (bool, error) {
 	if bankRef == "" {
-		return nil
+		return false, nil
 	}
 	event := "transfer-" + bankRef
 	var n int
 	// the parts are event+"/"+reference: between "/" and "0" in byte order
 	err := q.QueryRowContext(ctx, "SELECT count(*) FROM payments WHERE event_id = ? OR (event_id > ? AND event_id < ?)",
 		event, event+"/", event+"0").Scan(&n)
-	if err == nil && n > 0 {
+	return n > 0, err
+}
+
+// refuseRecorded is a conflict "transfer_recorded" for a bank reference
+// recorded before.
+func refuseRecorded(ctx context.Context, tx *sql.Tx, bankRef string) error {
+	done, err := transferRecorded(ctx, tx, bankRef)
+	if err == nil && done {
 		err = &ConflictError{Reason: "transfer_recorded"}
 	}
 	return err
@@ -192,14 +221,12 @@ func (db *DB) matchTogether(ctx context.Context, m *Match, refs []string, delega
 		}
 	}
 	m.Left = sum
-	var conflict *ConflictError
-	if err := transferRecorded(ctx, db.read, m.BankRef); errors.As(err, &conflict) {
-		m.Status = "recorded"
-		return nil
-	} else if err != nil {
-		return err
-	}
+	recorded, err := transferRecorded(ctx, db.read, m.BankRef)
 	switch {
+	case err != nil:
+		return err
+	case recorded:
+		m.Status = "recorded"
 	case len(m.Together) == 0:
 		m.Status = "not_owed"
 	case sum == m.Amount:

@@ -82,12 +82,11 @@ func (db *DB) IssueInvoice(ctx context.Context, actor Actor, reference string, b
 		if r.Fee.Amount <= 0 || r.PaymentStatus == PaymentWaived || r.PaymentStatus == PaymentNotRequired {
 			return &ConflictError{Reason: "no_fee"}
 		}
-		var open int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM invoices i WHERE `+invoiceOf+` AND i.series = 'invoice'
-			AND i.amount > coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0)`, r.ID, r.ID, r.ID).Scan(&open); err != nil {
+		var open bool
+		if err := tx.QueryRowContext(ctx, "SELECT "+openInvoiceOf("?1"), r.ID).Scan(&open); err != nil {
 			return err
 		}
-		if open > 0 {
+		if open {
 			return &ConflictError{Reason: "invoice_issued"}
 		}
 		inv = Invoice{Series: SeriesInvoice, RegistrationID: r.ID, Billing: b, Amount: r.Fee.Amount, Currency: r.Fee.Currency,
@@ -174,8 +173,7 @@ func scanInvoice(row scanner, extra ...any) (Invoice, error) {
 // Invoices are a registration's invoices and credit notes, those of a
 // delegation's invoice it is a line of among them, in the order issued.
 func (db *DB) Invoices(ctx context.Context, registrationID int64) ([]Invoice, error) {
-	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+" FROM invoices i WHERE "+invoiceOf+" ORDER BY id",
-		registrationID, registrationID, registrationID)
+	rows, err := db.read.QueryContext(ctx, "SELECT "+invoiceColumns+" FROM invoices i WHERE "+invoicesOf("?1")+" ORDER BY id", registrationID)
 	return collect(rows, err, func(row scanner) (Invoice, error) { return scanInvoice(row) })
 }
 

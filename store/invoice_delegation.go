@@ -20,11 +20,20 @@ type InvoiceLine struct {
 	Amount         int64
 }
 
-// invoiceOf selects the invoices and credit notes that concern a
-// registration (its id given three times): its own, and those of a
-// delegation's invoice it is a line of.
-const invoiceOf = `(i.registration_id = ? OR i.id IN (SELECT invoice_id FROM invoice_lines WHERE registration_id = ?)
-	OR i.credits IN (SELECT invoice_id FROM invoice_lines WHERE registration_id = ?))`
+// invoicesOf selects the invoices and credit notes that concern the
+// registration whose id col gives: its own, and those of a delegation's
+// invoice it is a line of.
+func invoicesOf(col string) string {
+	return "(i.registration_id = " + col + " OR i.id IN (SELECT invoice_id FROM invoice_lines WHERE registration_id = " + col + ")" +
+		" OR i.credits IN (SELECT invoice_id FROM invoice_lines WHERE registration_id = " + col + "))"
+}
+
+// openInvoiceOf holds when the registration whose id col gives is on an
+// invoice that credit notes have not taken back in full.
+func openInvoiceOf(col string) string {
+	return "EXISTS (SELECT 1 FROM invoices i WHERE i.series = 'invoice' AND " + invoicesOf(col) +
+		" AND i.amount > coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0))"
+}
 
 // IssueDelegationInvoice invoices to b, in lang, the fees in currency of
 // the delegation's live members who have one to pay or have paid it and
@@ -44,9 +53,7 @@ func (db *DB) IssueDelegationInvoice(ctx context.Context, actor Actor, delegatio
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, "SELECT "+registrationColumns+` FROM registrations WHERE delegation_id = ?
 			AND `+sqlLive+` AND fee_amount > 0 AND payment_status IN ('unpaid', 'paid') AND upper(fee_currency) = ?
-			AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.series = 'invoice' AND (i.registration_id = registrations.id
-				OR i.id IN (SELECT invoice_id FROM invoice_lines WHERE registration_id = registrations.id))
-				AND i.amount > coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0))
+			AND NOT `+openInvoiceOf("registrations.id")+`
 			ORDER BY delegation_head DESC, protocol_rank = 0, protocol_rank, family_name COLLATE NOCASE, id`, delegation, currency)
 		members, err := collect(rows, err, scanListed)
 		if err != nil {

@@ -120,7 +120,7 @@ func (db *DB) ConfirmRefund(ctx context.Context, actor Actor, reference, stripeI
 		// the invoice, if any, is credited with what it still holds of it
 		var invoice, left int64
 		err = tx.QueryRowContext(ctx, `SELECT i.id, i.amount - coalesce((SELECT sum(c.amount) FROM invoices c WHERE c.credits = i.id), 0)
-			FROM invoices i WHERE `+invoiceOf+` AND i.series = 'invoice' ORDER BY i.id DESC LIMIT 1`, r.ID, r.ID, r.ID).Scan(&invoice, &left)
+			FROM invoices i WHERE `+invoicesOf("?1")+` AND i.series = 'invoice' ORDER BY i.id DESC LIMIT 1`, r.ID).Scan(&invoice, &left)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:

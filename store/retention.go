@@ -155,7 +155,7 @@ func (db *DB) eraseContacts(ctx context.Context, actor Actor) error {
 				return fmt.Errorf("erase contacts: %w", err)
 			}
 		}
-		if err := eraseAuditKeys(ctx, tx, "action LIKE 'delegation.%'", "focal_points", "email", "reason"); err != nil {
+		if err := eraseAuditKeys(ctx, tx, "action LIKE 'delegation.%'", nil, "focal_points", "email", "reason"); err != nil {
 			return err
 		}
 		return db.audit(ctx, tx, actor, "retention."+RetainContacts, 0, map[string]any{"focal_points": n})

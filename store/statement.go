@@ -216,13 +216,12 @@ func (db *DB) matchOne(ctx context.Context, m *Match, ref string) error {
 		return err
 	}
 	m.Reference, m.Name, m.Left = r.Reference, r.FullName(), got.Left
-	recorded := transferRecorded(ctx, db.read, m.BankRef)
-	var conflict *ConflictError
+	recorded, err := transferRecorded(ctx, db.read, m.BankRef)
 	switch {
-	case errors.As(recorded, &conflict):
+	case err != nil:
+		return err
+	case recorded:
 		m.Status = "recorded"
-	case recorded != nil:
-		return recorded
 	case !strings.EqualFold(m.Currency, r.Fee.Currency):
 		m.Status = "currency"
 	case r.PaymentStatus != PaymentUnpaid || !r.Live() || got.Left == 0:

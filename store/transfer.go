@@ -33,7 +33,7 @@ type Received struct {
 // RecordTransfer records a transfer for a registration that owes its
 // fee. A bank reference recorded before is not recorded twice.
 func (db *DB) RecordTransfer(ctx context.Context, actor Actor, reference string, t Transfer) (Registration, Received, error) {
-	if err := checkTransfer(db, &t); err != nil {
+	if err := db.checkTransfer(&t); err != nil {
 		return Registration{}, Received{}, err
 	}
 	var r Registration
@@ -56,8 +56,9 @@ func (db *DB) RecordTransfer(ctx context.Context, actor Actor, reference string,
 	return r, got, err
 }
 
-// checkTransfer tidies t and checks its fields.
-func checkTransfer(db *DB, t *Transfer) error {
+// checkTransfer tidies t and checks its fields (a day credited not
+// after today by the store's clock).
+func (db *DB) checkTransfer(t *Transfer) error {
 	v := &ValidationError{}
 	t.Currency, t.BankRef = strings.ToUpper(strings.TrimSpace(t.Currency)), strings.TrimSpace(t.BankRef)
 	if t.Amount <= 0 {
@@ -85,7 +86,7 @@ func (db *DB) recordTransfer(ctx context.Context, tx *sql.Tx, actor Actor, r *Re
 		token, _ := NewToken()
 		event = "transfer-" + token
 	default:
-		if err := transferRecorded(ctx, tx, t.BankRef); err != nil {
+		if err := refuseRecorded(ctx, tx, t.BankRef); err != nil {
 			return Received{}, err
 		}
 	}
